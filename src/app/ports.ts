@@ -1,0 +1,73 @@
+import type { Effect } from '../core/effects.js';
+import type { RoomInput } from '../core/events.js';
+import type { RoomId, RoomState, StreamName, TimerName, UserId } from '../core/types.js';
+
+/** Milliseconds since the epoch. The only source of "now" for the engine. */
+export interface Clock {
+  now(): number;
+}
+
+/** Timer effects applied atomically with a room save. */
+export type TimerOp =
+  | { type: 'SetTimer'; name: TimerName; key: string; at: number }
+  | { type: 'ClearTimer'; name: TimerName; key: string };
+
+/** A timer that came due, claimed by this node: it will not be handed to any other. */
+export interface DueTimer {
+  roomId: RoomId;
+  name: TimerName;
+  key: string;
+  at: number;
+}
+
+/**
+ * Rooms as versioned records.
+ *
+ * `commit` saves `next` only if the stored version is still `expectedVersion` (0 = the room must not exist),
+ * and in the same atomic step updates the stream → room index (from `streamsOf(next)`) and applies the
+ * timer ops to the schedule, so a saved deadline is never lost with a dying node.
+ * @example
+ *   const room = await repo.load('r1');                // null when unknown
+ *   const ok = await repo.commit(next, room?.version ?? 0, ops);  // false = someone else won: reload, decide again
+ */
+export interface RoomRepository {
+  load(roomId: RoomId): Promise<RoomState | null>;
+  commit(next: RoomState, expectedVersion: number, timers: TimerOp[]): Promise<boolean>;
+  /** Rooms whose callbacks concern this stream (anchor stream, or a co-host stream). */
+  roomsForStream(stream: StreamName): Promise<RoomId[]>;
+  /** Live rooms, for the admin API. */
+  list(): Promise<RoomId[]>;
+}
+
+/** Deadlines kept by `RoomRepository.commit`; every node polls and claims due ones atomically. */
+export interface Scheduler {
+  /** Claim up to `limit` timers with `at <= now`; each is returned to exactly one caller. */
+  claimDue(now: number, limit: number): Promise<DueTimer[]>;
+}
+
+export type StartMixOutcome =
+  | { ok: true; requestId: string }
+  | { ok: false; code: string; requestId: string | null; retryable: boolean };
+export type StopMixOutcome = StartMixOutcome;
+
+/** AliLive mixing, already retried for transient faults; never throws. */
+export interface MixClient {
+  startMix(main: StreamName, mix: StreamName): Promise<StartMixOutcome>;
+  stopMix(main: StreamName, mix: StreamName): Promise<StopMixOutcome>;
+  /** Cut a stream's push (ForbidLiveStream). */
+  forbidStream(stream: StreamName): Promise<StopMixOutcome>;
+}
+
+export interface SignedUrls {
+  push(stream: StreamName): string;
+  play(stream: StreamName): { rtmp: string; flv: string; hls: string };
+  lowLatency(stream: StreamName): string;
+}
+
+/** Emits to socket rooms `room:<id>` / `user:<id>`, on every node. */
+export interface Notifier {
+  toRoom(roomId: RoomId, event: string, payload: unknown): void;
+  toUser(userId: UserId, event: string, payload: unknown): void;
+}
+
+export type { Effect, RoomInput };

@@ -1,0 +1,59 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema, DEV_JWT_SECRET, type Config } from './schema.js';
+import type { Policy } from '../core/types.js';
+
+export class ConfigError extends Error {
+  constructor(readonly key: string, reason: string) {
+    super(`config ${key}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const readJson = (path: string): Record<string, unknown> => {
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(path, `not valid JSON (${(err as Error).message})`);
+  }
+};
+
+/** Only keys the schema knows are read from the environment. */
+const fromEnv = (env: NodeJS.ProcessEnv): Record<string, unknown> => {
+  const keys = Object.keys(configSchema.shape);
+  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+};
+
+/** default.json, then <NODE_ENV>.json, then the environment; fails with one line naming the bad key. */
+export const loadConfig = (opts: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Config => {
+  const env = opts.env ?? process.env;
+  const dir = opts.dir ?? join(process.cwd(), 'config');
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const merged = { ...readJson(join(dir, 'default.json')), ...readJson(join(dir, `${nodeEnv}.json`)), ...fromEnv(env) };
+  merged.NODE_ENV = nodeEnv;
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? '(root)'), issue.message);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    ALILIVE_MIX_DOMAIN: c.ALILIVE_MIX_DOMAIN ?? c.ALILIVE_PLAY_DOMAIN,
+    AUTH_JWT_SECRET: c.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
+  };
+};
+
+export const policyFrom = (c: Config): Policy => ({
+  timeouts: {
+    REQUEST: c.TIMEOUT_REQUEST * 1000,
+    PUBLISH: c.TIMEOUT_PUBLISH * 1000,
+    STREAM_LOST: c.TIMEOUT_STREAM_LOST * 1000,
+    MIX_AVAILABLE: c.TIMEOUT_MIX_AVAILABLE * 1000,
+    ANCHOR_DISCONNECT: c.TIMEOUT_ANCHOR_DISCONNECT * 1000,
+  },
+  mixRetries: c.MIX_RETRIES,
+  mixRetryBaseMs: c.MIX_RETRY_BASE_MS,
+  maxCohosts: c.MAX_COHOSTS,
+});

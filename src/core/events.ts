@@ -1,0 +1,50 @@
+import type { RoomId, StreamName, StreamStatus, TimerName, UserId } from './types.js';
+
+/** Codes AliLive puts in a MixResult callback (seed §2.3). */
+export const MIX_RESULT_CODES = ['Success', 'MainStreamNotExist', 'MixStreamNotExist', 'InternalError'] as const;
+export type MixResultCode = (typeof MIX_RESULT_CODES)[number];
+
+export type EndReason = 'left' | 'kicked' | 'timeout' | 'stream-lost' | 'mix-failed' | 'room-closed';
+export type CloseReason = 'closed' | 'anchor-gone' | 'admin';
+
+/** Intents: commands from apps or the admin API, each with its acting user. */
+export type Command =
+  | { type: 'OpenRoom'; userId: UserId }
+  | { type: 'JoinRoom'; userId: UserId }
+  | { type: 'LeaveRoom'; userId: UserId }
+  | { type: 'CloseRoom'; userId: UserId }
+  | { type: 'AdminCloseRoom' }
+  | {
+      type: 'RequestCohost';
+      userId: UserId;
+      /** The requesting connection has joined the room. */
+      joined: boolean;
+      /** The requester is the anchor of this other live room. */
+      ownRoom: { roomId: RoomId; stream: StreamStatus } | null;
+    }
+  | { type: 'CancelRequest'; userId: UserId }
+  | { type: 'AcceptCohost'; userId: UserId; target: UserId }
+  | { type: 'RejectCohost'; userId: UserId; target: UserId }
+  | { type: 'LeaveCohost'; userId: UserId }
+  /** `userId: null` is the admin API. */
+  | { type: 'KickCohost'; userId: UserId | null; target: UserId };
+
+/** Facts: AliLive callbacks, results of our own AliLive calls, presence, timers, other rooms. */
+export type Fact =
+  | { type: 'StreamPublished'; stream: StreamName; at: number }
+  | { type: 'StreamStopped'; stream: StreamName; at: number }
+  | { type: 'MixAvailable'; stream: StreamName }
+  | { type: 'MixResult'; main: StreamName; mix: StreamName; code: MixResultCode }
+  | { type: 'MixStarted'; main: StreamName; mix: StreamName; gen: number }
+  | { type: 'MixStartFailed'; main: StreamName; mix: StreamName; gen: number; code: string; retryable: boolean }
+  | { type: 'MixStopped'; main: StreamName; mix: StreamName; gen: number }
+  | { type: 'SocketGone'; userId: UserId }
+  | { type: 'TimerFired'; name: TimerName; key: string; at: number }
+  /** This room's anchor became / stopped being a co-host of `roomId` (anchor-to-anchor). */
+  | { type: 'PairingStarted'; roomId: RoomId; userId: UserId }
+  | { type: 'PairingEnded'; roomId: RoomId }
+  /** The paired room was closed or ended the pairing: end the co-host session of `userId`. */
+  | { type: 'EndCohost'; userId: UserId; reason: EndReason };
+
+export type RoomInput = Command | Fact;
+export type InputType = RoomInput['type'];
