@@ -1,4 +1,5 @@
 import type { Effect } from '../core/effects.js';
+import type { DomainError } from '../core/errors.js';
 import type { RoomInput } from '../core/events.js';
 import type { RoomId, RoomState, StreamName, TimerName, UserId } from '../core/types.js';
 
@@ -39,10 +40,16 @@ export interface RoomRepository {
   list(): Promise<RoomId[]>;
 }
 
-/** Deadlines kept by `RoomRepository.commit`; every node polls and claims due ones atomically. */
+/**
+ * Deadlines kept by `RoomRepository.commit`; every node polls and claims due ones atomically.
+ * A claim is a lease: a claimed timer not acked within `leaseMs` is handed out again (its node died),
+ * which is safe because a `TimerFired` whose deadline no longer matches the room's does nothing.
+ */
 export interface Scheduler {
-  /** Claim up to `limit` timers with `at <= now`; each is returned to exactly one caller. */
-  claimDue(now: number, limit: number): Promise<DueTimer[]>;
+  /** Claim up to `limit` timers with `at <= now`; until the lease ends, no other caller gets them. */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<DueTimer[]>;
+  /** Forget a fired timer, unless it was set again (a different `at`) meanwhile. */
+  ack(timer: DueTimer): Promise<void>;
 }
 
 export type StartMixOutcome =
@@ -68,6 +75,18 @@ export interface SignedUrls {
 export interface Notifier {
   toRoom(roomId: RoomId, event: string, payload: unknown): void;
   toUser(userId: UserId, event: string, payload: unknown): void;
+}
+
+export type DispatchResult =
+  | { ok: true; room: RoomState | null; changed: boolean }
+  | { ok: false; error: DomainError };
+
+/** Applies inputs to rooms, one at a time per room, on whichever node it runs. */
+export interface RoomDispatcher {
+  dispatch(roomId: RoomId, input: RoomInput): Promise<DispatchResult>;
+  /** Apply a fact to every room whose streams include `stream` (AliLive callbacks). */
+  dispatchStreamFact(stream: StreamName, input: RoomInput): Promise<DispatchResult[]>;
+  load(roomId: RoomId): Promise<RoomState | null>;
 }
 
 export type { Effect, RoomInput };
