@@ -1,15 +1,15 @@
-import type { RoomId, StreamName, StreamStatus, TimerName, UserId } from './types.js';
+import type { EndReasonValue, RoomId, StreamName, StreamStatus, TimerName, UserId } from './types.js';
 
 /** Codes AliLive puts in a MixResult callback (seed §2.3). */
 export const MIX_RESULT_CODES = ['Success', 'MainStreamNotExist', 'MixStreamNotExist', 'InternalError'] as const;
 export type MixResultCode = (typeof MIX_RESULT_CODES)[number];
 
-export type EndReason = 'left' | 'kicked' | 'timeout' | 'stream-lost' | 'mix-failed' | 'room-closed';
+export type EndReason = EndReasonValue;
 export type CloseReason = 'closed' | 'anchor-gone' | 'admin';
 
 /** Intents: commands from apps or the admin API, each with its acting user. */
 export type Command =
-  | { type: 'OpenRoom'; userId: UserId }
+  | { type: 'OpenRoom'; roomId: RoomId; userId: UserId }
   | { type: 'JoinRoom'; userId: UserId }
   | { type: 'LeaveRoom'; userId: UserId }
   | { type: 'CloseRoom'; userId: UserId }

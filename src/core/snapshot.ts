@@ -20,6 +20,7 @@ export const cohostState = (room: RoomState, userId: string): CohostState => {
     case 'live':
       return 'live';
     case 'degraded':
+    case 'backoff':
       return 'degraded';
     case 'starting':
     case 'started':

@@ -38,16 +38,18 @@ export interface MixLeg {
   /**
    * idle: not started (waiting for streams / MixAvailable / a retry);
    * starting: StartMix sent, no answer yet; started: accepted by AliLive, waiting for MixResult;
-   * live: MixResult Success; degraded: MixResult error while started; stopping: StopMix sent.
+   * live: MixResult Success; degraded: MixStreamNotExist while registered;
+   * backoff: waiting for the MIX_RETRY timer after InternalError or a failed call; stopping: StopMix sent.
+   * After MainStreamNotExist a leg goes back to idle: the main stream needs a new MixAvailable.
    */
-  phase: 'idle' | 'starting' | 'started' | 'live' | 'degraded' | 'stopping';
+  phase: 'idle' | 'starting' | 'started' | 'live' | 'degraded' | 'backoff' | 'stopping';
   /** StartMix was ever sent for this pair in this session, so it owes exactly one StopMix. */
   owesStop: boolean;
   /** StartMix attempts that failed or ended in InternalError since the last Success. */
   failures: number;
-  /** The main stream lost MixAvailable while this leg ran: start again once it is back. */
-  restart: boolean;
 }
+
+export type EndReasonValue = 'left' | 'kicked' | 'timeout' | 'stream-lost' | 'mix-failed' | 'room-closed';
 
 export interface CohostSession {
   userId: UserId;
@@ -55,7 +57,8 @@ export interface CohostSession {
   stream: StreamStatus;
   /** Set when the co-host is the anchor of another room: mix both ways. */
   ownRoom: RoomId | null;
-  ending: boolean;
+  /** Set once the session ends; it stays (state `ending`) until every StopMix it owes is answered. */
+  ending: EndReasonValue | null;
   present: boolean;
   since: number;
   /** index 0: the co-host over this room's anchor; index 1 (anchor co-host only): this anchor over the co-host's room. */

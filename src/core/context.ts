@@ -1,0 +1,61 @@
+import type { Effect, EmitEvent, EmitPayloads, Target } from './effects.js';
+import type { CohostSession, MixLeg, Policy, RoomState, StreamStatus, TimerName } from './types.js';
+
+/** The working copy a rule edits, and the effects it decides. Rules never see the stored original. */
+export interface Ctx {
+  room: RoomState;
+  now: number;
+  policy: Policy;
+  effects: Effect[];
+}
+
+/** Timer key of the anchor's own timers; `@` is outside the id alphabet, so no user id can collide. */
+export const ANCHOR_KEY = '@anchor';
+export const timerId = (name: TimerName, key: string): string => `${name}:${key}`;
+
+export const emit = <E extends EmitEvent>(ctx: Ctx, to: Target, event: E, payload: EmitPayloads[E]): void => {
+  ctx.effects.push({ type: 'Emit', to, event, payload } as Effect);
+};
+
+export const toRoom = (ctx: Ctx) => ({ room: ctx.room.roomId });
+
+export const setTimer = (ctx: Ctx, name: TimerName, key: string, delayMs: number): void => {
+  const at = ctx.now + delayMs;
+  ctx.room.timers[timerId(name, key)] = at;
+  ctx.effects.push({ type: 'SetTimer', name, key, at });
+};
+
+/** Keeps a running deadline: waiting again must not push it further out. */
+export const ensureTimer = (ctx: Ctx, name: TimerName, key: string, delayMs: number): void => {
+  if (ctx.room.timers[timerId(name, key)] === undefined) setTimer(ctx, name, key, delayMs);
+};
+
+export const clearTimer = (ctx: Ctx, name: TimerName, key: string): void => {
+  const id = timerId(name, key);
+  if (ctx.room.timers[id] === undefined) return;
+  delete ctx.room.timers[id];
+  ctx.effects.push({ type: 'ClearTimer', name, key });
+};
+
+export const findSession = (room: RoomState, userId: string): CohostSession | undefined =>
+  room.cohosts.find((c) => c.userId === userId);
+
+/** Sessions that still hold a co-host slot (an ending one only waits for its StopMix answers). */
+export const activeSessions = (room: RoomState): CohostSession[] => room.cohosts.filter((c) => !c.ending);
+
+/** The status of a leg's main stream: this room's anchor stream, or (reverse leg) the co-host's. */
+export const mainStatus = (room: RoomState, session: CohostSession, leg: MixLeg): StreamStatus =>
+  leg.main === room.anchor.stream.stream ? room.anchor.stream : session.stream;
+
+/** Who the viewers of `leg.audience` see overlaid: the co-host, or for the reverse leg this room's anchor. */
+export const overlaidUser = (room: RoomState, session: CohostSession, leg: MixLeg): string =>
+  leg.audience === room.roomId ? session.userId : room.anchor.userId;
+
+export const legTimerKey = (session: CohostSession, leg: MixLeg): string =>
+  `${session.userId}/${session.legs.indexOf(leg)}`;
+
+/** Every stream status in the room that carries this stream name. */
+export const statusesOf = (room: RoomState, stream: string): StreamStatus[] => [
+  ...(room.anchor.stream.stream === stream ? [room.anchor.stream] : []),
+  ...room.cohosts.filter((c) => c.stream.stream === stream).map((c) => c.stream),
+];

@@ -1,0 +1,129 @@
+import { domainError, type DomainError } from '../errors.js';
+import type { EndReason } from '../events.js';
+import { cohostStream } from '../streams.js';
+import type { CohostSession, MixLeg, PendingRequest, StreamStatus } from '../types.js';
+import {
+  activeSessions,
+  ANCHOR_KEY,
+  clearTimer,
+  emit,
+  findSession,
+  legTimerKey,
+  overlaidUser,
+  setTimer,
+  toRoom,
+  type Ctx,
+} from '../context.js';
+import { advance } from './mix.js';
+
+const newLeg = (main: string, mix: string, audience: string): MixLeg => ({
+  main,
+  mix,
+  audience,
+  gen: 0,
+  phase: 'idle',
+  owesStop: false,
+  failures: 0,
+});
+
+export const requireAnchor = (ctx: Ctx, userId: string | null): DomainError | undefined =>
+  userId === null || userId === ctx.room.anchor.userId ? undefined : domainError('forbidden', 'only the anchor may do this');
+
+/** The anchor admits a pending request: a co-host session starts, and with it the signals of seed §1.4. */
+export const accept = (ctx: Ctx, actor: string, target: string): DomainError | undefined => {
+  const denied = requireAnchor(ctx, actor);
+  if (denied) return denied;
+  const request = ctx.room.requests.find((r) => r.userId === target);
+  if (!request) return domainError('not_found', `no pending request from ${target}`);
+  if (activeSessions(ctx.room).length >= ctx.policy.maxCohosts) {
+    return domainError('limit', `at most ${ctx.policy.maxCohosts} co-host(s)`);
+  }
+  ctx.room.requests = ctx.room.requests.filter((r) => r !== request);
+  clearTimer(ctx, 'REQUEST', target);
+  const session = newSession(ctx, request);
+  ctx.room.cohosts.push(session);
+  const { roomId, anchor } = ctx.room;
+  ctx.effects.push(
+    { type: 'SendPushUrl', userId: target, roomId, stream: session.stream.stream },
+    { type: 'SendPullUrl', userId: anchor.userId, roomId, ofUserId: target, stream: session.stream.stream },
+    { type: 'SendPullUrl', userId: target, roomId, ofUserId: anchor.userId, stream: anchor.stream.stream },
+  );
+  if (!session.stream.streaming) setTimer(ctx, 'PUBLISH', target, ctx.policy.timeouts.PUBLISH);
+  if (session.ownRoom) {
+    ctx.effects.push({
+      type: 'Forward',
+      roomId: session.ownRoom,
+      input: { type: 'PairingStarted', roomId, userId: anchor.userId },
+    });
+  }
+  advance(ctx, session);
+  return undefined;
+};
+
+const newSession = (ctx: Ctx, request: PendingRequest): CohostSession => {
+  const anchorStream = ctx.room.anchor.stream.stream;
+  const base = { userId: request.userId, ending: null, present: true, since: ctx.now };
+  if (request.ownRoom) {
+    // Another room's anchor: it keeps pushing its own stream, and each audience sees the other anchor over its own.
+    const stream: StreamStatus = { ...request.ownRoom.stream };
+    return {
+      ...base,
+      stream,
+      ownRoom: request.ownRoom.roomId,
+      legs: [newLeg(anchorStream, stream.stream, ctx.room.roomId), newLeg(stream.stream, anchorStream, request.ownRoom.roomId)],
+    };
+  }
+  ctx.room.seq += 1;
+  const stream = cohostStream(ctx.room.roomId, ctx.room.seq);
+  return {
+    ...base,
+    stream: { stream, streaming: false, mixAvailable: false, since: 0 },
+    ownRoom: null,
+    legs: [newLeg(anchorStream, stream, ctx.room.roomId)],
+  };
+};
+
+export const leave = (ctx: Ctx, userId: string): DomainError | undefined => {
+  const session = findSession(ctx.room, userId);
+  if (!session || session.ending) return domainError('not_found', `${userId} is not a co-host`);
+  endSession(ctx, session, 'left');
+  return undefined;
+};
+
+/** Kicks are enforced: the session's stream is cut, and its signed push URL named a per-session stream. */
+export const kick = (ctx: Ctx, actor: string | null, target: string): DomainError | undefined => {
+  const denied = requireAnchor(ctx, actor);
+  if (denied) return denied;
+  const session = findSession(ctx.room, target);
+  if (!session || session.ending) return domainError('not_found', `${target} is not a co-host`);
+  endSession(ctx, session, 'kicked');
+  // Never cut another room's anchor stream: that anchor is only leaving the pairing.
+  if (!session.ownRoom) ctx.effects.push({ type: 'CutStream', stream: session.stream.stream });
+  return undefined;
+};
+
+/**
+ * End a session: tell the room, send one StopMix per leg that StartMix was ever sent for, and keep the
+ * session as `ending` until those are answered. `immediate` (room closing) drops it at once.
+ */
+export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, immediate = false): void => {
+  if (session.ending) return;
+  session.ending = reason;
+  for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
+  for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
+  emit(ctx, toRoom(ctx), 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
+  session.legs = session.legs.filter((leg) => leg.owesStop);
+  for (const leg of session.legs) {
+    leg.phase = 'stopping';
+    ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
+    if (immediate) {
+      const cohostUserId = overlaidUser(ctx.room, session, leg);
+      emit(ctx, { room: leg.audience }, 'mix:stopped', { roomId: leg.audience, cohostUserId, reason });
+    }
+  }
+  if (immediate || session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
+  if (session.ownRoom) {
+    ctx.effects.push({ type: 'Forward', roomId: session.ownRoom, input: { type: 'PairingEnded', roomId: ctx.room.roomId } });
+  }
+  if (activeSessions(ctx.room).length === 0) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
+};

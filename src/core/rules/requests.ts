@@ -1,0 +1,47 @@
+import { domainError, type DomainError } from '../errors.js';
+import type { RoomId, StreamStatus } from '../types.js';
+import { activeSessions, clearTimer, emit, findSession, setTimer, type Ctx } from '../context.js';
+import { requireAnchor } from './cohost.js';
+
+/** Keeps a room record small whatever a crowd of viewers does. */
+export const MAX_PENDING_REQUESTS = 50;
+
+type Ended = 'cancelled' | 'rejected' | 'timeout' | 'room-closed';
+
+export const request = (
+  ctx: Ctx,
+  userId: string,
+  joined: boolean,
+  ownRoom: { roomId: RoomId; stream: StreamStatus } | null,
+): DomainError | undefined => {
+  const { room } = ctx;
+  if (userId === room.anchor.userId) return domainError('forbidden', 'the anchor cannot co-host its own room');
+  if (!joined) return domainError('forbidden', 'join the room first');
+  if (findSession(room, userId)) return domainError('conflict', `${userId} is already a co-host`);
+  if (room.requests.some((r) => r.userId === userId)) return domainError('conflict', 'a request is already pending');
+  if (activeSessions(room).length >= ctx.policy.maxCohosts) return domainError('limit', 'the room is at its co-host limit');
+  if (room.requests.length >= MAX_PENDING_REQUESTS) return domainError('limit', 'too many pending requests');
+  room.requests.push({ userId, since: ctx.now, ownRoom });
+  setTimer(ctx, 'REQUEST', userId, ctx.policy.timeouts.REQUEST);
+  emit(ctx, { user: room.anchor.userId }, 'cohost:requested', { roomId: room.roomId, userId });
+  return undefined;
+};
+
+/** Drop a pending request and tell both sides why. */
+export const endRequest = (ctx: Ctx, userId: string, reason: Ended): boolean => {
+  const { room } = ctx;
+  if (!room.requests.some((r) => r.userId === userId)) return false;
+  room.requests = room.requests.filter((r) => r.userId !== userId);
+  clearTimer(ctx, 'REQUEST', userId);
+  const payload = { roomId: room.roomId, userId, reason };
+  emit(ctx, { user: room.anchor.userId }, 'cohost:request-ended', payload);
+  emit(ctx, { user: userId }, 'cohost:request-ended', payload);
+  return true;
+};
+
+export const cancel = (ctx: Ctx, userId: string): DomainError | undefined =>
+  endRequest(ctx, userId, 'cancelled') ? undefined : domainError('not_found', 'no pending request');
+
+export const reject = (ctx: Ctx, actor: string, target: string): DomainError | undefined =>
+  requireAnchor(ctx, actor) ??
+  (endRequest(ctx, target, 'rejected') ? undefined : domainError('not_found', `no pending request from ${target}`));

@@ -1,0 +1,44 @@
+import { ANCHOR_KEY, activeSessions, clearTimer, ensureTimer, statusesOf, timerId, type Ctx } from '../context.js';
+import { advance } from './mix.js';
+
+/** Stream-status callbacks carry their `time`: an older one than the last applied is out of order. */
+export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
+  for (const status of statusesOf(ctx.room, stream)) {
+    if (at < status.since) continue;
+    if (status.streaming) {
+      // Already known up (a MixAvailable may have come first): only the ordering mark moves.
+      status.since = at;
+      continue;
+    }
+    Object.assign(status, { streaming: true, mixAvailable: false, since: at });
+  }
+  const { room } = ctx;
+  if (room.anchor.stream.stream === stream && room.anchor.stream.streaming) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
+  for (const session of room.cohosts) {
+    if (session.stream.stream !== stream || !session.stream.streaming) continue;
+    clearTimer(ctx, 'PUBLISH', session.userId);
+    clearTimer(ctx, 'STREAM_LOST', session.userId);
+    advance(ctx, session);
+  }
+};
+
+/**
+ * A stream went away. The co-host's: its session waits STREAM_LOST for a republish. The anchor's:
+ * mixes pause (AliLive freezes the picture) and co-hosts are kept for STREAM_LOST, then ended.
+ */
+export const onStopped = (ctx: Ctx, stream: string, at: number): void => {
+  for (const status of statusesOf(ctx.room, stream)) {
+    if (at < status.since || !status.streaming) continue;
+    Object.assign(status, { streaming: false, mixAvailable: false, since: at });
+  }
+  const { room } = ctx;
+  if (room.anchor.stream.stream === stream && !room.anchor.stream.streaming && activeSessions(room).length > 0) {
+    ensureTimer(ctx, 'STREAM_LOST', ANCHOR_KEY, ctx.policy.timeouts.STREAM_LOST);
+  }
+  for (const session of activeSessions(room)) {
+    if (session.stream.stream !== stream || session.stream.streaming) continue;
+    // A co-host that never pushed is still bounded by PUBLISH, not by STREAM_LOST.
+    if (room.timers[timerId('PUBLISH', session.userId)] !== undefined) continue;
+    ensureTimer(ctx, 'STREAM_LOST', session.userId, ctx.policy.timeouts.STREAM_LOST);
+  }
+};

@@ -1,0 +1,110 @@
+import type { Effect } from './effects.js';
+import { domainError, type DomainError } from './errors.js';
+import type { RoomInput } from './events.js';
+import { toSnapshot } from './snapshot.js';
+import type { Policy, RoomState } from './types.js';
+import type { Ctx } from './context.js';
+import { accept, endSession, kick, leave } from './rules/cohost.js';
+import { onTimerFired } from './rules/fired.js';
+import { onMixAvailable, onMixResult, onMixStarted, onMixStartFailed, onMixStopped } from './rules/mix.js';
+import { onBack, onSocketGone } from './rules/presence.js';
+import { cancel, reject, request } from './rules/requests.js';
+import { close, closeByAnchor, leaveRoom, newRoom, reopen } from './rules/room.js';
+import { onPublished, onStopped } from './rules/streams.js';
+import { findSession } from './context.js';
+
+export type TransitionResult =
+  | { ok: true; room: RoomState | null; effects: Effect[]; changed: boolean }
+  | { ok: false; error: DomainError };
+
+const unchanged = (room: RoomState | null): TransitionResult => ({ ok: true, room, effects: [], changed: false });
+
+/**
+ * The co-host state machine: (room, input, now) → (room, effects) or a refusal that changes nothing.
+ * Pure: no I/O, no clock, no randomness. A changed room gets `version + 1` and a `room:state` emit first;
+ * an input that changes nothing emits nothing (a reply of URLs to a (re)joining actor aside).
+ */
+export const transition = (room: RoomState | null, input: RoomInput, now: number, policy: Policy): TransitionResult => {
+  if (input.type === 'OpenRoom' && (room === null || room.status === 'closed')) {
+    const created = newRoom(input.roomId, input.userId, room);
+    return finish(room, { room: created, now, policy, effects: [] });
+  }
+  if (room === null || room.status === 'closed') {
+    return isCommand(input) ? { ok: false, error: domainError('not_found', 'no such live room') } : unchanged(room);
+  }
+  const ctx: Ctx = { room: structuredClone(room), now, policy, effects: [] };
+  const error = apply(ctx, input);
+  return error ? { ok: false, error } : finish(room, ctx);
+};
+
+const finish = (before: RoomState | null, ctx: Ctx): TransitionResult => {
+  const changed = before === null || JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...ctx.room, version: 0 });
+  if (!changed) return { ok: true, room: before, effects: ctx.effects, changed: false };
+  ctx.room.version = (before?.version ?? ctx.room.version) + 1;
+  const state: Effect = { type: 'Emit', to: { room: ctx.room.roomId }, event: 'room:state', payload: toSnapshot(ctx.room) };
+  return { ok: true, room: ctx.room, effects: [state, ...ctx.effects], changed: true };
+};
+
+const COMMANDS = new Set<RoomInput['type']>([
+  'OpenRoom', 'JoinRoom', 'LeaveRoom', 'CloseRoom', 'AdminCloseRoom', 'RequestCohost',
+  'CancelRequest', 'AcceptCohost', 'RejectCohost', 'LeaveCohost', 'KickCohost',
+]);
+export const isCommand = (input: RoomInput): boolean => COMMANDS.has(input.type);
+
+const apply = (ctx: Ctx, input: RoomInput): DomainError | void => {
+  switch (input.type) {
+    case 'OpenRoom':
+      return reopen(ctx, input.userId);
+    case 'JoinRoom':
+      return onBack(ctx, input.userId);
+    case 'LeaveRoom':
+      return leaveRoom(ctx, input.userId);
+    case 'CloseRoom':
+      return closeByAnchor(ctx, input.userId);
+    case 'AdminCloseRoom':
+      return close(ctx, 'admin');
+    case 'RequestCohost':
+      return request(ctx, input.userId, input.joined, input.ownRoom);
+    case 'CancelRequest':
+      return cancel(ctx, input.userId);
+    case 'AcceptCohost':
+      return accept(ctx, input.userId, input.target);
+    case 'RejectCohost':
+      return reject(ctx, input.userId, input.target);
+    case 'LeaveCohost':
+      return leave(ctx, input.userId);
+    case 'KickCohost':
+      return kick(ctx, input.userId, input.target);
+    case 'StreamPublished':
+      return onPublished(ctx, input.stream, input.at);
+    case 'StreamStopped':
+      return onStopped(ctx, input.stream, input.at);
+    case 'MixAvailable':
+      return onMixAvailable(ctx, input.stream);
+    case 'MixResult':
+      return onMixResult(ctx, input.main, input.mix, input.code);
+    case 'MixStarted':
+      return onMixStarted(ctx, input.main, input.mix, input.gen);
+    case 'MixStartFailed':
+      return onMixStartFailed(ctx, input.main, input.mix, input.gen, input.retryable);
+    case 'MixStopped':
+      return onMixStopped(ctx, input.main, input.mix, input.gen);
+    case 'SocketGone':
+      return onSocketGone(ctx, input.userId);
+    case 'TimerFired':
+      return onTimerFired(ctx, input.name, input.key, input.at);
+    case 'PairingStarted':
+      ctx.room.pairedWith = { roomId: input.roomId, userId: input.userId };
+      return undefined;
+    case 'PairingEnded':
+      if (ctx.room.pairedWith?.roomId === input.roomId) ctx.room.pairedWith = null;
+      return undefined;
+    case 'EndCohost': {
+      const session = findSession(ctx.room, input.userId);
+      if (session) endSession(ctx, session, input.reason);
+      return undefined;
+    }
+    default:
+      return input satisfies never;
+  }
+};

@@ -1,0 +1,62 @@
+import type { Effect } from '../../src/core/effects.js';
+import type { RoomInput } from '../../src/core/events.js';
+import { transition, type TransitionResult } from '../../src/core/transition.js';
+import type { Policy, RoomState } from '../../src/core/types.js';
+
+export const policy: Policy = {
+  timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
+  mixRetries: 3,
+  mixRetryBaseMs: 1_000,
+  maxCohosts: 1,
+};
+
+export const T0 = 1_700_000_000_000;
+
+/** Drives the pure core like the engine does, keeping the latest room and the effects of the last step. */
+export class RoomDriver {
+  room: RoomState | null = null;
+  last: TransitionResult = { ok: true, room: null, effects: [], changed: false };
+  now = T0;
+  constructor(readonly roomId = 'r1', readonly pol: Policy = policy) {}
+
+  send(input: RoomInput, advanceMs = 0): TransitionResult {
+    this.now += advanceMs;
+    this.last = transition(this.room, input, this.now, this.pol);
+    if (this.last.ok) this.room = this.last.room;
+    return this.last;
+  }
+
+  get effects(): Effect[] {
+    return this.last.ok ? this.last.effects : [];
+  }
+
+  /** Effects of the last step without the `room:state` snapshot emit. */
+  get signals(): Effect[] {
+    return this.effects.filter((e) => !(e.type === 'Emit' && e.event === 'room:state'));
+  }
+
+  timerAt(name: string, key: string): number | undefined {
+    return this.room?.timers[`${name}:${key}`];
+  }
+
+  fire(name: RoomInput & { type: 'TimerFired' } extends infer _ ? string : never, key: string): TransitionResult {
+    const at = this.timerAt(name, key);
+    if (at === undefined) throw new Error(`no timer ${name}:${key}`);
+    this.now = Math.max(this.now, at);
+    return this.send({ type: 'TimerFired', name: name as never, key, at });
+  }
+}
+
+export const A = 'anchor1';
+export const V = 'viewerA';
+export const anchorStreamOf = (roomId = 'r1') => `a-${roomId}`;
+
+/** Open room r1 with anchor streaming and mix-available, viewer V requested and accepted. */
+export const acceptedRoom = (d = new RoomDriver()): RoomDriver => {
+  d.send({ type: 'OpenRoom', roomId: d.roomId, userId: A });
+  d.send({ type: 'StreamPublished', stream: anchorStreamOf(d.roomId), at: 100 });
+  d.send({ type: 'MixAvailable', stream: anchorStreamOf(d.roomId) });
+  d.send({ type: 'RequestCohost', userId: V, joined: true, ownRoom: null });
+  d.send({ type: 'AcceptCohost', userId: A, target: V });
+  return d;
+};
