@@ -1,0 +1,126 @@
+import type { Clock, DueTimer, RoomRepository, Scheduler, TimerOp } from '../../app/ports.js';
+import { streamsOf } from '../../core/streams.js';
+import type { RoomId, RoomState, StreamName } from '../../core/types.js';
+import { assertClaimArgs, assertCommittable } from './commit-guard.js';
+import { parseTimerId, timerId } from './timer-id.js';
+
+export interface MemoryStoreOptions {
+  /**
+   * How long a closed room can still be loaded (late callbacks find it and are answered as stale).
+   * @default 3_600_000 (1 h)
+   */
+  closedRoomTtlMs?: number;
+  /** Measures `closedRoomTtlMs`. */
+  clock: Clock;
+}
+
+export interface MemoryStore {
+  repo: RoomRepository;
+  scheduler: Scheduler;
+}
+
+interface Timer {
+  at: number;
+  /** When it is next handed out: `at`, or the end of the current claim's lease. */
+  due: number;
+}
+
+/**
+ * The single-node store: rooms, stream index and timers in one process. Each method does all its
+ * work before its first (and only) await point, so it is atomic just as the Redis scripts are.
+ * States are stored and returned as deep copies, so no caller can change a stored room by accident.
+ */
+export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
+  const ttlMs = options.closedRoomTtlMs ?? 3_600_000;
+  const { clock } = options;
+  const rooms = new Map<RoomId, RoomState>();
+  const indexed = new Map<RoomId, StreamName[]>();
+  const byStream = new Map<StreamName, Set<RoomId>>();
+  const live = new Set<RoomId>();
+  /** Closed rooms by when they closed; re-inserted on every commit, so oldest first. */
+  const closedAt = new Map<RoomId, number>();
+  const timers = new Map<string, Timer>();
+
+  function dropExpired(): void {
+    const now = clock.now();
+    for (const [roomId, at] of closedAt) {
+      if (now - at < ttlMs) break;
+      closedAt.delete(roomId);
+      rooms.delete(roomId);
+    }
+  }
+
+  function reindex(roomId: RoomId, streams: StreamName[]): void {
+    for (const s of indexed.get(roomId) ?? []) {
+      const set = byStream.get(s);
+      set?.delete(roomId);
+      if (set?.size === 0) byStream.delete(s);
+    }
+    for (const s of streams) {
+      const set = byStream.get(s) ?? new Set<RoomId>();
+      byStream.set(s, set.add(roomId));
+    }
+    if (streams.length > 0) indexed.set(roomId, streams);
+    else indexed.delete(roomId);
+  }
+
+  function applyTimers(roomId: RoomId, ops: TimerOp[]): void {
+    for (const op of ops) {
+      const id = timerId(roomId, op.name, op.key);
+      if (op.type === 'SetTimer') timers.set(id, { at: op.at, due: op.at });
+      else timers.delete(id);
+    }
+  }
+
+  const repo: RoomRepository = {
+    async load(roomId) {
+      dropExpired();
+      const room = rooms.get(roomId);
+      return room ? structuredClone(room) : null;
+    },
+
+    async commit(next, expectedVersion, ops) {
+      assertCommittable(next, expectedVersion, ops);
+      dropExpired();
+      if ((rooms.get(next.roomId)?.version ?? 0) !== expectedVersion) return false;
+      const roomId = next.roomId;
+      rooms.set(roomId, structuredClone(next));
+      reindex(roomId, [...new Set(streamsOf(next))]);
+      closedAt.delete(roomId);
+      if (next.status === 'closed') {
+        live.delete(roomId);
+        closedAt.set(roomId, clock.now());
+      } else {
+        live.add(roomId);
+      }
+      applyTimers(roomId, ops);
+      return true;
+    },
+
+    async roomsForStream(stream) {
+      return [...(byStream.get(stream) ?? [])];
+    },
+
+    async list() {
+      return [...live];
+    },
+  };
+
+  const scheduler: Scheduler = {
+    async claimDue(now, limit, leaseMs) {
+      assertClaimArgs(now, limit, leaseMs);
+      const due = [...timers].filter(([, t]) => t.due <= now).sort(([, a], [, b]) => a.due - b.due);
+      return due.slice(0, limit).map(([id, t]): DueTimer => {
+        t.due = now + leaseMs;
+        return { ...parseTimerId(id), at: t.at };
+      });
+    },
+
+    async ack(timer) {
+      const id = timerId(timer.roomId, timer.name, timer.key);
+      if (timers.get(id)?.at === timer.at) timers.delete(id);
+    },
+  };
+
+  return { repo, scheduler };
+}

@@ -1,0 +1,119 @@
+import type { Effect } from '../core/effects.js';
+import type { RoomInput } from '../core/events.js';
+import type { RoomId } from '../core/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createKeyedQueue } from './keyed-queue.js';
+import type { MixClient, Notifier, SignedUrls } from './ports.js';
+
+export interface EffectRunnerDeps {
+  mixClient: MixClient;
+  notifier: Notifier;
+  urls: SignedUrls;
+  logger: Logger;
+  metrics: Metrics;
+  /** Feeds outcomes back into the core; retried by the runner, since a lost MixStopped would strand a session. */
+  dispatch(roomId: RoomId, input: RoomInput): Promise<unknown>;
+}
+
+const FEEDBACK_ATTEMPTS = 6;
+
+/** Interprets effects through the ports after a commit. Decides nothing: every outcome goes back to the core. */
+export const createEffectRunner = (deps: EffectRunnerDeps) => {
+  const { mixClient, notifier, urls, logger, metrics } = deps;
+  const inFlight = new Set<Promise<void>>();
+  // Calls for one pair go out in order, so a StopMix can never overtake the StartMix it answers.
+  const perPair = createKeyedQueue();
+
+  const track = (work: Promise<void>): void => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  const feedBack = async (roomId: RoomId, input: RoomInput): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.dispatch(roomId, input);
+        return;
+      } catch (err) {
+        if (attempt >= FEEDBACK_ATTEMPTS) {
+          logger.error({ err, roomId, input: input.type }, 'could not feed a result back; giving up');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  };
+
+  const startMix = async (e: Extract<Effect, { type: 'StartMix' }>): Promise<void> => {
+    const outcome = await perPair(`${e.main}|${e.mix}`, () => mixClient.startMix(e.main, e.mix));
+    metrics.mixCalls.inc({ action: 'start', outcome: outcome.ok ? 'ok' : outcome.code });
+    const pair = { main: e.main, mix: e.mix, gen: e.gen };
+    await feedBack(
+      e.roomId,
+      outcome.ok
+        ? { type: 'MixStarted', ...pair }
+        : { type: 'MixStartFailed', ...pair, code: outcome.code, retryable: outcome.retryable },
+    );
+  };
+
+  const stopMix = async (e: Extract<Effect, { type: 'StopMix' }>): Promise<void> => {
+    const outcome = await perPair(`${e.main}|${e.mix}`, () => mixClient.stopMix(e.main, e.mix));
+    metrics.mixCalls.inc({ action: 'stop', outcome: outcome.ok ? 'ok' : outcome.code });
+    if (!outcome.ok) logger.error({ roomId: e.roomId, code: outcome.code, requestId: outcome.requestId }, 'StopMix failed');
+    await feedBack(e.roomId, { type: 'MixStopped', main: e.main, mix: e.mix, gen: e.gen });
+  };
+
+  const runOne = (e: Effect): void => {
+    switch (e.type) {
+      case 'Emit':
+        if ('room' in e.to) notifier.toRoom(e.to.room, e.event, e.payload);
+        else notifier.toUser(e.to.user, e.event, e.payload);
+        return;
+      case 'SendPushUrl':
+        notifier.toUser(e.userId, 'cohost:accepted', { roomId: e.roomId, push: { url: urls.push(e.stream) } });
+        return;
+      case 'SendPullUrl':
+        notifier.toUser(e.userId, 'stream:pull-low-latency', {
+          roomId: e.roomId,
+          userId: e.ofUserId,
+          url: urls.lowLatency(e.stream),
+        });
+        return;
+      case 'StartMix':
+        return track(startMix(e));
+      case 'StopMix':
+        return track(stopMix(e));
+      case 'CutStream':
+        return track(
+          mixClient.forbidStream(e.stream).then((o) => {
+            if (!o.ok) logger.warn({ stream: e.stream, code: o.code }, 'could not cut a kicked stream');
+          }),
+        );
+      case 'Forward':
+        return track(feedBack(e.roomId, e.input));
+      case 'SetTimer':
+      case 'ClearTimer':
+        return; // applied atomically with the commit
+      default:
+        return e satisfies never;
+    }
+  };
+
+  return {
+    run(effects: Effect[]): void {
+      for (const e of effects) {
+        try {
+          runOne(e);
+        } catch (err) {
+          logger.error({ err, effect: e.type }, 'effect failed');
+        }
+      }
+    },
+    /** Resolves once every call and feedback started so far has settled (shutdown, tests). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+};
+export type EffectRunner = ReturnType<typeof createEffectRunner>;

@@ -1,0 +1,40 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The few series an operator needs: what came in, how it ended, what we asked of AliLive. */
+export const createMetrics = (opts: { defaults?: boolean } = {}) => {
+  const registry = new Registry();
+  if (opts.defaults) collectDefaultMetrics({ register: registry, prefix: 'linkmic_' });
+  return {
+    registry,
+    inputs: new Counter({
+      name: 'linkmic_inputs_total',
+      help: 'Inputs applied to rooms, by type and outcome (changed, unchanged, refused)',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    dispatchSeconds: new Histogram({
+      name: 'linkmic_dispatch_seconds',
+      help: 'Time to load, decide and commit one input',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    conflicts: new Counter({
+      name: 'linkmic_commit_conflicts_total',
+      help: 'Compare-and-set conflicts (another node changed the room first)',
+      registers: [registry],
+    }),
+    mixCalls: new Counter({
+      name: 'linkmic_alilive_mix_calls_total',
+      help: 'StartMix / StopMix calls by outcome',
+      labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    }),
+    callbacks: new Counter({
+      name: 'linkmic_callbacks_total',
+      help: 'AliLive callbacks by kind and result',
+      labelNames: ['kind', 'result'] as const,
+      registers: [registry],
+    }),
+  };
+};
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,64 @@
+import type { RoomRepository, Scheduler, TimerOp } from '../../src/app/ports.js';
+import { anchorStream, cohostStream } from '../../src/core/streams.js';
+import type { CohostSession, RoomState, StreamStatus, TimerName } from '../../src/core/types.js';
+
+/** One backend as the contract suites see it: a fresh, empty store per call. */
+export interface StoreUnderTest {
+  repo: RoomRepository;
+  scheduler: Scheduler;
+  /** Another node on the same storage (its own connection for Redis). */
+  peer(): Promise<{ repo: RoomRepository; scheduler: Scheduler }>;
+  close(): Promise<void>;
+}
+export type StoreFactory = () => Promise<StoreUnderTest>;
+
+/** Hand-built states: the contract suites must not depend on the core's transition. */
+export function liveRoom(roomId: string, version = 1, cohostSeqs: number[] = []): RoomState {
+  return {
+    roomId,
+    version,
+    status: 'live',
+    anchor: { userId: `u-${roomId}`, present: true, stream: stream(anchorStream(roomId)) },
+    cohosts: cohostSeqs.map((seq) => cohost(roomId, seq)),
+    requests: [],
+    pairedWith: null,
+    timers: {},
+    seq: Math.max(0, ...cohostSeqs),
+  };
+}
+
+export function closedRoom(room: RoomState, version = room.version + 1): RoomState {
+  return { ...room, version, status: 'closed', cohosts: [], timers: {} };
+}
+
+export const withVersion = (room: RoomState, version: number): RoomState => ({ ...room, version });
+
+export function withCohosts(room: RoomState, cohostSeqs: number[], version = room.version + 1): RoomState {
+  return { ...room, version, cohosts: cohostSeqs.map((seq) => cohost(room.roomId, seq)) };
+}
+
+/** Room `roomId` with the anchor of `otherRoomId` as co-host: that anchor stream then belongs to both rooms. */
+export function withAnchorCohost(room: RoomState, otherRoomId: string, version = room.version + 1): RoomState {
+  const session: CohostSession = { ...cohost(room.roomId, 0), stream: stream(anchorStream(otherRoomId)), ownRoom: otherRoomId };
+  return { ...room, version, cohosts: [session] };
+}
+
+export const setTimer = (name: TimerName, key: string, at: number): TimerOp => ({ type: 'SetTimer', name, key, at });
+export const clearTimer = (name: TimerName, key: string): TimerOp => ({ type: 'ClearTimer', name, key });
+
+function stream(name: string): StreamStatus {
+  return { stream: name, streaming: true, mixAvailable: false, since: 1 };
+}
+
+function cohost(roomId: string, seq: number): CohostSession {
+  return {
+    userId: `c${seq}-user`,
+    stream: stream(cohostStream(roomId, seq)),
+    ownRoom: null,
+    ending: null,
+    present: true,
+    since: 1,
+    // The store never looks inside sessions; empty legs keep the fixture stable while the core evolves.
+    legs: [],
+  };
+}
