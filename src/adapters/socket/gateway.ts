@@ -1,0 +1,70 @@
+import type { RoomDispatcher, SignedUrls } from '../../app/ports.js';
+import { isValidId } from '../../core/streams.js';
+import type { Logger } from '../../observability/logger.js';
+import { userChannel } from './channels.js';
+import { badRequest, internalError } from './errors.js';
+import type { Ack, ClientEvent } from './events.js';
+import { createHandlers } from './handlers.js';
+import { payloadSchemas, parsePayload } from './payloads.js';
+import { createPresence } from './presence.js';
+import type { LinkmicServer, LinkmicSocket } from './types.js';
+
+export interface GatewayDeps {
+  /** With the auth middleware already installed: every socket arrives with `data.userId`. */
+  io: LinkmicServer;
+  dispatcher: RoomDispatcher;
+  urls: SignedUrls;
+  logger: Logger;
+  /** Bound on the cross-node lookup of a user's other sockets at disconnect. @default 3000 */
+  lookupTimeoutMs?: number;
+}
+
+const CLIENT_EVENTS = Object.keys(payloadSchemas) as ClientEvent[];
+
+type AckFn = (res: Ack<unknown>) => void;
+type AnyHandler = (socket: LinkmicSocket, payload: unknown) => Promise<Ack<unknown>>;
+
+/**
+ * Wires PROTOCOL §4 onto `io`: every client event is validated, turned into a core command acted by the
+ * token's user, dispatched, and acked; a socket's departure becomes `SocketGone` in the rooms it was in.
+ * @example
+ *   io.use(createAuthMiddleware({ secret, clock, logger }));
+ *   createGateway({ io, dispatcher, urls, logger });
+ */
+export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 3000 }: GatewayDeps): void => {
+  const log = logger.child({ mod: 'socket' });
+  const presence = createPresence({ io, dispatcher, logger, lookupTimeoutMs });
+  const handlers = createHandlers({ dispatcher, urls, presence });
+
+  const handle = (socket: LinkmicSocket, event: ClientEvent, args: unknown[]): void => {
+    const ack = args[args.length - 1];
+    if (typeof ack !== 'function') return void log.debug({ event, sid: socket.id }, 'ignore event without ack');
+    const reply = ack as AckFn;
+    if (args.length !== 2) return reply(badRequest('expected one payload object and an ack'));
+    const parsed = parsePayload(event, args[0]);
+    if (!parsed.ok) return reply(badRequest(parsed.message));
+    const run = handlers[event] as AnyHandler;
+    run(socket, parsed.value)
+      .catch((err: unknown) => {
+        log.error({ err, event, userId: socket.data.userId }, 'client event failed');
+        return internalError();
+      })
+      .then(reply)
+      // reply() only queues a packet; this keeps even a throwing one from becoming an unhandled rejection.
+      .catch((err: unknown) => log.error({ err, event }, 'ack failed'));
+  };
+
+  io.on('connection', (socket) => {
+    const { userId } = socket.data;
+    if (!isValidId(userId)) {
+      log.error({ sid: socket.id }, 'socket without a user: is the auth middleware installed?');
+      return void socket.disconnect(true);
+    }
+    // Joined synchronously with the in-memory and Redis adapters, so a Notifier emit right after connect arrives.
+    void socket.join(userChannel(userId));
+    socket.data.rooms ??= [];
+    socket.data.anchorOf ??= [];
+    for (const event of CLIENT_EVENTS) socket.on(event, (...args: unknown[]) => handle(socket, event, args));
+    socket.on('disconnect', () => void presence.gone(userId, socket.id, socket.data.rooms));
+  });
+};

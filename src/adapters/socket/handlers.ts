@@ -1,0 +1,103 @@
+import type { DispatchResult, RoomDispatcher, SignedUrls } from '../../app/ports.js';
+import type { Command } from '../../core/events.js';
+import { toSnapshot } from '../../core/snapshot.js';
+import { anchorStream } from '../../core/streams.js';
+import type { RoomState } from '../../core/types.js';
+import { roomChannel } from './channels.js';
+import { fromDomainError } from './errors.js';
+import type { ClientAck, ClientEvent, ClientPayload, SocketData } from './events.js';
+import type { Presence } from './presence.js';
+import type { LinkmicSocket } from './types.js';
+
+export interface HandlerDeps {
+  dispatcher: RoomDispatcher;
+  urls: SignedUrls;
+  presence: Presence;
+}
+
+/** Runs one validated client event for `socket`; throws only on infrastructure failure (acked `internal`). */
+export type Handler<E extends ClientEvent> = (socket: LinkmicSocket, payload: ClientPayload<E>) => Promise<ClientAck<E>>;
+export type Handlers = { [E in ClientEvent]: Handler<E> };
+
+const add = (list: string[], id: string): void => {
+  if (!list.includes(id)) list.push(id);
+};
+const remove = (list: string[], id: string): string[] => list.filter((x) => x !== id);
+
+const roomOf = (res: Extract<DispatchResult, { ok: true }>, command: Command['type']): RoomState => {
+  if (!res.room) throw new Error(`${command} succeeded without a room`);
+  return res.room;
+};
+
+/**
+ * The live room (other than `roomId`) this user anchors, opened on this socket: what makes a request
+ * anchor-to-anchor. `anchorOf` only names candidates; the stored room decides.
+ */
+const ownRoomOf = async (dispatcher: RoomDispatcher, data: SocketData, roomId: string) => {
+  for (const candidate of data.anchorOf) {
+    if (candidate === roomId) continue;
+    const room = await dispatcher.load(candidate);
+    if (room && room.status === 'live' && room.anchor.userId === data.userId) {
+      return { roomId: candidate, stream: room.anchor.stream };
+    }
+  }
+  return null;
+};
+
+export const createHandlers = ({ dispatcher, urls, presence }: HandlerDeps): Handlers => {
+  /** Joins the socket room; if the socket dropped while the command ran, its disconnect missed this room. */
+  const enter = async (socket: LinkmicSocket, roomId: string, asAnchor: boolean): Promise<void> => {
+    await socket.join(roomChannel(roomId));
+    add(socket.data.rooms, roomId);
+    if (asAnchor) add(socket.data.anchorOf, roomId);
+    if (!socket.connected) await presence.gone(socket.data.userId, socket.id, [roomId]);
+  };
+
+  /** Events whose success ack carries nothing: dispatch the command, pass the outcome through. */
+  const plain =
+    <E extends ClientEvent>(toCommand: (userId: string, payload: ClientPayload<E>) => Command) =>
+    async (socket: LinkmicSocket, payload: ClientPayload<E>) => {
+      const res = await dispatcher.dispatch(payload.roomId, toCommand(socket.data.userId, payload));
+      return res.ok ? ({ ok: true } as const) : fromDomainError(res.error);
+    };
+
+  const withTarget = (type: 'AcceptCohost' | 'RejectCohost' | 'KickCohost') =>
+    plain<'cohost:accept' | 'cohost:reject' | 'cohost:kick'>((userId, p) => ({ type, userId, target: p.userId }));
+
+  return {
+    'room:open': async (socket, { roomId }) => {
+      const res = await dispatcher.dispatch(roomId, { type: 'OpenRoom', roomId, userId: socket.data.userId });
+      if (!res.ok) return fromDomainError(res.error);
+      const room = roomOf(res, 'OpenRoom');
+      await enter(socket, roomId, true);
+      return { ok: true, room: toSnapshot(room), push: { url: urls.push(anchorStream(roomId)) } };
+    },
+    'room:join': async (socket, { roomId }) => {
+      const res = await dispatcher.dispatch(roomId, { type: 'JoinRoom', userId: socket.data.userId });
+      if (!res.ok) return fromDomainError(res.error);
+      const room = roomOf(res, 'JoinRoom');
+      await enter(socket, roomId, false);
+      return { ok: true, room: toSnapshot(room), play: urls.play(anchorStream(roomId)) };
+    },
+    'room:leave': async (socket, { roomId }) => {
+      const res = await dispatcher.dispatch(roomId, { type: 'LeaveRoom', userId: socket.data.userId });
+      if (!res.ok) return fromDomainError(res.error);
+      await socket.leave(roomChannel(roomId));
+      socket.data.rooms = remove(socket.data.rooms, roomId);
+      return { ok: true };
+    },
+    'room:close': plain((userId) => ({ type: 'CloseRoom', userId })),
+    'cohost:request': async (socket, { roomId }) => {
+      const { userId } = socket.data;
+      const joined = socket.rooms.has(roomChannel(roomId));
+      const ownRoom = await ownRoomOf(dispatcher, socket.data, roomId);
+      const res = await dispatcher.dispatch(roomId, { type: 'RequestCohost', userId, joined, ownRoom });
+      return res.ok ? { ok: true } : fromDomainError(res.error);
+    },
+    'cohost:cancel': plain((userId) => ({ type: 'CancelRequest', userId })),
+    'cohost:accept': withTarget('AcceptCohost'),
+    'cohost:reject': withTarget('RejectCohost'),
+    'cohost:leave': plain((userId) => ({ type: 'LeaveCohost', userId })),
+    'cohost:kick': withTarget('KickCohost'),
+  };
+};

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../../core/streams.js';
+import type { ClientEvent, ClientPayload } from './events.js';
+
+const id = z.string().regex(ID_PATTERN, { error: 'must be 1-64 characters of [A-Za-z0-9_-]' });
+
+/** Strict: an unknown key is refused rather than ignored, so a client bug shows up at once. */
+export const roomPayload = z.strictObject({ roomId: id });
+export const roomUserPayload = z.strictObject({ roomId: id, userId: id });
+
+/** One schema per client event of PROTOCOL §4. */
+export const payloadSchemas = {
+  'room:open': roomPayload,
+  'room:join': roomPayload,
+  'room:leave': roomPayload,
+  'room:close': roomPayload,
+  'cohost:request': roomPayload,
+  'cohost:cancel': roomPayload,
+  'cohost:accept': roomUserPayload,
+  'cohost:reject': roomUserPayload,
+  'cohost:leave': roomPayload,
+  'cohost:kick': roomUserPayload,
+} as const satisfies Record<ClientEvent, z.ZodType>;
+
+export type ParseResult<E extends ClientEvent> = { ok: true; value: ClientPayload<E> } | { ok: false; message: string };
+
+/** Validates one payload; the message names the offending field(s) for the `bad_request` ack. */
+export const parsePayload = <E extends ClientEvent>(event: E, raw: unknown): ParseResult<E> => {
+  const result = payloadSchemas[event].safeParse(raw);
+  if (result.success) return { ok: true, value: result.data as ClientPayload<E> };
+  const message = result.error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'payload'}: ${issue.message}`)
+    .join('; ');
+  return { ok: false, message };
+};

@@ -1,0 +1,112 @@
+/**
+ * Type tests of the socket event maps. Named `.test.ts` (not `.test-d.ts`) so `vitest run` includes it;
+ * the assertions are checked by `tsc --noEmit` and the file runs as ordinary (trivially passing) tests.
+ */
+import type { Server } from 'socket.io';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { EmitPayloads } from '../../src/core/effects.js';
+import type { ErrorCode } from '../../src/core/errors.js';
+import type { RoomSnapshot } from '../../src/core/snapshot.js';
+import type {
+  Ack,
+  ClientAck,
+  ClientEvent,
+  ClientPayload,
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerEvent,
+  ServerPayloads,
+  ServerToClientEvents,
+  SocketData,
+} from '../../src/adapters/socket/events.js';
+import type { payloadSchemas } from '../../src/adapters/socket/payloads.js';
+import type { LinkmicClient } from '../../src/client/index.js';
+
+describe('socket event maps', () => {
+  it('lists exactly the client events of PROTOCOL §4', () => {
+    expectTypeOf<ClientEvent>().toEqualTypeOf<
+      | 'room:open'
+      | 'room:join'
+      | 'room:leave'
+      | 'room:close'
+      | 'cohost:request'
+      | 'cohost:cancel'
+      | 'cohost:accept'
+      | 'cohost:reject'
+      | 'cohost:leave'
+      | 'cohost:kick'
+    >();
+  });
+
+  it('gives every client event one payload and an ack callback', () => {
+    expectTypeOf<ClientToServerEvents['room:open']>().parameters.toEqualTypeOf<
+      [{ roomId: string }, (res: Ack<{ room: RoomSnapshot; push: { url: string } }>) => void]
+    >();
+    expectTypeOf<ClientPayload<'cohost:accept'>>().toEqualTypeOf<{ roomId: string; userId: string }>();
+    expectTypeOf<ClientPayload<'cohost:request'>>().toEqualTypeOf<{ roomId: string }>();
+    expectTypeOf<ClientAck<'room:join'>>().toEqualTypeOf<
+      | { ok: true; room: RoomSnapshot; play: { rtmp: string; flv: string; hls: string } }
+      | { ok: false; error: { code: ErrorCode; message: string } }
+    >();
+    expectTypeOf<ClientAck<'room:close'>>().toEqualTypeOf<{ ok: true } | { ok: false; error: { code: ErrorCode; message: string } }>();
+  });
+
+  it('validates exactly the payload types the map declares', () => {
+    type Parsed = { [E in ClientEvent]: z.infer<(typeof payloadSchemas)[E]> };
+    expectTypeOf<Parsed>().toEqualTypeOf<{ [E in ClientEvent]: ClientPayload<E> }>();
+  });
+
+  it('narrows an ack on ok', () => {
+    const handle = (res: ClientAck<'room:open'>) => {
+      if (res.ok) expectTypeOf(res.push.url).toBeString();
+      else expectTypeOf(res.error.code).toEqualTypeOf<ErrorCode>();
+    };
+    expectTypeOf(handle).toBeFunction();
+  });
+
+  it('lists every server event of PROTOCOL §4, with the core payloads reused', () => {
+    expectTypeOf<ServerEvent>().toEqualTypeOf<
+      | 'room:state'
+      | 'room:closed'
+      | 'cohost:requested'
+      | 'cohost:request-ended'
+      | 'cohost:accepted'
+      | 'stream:pull-low-latency'
+      | 'mix:live'
+      | 'mix:degraded'
+      | 'mix:stopped'
+      | 'cohost:ended'
+    >();
+    expectTypeOf<ServerToClientEvents['room:state']>().parameters.toEqualTypeOf<[RoomSnapshot]>();
+    expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<EmitPayloads['mix:live']>();
+    expectTypeOf<ServerPayloads['cohost:accepted']>().toEqualTypeOf<{ roomId: string; push: { url: string } }>();
+    expectTypeOf<ServerPayloads['stream:pull-low-latency']>().toEqualTypeOf<{ roomId: string; userId: string; url: string }>();
+  });
+
+  it('fits socket.io generics on both ends', () => {
+    type S = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+    expectTypeOf<Parameters<S['emit']>[0]>().toEqualTypeOf<ServerEvent>();
+    type C = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
+    expectTypeOf<C['emitWithAck']>().toBeFunction();
+    expectTypeOf<SocketData>().toEqualTypeOf<{ userId: string; rooms: string[]; anchorOf: string[] }>();
+  });
+
+  it('types the app client by event', () => {
+    expectTypeOf<LinkmicClient['request']>().toBeFunction();
+    const use = async (client: LinkmicClient) => {
+      const res = await client.request('room:open', { roomId: 'r1' });
+      expectTypeOf(res).toEqualTypeOf<ClientAck<'room:open'>>();
+      const payload = await client.next('cohost:request-ended');
+      expectTypeOf(payload.reason).toEqualTypeOf<'cancelled' | 'rejected' | 'timeout' | 'room-closed'>();
+      // @ts-expect-error: room:open takes no target user
+      await client.request('room:open', { roomId: 'r1', userId: 'u1' });
+      // @ts-expect-error: not a client event
+      await client.request('mix:live', { roomId: 'r1' });
+      // @ts-expect-error: not a server event
+      client.on('room:open', () => {});
+    };
+    expectTypeOf(use).toBeFunction();
+  });
+});
