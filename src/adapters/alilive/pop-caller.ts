@@ -1,0 +1,77 @@
+import RPCClient from '@alicloud/pop-core';
+import type { Logger } from '../../observability/logger.js';
+import { classifyPopError, isRetryableCode, networkCause, type AliLiveFailure } from './errors.js';
+import { backoffMs, sleep as realSleep, type BackoffPolicy } from './retry.js';
+
+export type PopResult<T> = ({ ok: true; requestId: string; body: T }) | ({ ok: false } & AliLiveFailure);
+
+export interface PopCallerDeps {
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  apiVersion: string;
+  timeoutMs: number;
+  /** Attempts after the first, for transient failures only. */
+  retries: number;
+  logger: Logger;
+  backoff?: Partial<BackoffPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Entry = { response?: { statusCode?: number } };
+// pop-core's d.ts omits the constructor's second argument: `verbose` makes request() resolve to
+// [body, entry], the only way to see the HTTP status of a response whose body has no `Code`.
+type VerboseClient = { request(action: string, params: object, opts: object): Promise<[unknown, Entry]> };
+const VerboseRPCClient = RPCClient as unknown as new (config: RPCClient.Config, verbose: boolean) => VerboseClient;
+
+/** One POP RPC action, signed by pop-core, sent as POST (so no signed URL ever sits in a query string). */
+export const createPopCaller = (deps: PopCallerDeps) => {
+  const client = new VerboseRPCClient(
+    {
+      endpoint: deps.endpoint,
+      apiVersion: deps.apiVersion,
+      accessKeyId: deps.accessKeyId,
+      accessKeySecret: deps.accessKeySecret,
+    },
+    true,
+  );
+  const policy: BackoffPolicy = { baseMs: 200, maxMs: 2000, ...deps.backoff };
+  const sleep = deps.sleep ?? realSleep;
+  const log = deps.logger;
+
+  const once = async <T>(action: string, params: Record<string, string>): Promise<PopResult<T>> => {
+    try {
+      const [body, entry] = await client.request(action, params, { method: 'POST', timeout: deps.timeoutMs });
+      const status = entry.response?.statusCode ?? 200;
+      const requestId = (body as { RequestId?: unknown } | null)?.RequestId;
+      // pop-core resolves a 5xx whose body has no Code; that is no success.
+      if (status >= 300) {
+        const code = `Http${status}`;
+        return { ok: false, code, requestId: typeof requestId === 'string' ? requestId : null, status, retryable: isRetryableCode(code, status) };
+      }
+      return { ok: true, requestId: typeof requestId === 'string' ? requestId : '', body: body as T };
+    } catch (err) {
+      const failure = classifyPopError(err);
+      // Only these fields: err.message / err.url / err.entry carry the signed request.
+      log.debug({ action, code: failure.code, requestId: failure.requestId, status: failure.status, cause: networkCause(err) }, 'alilive call failed');
+      return { ok: false, ...failure };
+    }
+  };
+
+  const call = async <T>(action: string, params: Record<string, string>): Promise<PopResult<T>> => {
+    for (let attempt = 0; ; attempt += 1) {
+      const r = await once<T>(action, params);
+      if (r.ok || !r.retryable || attempt >= deps.retries) {
+        if (!r.ok) log.warn({ action, attempt, code: r.code, requestId: r.requestId, retryable: r.retryable }, 'alilive call gave up');
+        return r;
+      }
+      const delayMs = backoffMs(attempt, policy);
+      log.info({ action, attempt, code: r.code, requestId: r.requestId, delayMs }, 'alilive call retried');
+      await sleep(delayMs);
+    }
+  };
+
+  return { call };
+};
+
+export type PopCaller = ReturnType<typeof createPopCaller>;

@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The store's connection fails fast while Redis is away (no offline queue), so a command is refused
+ * with `internal` and a callback gets a 5xx that AliLive retries, instead of hanging on a queue.
+ * The adapter's pub/sub pair keeps ioredis's defaults: it re-subscribes by itself on reconnect.
+ */
+export const openRedis = async (url: string) => {
+  const store = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  const pub = new Redis(url, { lazyConnect: true });
+  const sub = pub.duplicate();
+  // Errors while Redis is down are reported through readiness and failed commands, not as crashes.
+  for (const c of [store, pub, sub]) c.on('error', () => undefined);
+  await Promise.all([store.connect(), pub.connect(), sub.connect()]);
+  return {
+    store,
+    pub,
+    sub,
+    ping: async (): Promise<boolean> => (await store.ping()) === 'PONG',
+    async close(): Promise<void> {
+      await Promise.allSettled([store.quit(), pub.quit(), sub.quit()]);
+    },
+  };
+};
+export type RedisConnections = Awaited<ReturnType<typeof openRedis>>;

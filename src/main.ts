@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './config/load.js';
+import { DEV_JWT_SECRET } from './config/schema.js';
+import { createLogger } from './observability/logger.js';
+import { startServer } from './server.js';
+
+/** Composition root: config → server → listen; SIGTERM / SIGINT close gracefully. */
+const main = async (): Promise<void> => {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const server = await startServer(config, { logger });
+  const mode = config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
+  logger.info({ address: server.url, alilive: config.ALILIVE_MODE, state: mode }, 'linkmic listening');
+  console.log(`linkmic listening on ${server.url}  (AliLive: ${config.ALILIVE_MODE}, state: ${mode})`);
+  if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
+    console.log(`dev token for user "alice" (1 h): ${await server.mintToken('alice')}`);
+    console.log('more: npm run token -- <userId>');
+  }
+  if (server.simulator) {
+    console.log(`simulated pushes: curl -X POST ${server.url}/_sim/streams/<stream>/publish  (state: ${server.url}/_sim/state)`);
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'closing');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+};
+
+void main();

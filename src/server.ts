@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import express from 'express';
+import { Server as IoServer } from 'socket.io';
+import { createRoomService, type RoomService } from './app/room-service.js';
+import { createTimerLoop } from './app/timer-loop.js';
+import type { Clock } from './app/ports.js';
+import { createMixClient } from './adapters/alilive/mix-client.js';
+import { createSimulator, type Simulator } from './adapters/alilive/simulator/index.js';
+import { createUrlSigner } from './adapters/alilive/url-signer.js';
+import { systemClock } from './adapters/clock.js';
+import { createAdminRouter } from './adapters/http/admin.js';
+import { createCallbackRouter } from './adapters/http/callbacks.js';
+import { createHttpErrorHandler, sendError } from './adapters/http/errors.js';
+import { createHealthRouter } from './adapters/http/health.js';
+import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.js';
+import { openRedis, type RedisConnections } from './adapters/redis-connections.js';
+import { createAuthMiddleware, signToken } from './adapters/socket/auth.js';
+import { createGateway } from './adapters/socket/gateway.js';
+import { createNotifier } from './adapters/socket/notifier.js';
+import type { LinkmicServer as Io } from './adapters/socket/types.js';
+import { createMemoryStore } from './adapters/store/memory-store.js';
+import { createRedisStore } from './adapters/store/redis-store.js';
+import { policyFrom } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+
+export interface RunningServer {
+  /** Base URL this node answers on (loopback when bound to every interface). */
+  url: string;
+  port: number;
+  httpServer: HttpServer;
+  io: Io;
+  service: RoomService;
+  /** The embedded AliLive, in simulator mode. */
+  simulator: Simulator | null;
+  mintToken(userId: string, ttlS?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Poll interval of the shared timer schedule. */
+  timerIntervalMs?: number;
+}
+
+const listen = (server: HttpServer, port: number, host: string): Promise<AddressInfo> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+
+const selfUrl = (config: Config, port: number): string => {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/$/, '');
+  const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+};
+
+/**
+ * Composes one node. It listens first, so the embedded AliLive knows where to call back and the
+ * mix client where the simulator's POP endpoint is; requests are served once everything is wired.
+ */
+export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics({ defaults: true });
+  const httpServer = createServer();
+  const { port } = await listen(httpServer, config.PORT, config.HOST);
+  const url = selfUrl(config, port);
+
+  let redis: RedisConnections | null = null;
+  try {
+    redis = config.REDIS_URL ? await openRedis(config.REDIS_URL) : null;
+  } catch (err) {
+    httpServer.close();
+    throw err;
+  }
+  const store = redis ? createRedisStore({ redis: redis.store }) : createMemoryStore({ clock });
+
+  const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, url, clock, logger) : null;
+  const mixClient = createMixClient({
+    endpoint: simulator ? `${url}/_sim/pop` : config.ALILIVE_ENDPOINT,
+    accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
+    accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
+    mixDomain: config.ALILIVE_MIX_DOMAIN,
+    appName: config.ALILIVE_APP_NAME,
+    template: config.ALILIVE_MIX_TEMPLATE,
+    timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
+    retries: config.ALILIVE_CALL_RETRIES,
+    logger,
+    clock,
+    // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
+    forbidDomain: config.ALILIVE_PUSH_DOMAIN,
+    forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
+  });
+  const urls = createUrlSigner({
+    pushDomain: config.ALILIVE_PUSH_DOMAIN,
+    playDomain: config.ALILIVE_PLAY_DOMAIN,
+    appName: config.ALILIVE_APP_NAME,
+    pushKey: config.ALILIVE_PUSH_AUTH_KEY,
+    playKey: config.ALILIVE_PLAY_AUTH_KEY,
+    ttlS: config.ALILIVE_URL_TTL_S,
+    clock,
+  });
+
+  // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
+  // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
+  const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
+  const io: Io = new IoServer(httpServer, { serveClient: false, ...(adapter ? { adapter } : {}) });
+  io.use(createAuthMiddleware({ secret: config.AUTH_JWT_SECRET, clock, logger }));
+  const service = createRoomService({
+    repo: store.repo,
+    clock,
+    policy: policyFrom(config),
+    mixClient,
+    notifier: createNotifier(io),
+    urls,
+    logger,
+    metrics,
+  });
+  createGateway({ io, dispatcher: service, urls, logger });
+
+  const mintToken = (userId: string, ttlS = 3600) =>
+    signToken({ secret: config.AUTH_JWT_SECRET, userId, ttlS, now: clock.now() });
+
+  const callbacks = createCallbackRouter({
+    config: {
+      appName: config.ALILIVE_APP_NAME,
+      pushDomain: config.ALILIVE_PUSH_DOMAIN,
+      callbackAuthKey: config.ALILIVE_CALLBACK_AUTH_KEY,
+      callbackToken: config.CALLBACK_TOKEN,
+    },
+    clock,
+    logger,
+    onFact: async (fact) => {
+      const result = await service.applyCallback(fact);
+      metrics.callbacks.inc({ kind: fact.type, result });
+      return result;
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(callbacks);
+  app.use(
+    createHealthRouter({
+      store: redis ? redis.ping : async () => true,
+      alilive: async () => true,
+    }),
+  );
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  if (config.ADMIN_API_KEY) {
+    app.use(createAdminRouter({ apiKey: config.ADMIN_API_KEY, dispatcher: service, repo: store.repo, mintToken }));
+  }
+  if (simulator) app.use('/_sim', simulator.sim.router);
+  app.use((_req, res) => sendError(res, 'not_found', 'no such route'));
+  app.use(createHttpErrorHandler({ logger }));
+  httpServer.on('request', app);
+  const detachRecovery = attachRawRequestRecovery(httpServer, { handle: callbacks.handleCallback, logger });
+
+  const timers = createTimerLoop({
+    scheduler: store.scheduler,
+    dispatcher: service,
+    clock,
+    logger,
+    intervalMs: opts.timerIntervalMs ?? 200,
+  });
+  timers.start();
+
+  return {
+    url,
+    port,
+    httpServer,
+    io,
+    service,
+    simulator: simulator?.sim ?? null,
+    mintToken,
+    async close() {
+      await timers.stop();
+      detachRecovery();
+      // Stop taking sockets and requests, let in-flight AliLive calls and their results land, then disconnect.
+      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await service.idle();
+      simulator?.sim.close();
+      httpServer.closeAllConnections();
+      await closed;
+      await redis?.close();
+    },
+  };
+};
+
+/** The embedded AliLive with throw-away keys: nothing to configure, nothing secret to leak. */
+const embeddedSimulator = (config: Config, url: string, clock: Clock, logger: Logger) => {
+  const accessKeyId = `sim${randomBytes(8).toString('hex')}`;
+  const accessKeySecret = randomBytes(24).toString('base64url');
+  const route = (name: string) => `${url}/callbacks/alilive/${name}`;
+  const sim = createSimulator({
+    accessKeyId,
+    accessKeySecret,
+    pushDomain: config.ALILIVE_PUSH_DOMAIN,
+    appName: config.ALILIVE_APP_NAME,
+    mixDomain: config.ALILIVE_MIX_DOMAIN,
+    callbackUrls: { stream: route('stream'), mixAvailable: route('mix-available'), mixResult: route('mix-result') },
+    callbackToken: config.CALLBACK_TOKEN,
+    callbackAuthKey: config.ALILIVE_CALLBACK_AUTH_KEY,
+    mixAvailableDelayMs: config.SIMULATOR_MIX_AVAILABLE_DELAY_MS,
+    mixResultDelayMs: config.SIMULATOR_MIX_RESULT_DELAY_MS,
+    logger,
+    clock,
+  });
+  return { sim, accessKeyId, accessKeySecret };
+};

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { eventually, join, received, sleep, startTestServer, streamOf, type Participant } from '../support/app.js';
+
+/**
+ * The seed's typical flow (§1.4) on the embedded default: anchor streams, viewers watch, viewer A
+ * co-hosts, everyone sees the mix, A leaves, everyone is back to the anchor's picture.
+ */
+describe('seed flow on one node with the embedded AliLive', () => {
+  let server: RunningServer;
+  const people: Participant[] = [];
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    people.splice(0).forEach((p) => p.client.close());
+    await server.close();
+  });
+  const connect = async (userId: string) => {
+    const p = await join(server, userId);
+    people.push(p);
+    return p;
+  };
+
+  it('delivers exactly the seed signals to every participant, in order', async () => {
+    const sim = server.simulator!;
+    const anchor = await connect('anchor');
+    const opened = await anchor.client.request('room:open', { roomId: 'r1' });
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.push.url).toMatch(/^rtmp:\/\/push\.example\.com\/linkmic\/a-r1$/);
+    sim.pushStream(streamOf(opened.push.url));
+    await eventually(async () => (await server.service.load('r1'))?.anchor.stream.mixAvailable);
+
+    const v1 = await connect('v1');
+    const v2 = await connect('v2');
+    const a = await connect('userA');
+    for (const p of [v1, v2, a]) {
+      const joined = await p.client.request('room:join', { roomId: 'r1' });
+      if (!joined.ok) throw new Error(joined.error.message);
+      expect(joined.play.flv).toBe('https://play.example.com/linkmic/a-r1.flv');
+      expect(joined.room.anchor).toEqual({ userId: 'anchor', streaming: true, mixAvailable: true });
+    }
+
+    expect(await a.client.request('cohost:request', { roomId: 'r1' })).toEqual({ ok: true });
+    await received(anchor, 'cohost:requested');
+    expect(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' })).toEqual({ ok: true });
+    const accepted = await received<{ push: { url: string } }>(a, 'cohost:accepted');
+    const cohostStream = streamOf(accepted.push.url);
+    await eventually(() => sim.calls.some((c) => c.action === 'StartMixStreamsService'));
+
+    sim.pushStream(cohostStream);
+    await received(anchor, 'mix:live');
+    await eventually(() => [v1, v2, a].every((p) => p.names().includes('mix:live')));
+
+    expect(await a.client.request('cohost:leave', { roomId: 'r1' })).toEqual({ ok: true });
+    await eventually(() => [anchor, v1, v2, a].every((p) => p.names().includes('mix:stopped')));
+    await server.service.idle();
+    await sleep(50);
+
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    const ended = ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'left' }];
+    const stopped = ['mix:stopped', { ...live, reason: 'left' }];
+    expect(anchor.signals()).toEqual([
+      ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
+      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
+      ['mix:live', live],
+      ended,
+      stopped,
+    ]);
+    expect(a.signals()).toEqual([
+      ['cohost:accepted', { roomId: 'r1', push: { url: `rtmp://push.example.com/linkmic/${cohostStream}` } }],
+      ['stream:pull-low-latency', { roomId: 'r1', userId: 'anchor', url: 'artc://play.example.com/linkmic/a-r1' }],
+      ['mix:live', live],
+      ended,
+      stopped,
+    ]);
+    for (const viewer of [v1, v2]) expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+
+    const final = await server.service.load('r1');
+    expect(final?.cohosts).toEqual([]);
+    const mixCalls = sim.calls.filter((c) => c.action.includes('Mix')).map((c) => c.action);
+    expect(mixCalls).toEqual(['StartMixStreamsService', 'StopMixStreamsService']);
+    // Every snapshot a viewer saw came in order, without gaps.
+    const versions = v1.log.filter(([e]) => e === 'room:state').map(([, s]) => (s as { version: number }).version);
+    versions.forEach((v, i) => i > 0 && expect(v).toBe(versions[i - 1]! + 1));
+  });
+});
