@@ -10,6 +10,7 @@ import type { Clock } from './app/ports.js';
 import { createMixClient } from './adapters/alilive/mix-client.js';
 import { createSimulator, type Simulator } from './adapters/alilive/simulator/index.js';
 import { createUrlSigner } from './adapters/alilive/url-signer.js';
+import { withReadiness } from './adapters/alilive/readiness.js';
 import { systemClock } from './adapters/clock.js';
 import { createAdminRouter } from './adapters/http/admin.js';
 import { createCallbackRouter } from './adapters/http/callbacks.js';
@@ -85,7 +86,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   const store = redis ? createRedisStore({ redis: redis.store }) : createMemoryStore({ clock });
 
   const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, url, clock, logger) : null;
-  const mixClient = createMixClient({
+  const mixClient = withReadiness(createMixClient({
     endpoint: simulator ? `${url}/_sim/pop` : config.ALILIVE_ENDPOINT,
     accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
     accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
@@ -99,7 +100,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
     forbidDomain: config.ALILIVE_PUSH_DOMAIN,
     forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
-  });
+  }));
   const urls = createUrlSigner({
     pushDomain: config.ALILIVE_PUSH_DOMAIN,
     playDomain: config.ALILIVE_PLAY_DOMAIN,
@@ -152,7 +153,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   app.use(
     createHealthRouter({
       store: redis ? redis.ping : async () => true,
-      alilive: async () => true,
+      alilive: async () => mixClient.reachable(),
     }),
   );
   app.get('/metrics', async (_req, res) => {
