@@ -16,7 +16,13 @@ export const openRedis = async (url: string) => {
     store,
     pub,
     sub,
-    ping: async (): Promise<boolean> => (await store.ping()) === 'PONG',
+    /**
+     * Ready only when the store answers and the adapter's pair is connected too: after a Redis restart the
+     * three reconnect on their own schedules, and a node whose subscriber is still away would miss the
+     * other nodes' emits while already reporting ready.
+     */
+    ping: async (): Promise<boolean> =>
+      pub.status === 'ready' && sub.status === 'ready' && (await store.ping()) === 'PONG',
     async close(): Promise<void> {
       await Promise.allSettled([store.quit(), pub.quit(), sub.quit()]);
     },

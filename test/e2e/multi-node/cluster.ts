@@ -1,0 +1,269 @@
+import { Redis } from 'ioredis';
+import { onTestFailed } from 'vitest';
+import { pino } from 'pino';
+import { parseStandaloneArgs, startStandalone, type Standalone } from '../../../src/adapters/alilive/simulator/standalone.js';
+import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
+import { signToken } from '../../../src/adapters/socket/auth.js';
+import { connectLinkmic, type RoomSnapshot } from '../../../src/client/index.js';
+import type { RoomState } from '../../../src/core/types.js';
+import { eventually, type Participant } from '../../support/app.js';
+import { startNode, type NodeProcess } from '../../support/node-process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+
+/**
+ * Several linkmic processes on one Redis, with AliLive played by the standalone simulator inside the test
+ * process. The simulator sends no callbacks itself: the test decides which node gets each one (`deliver`,
+ * `startRelay`), so routing, duplication and loss are in the test's hands.
+ */
+export interface Cluster {
+  redis: RedisServer;
+  sim: Standalone;
+  nodes: NodeProcess[];
+  /** A test-side connection to the cluster's Redis (reads room records as the nodes stored them). */
+  db: Redis;
+  token(userId: string): Promise<string>;
+  /** A connected app on `node` that records every event; no automatic reconnection (tests reconnect explicitly). */
+  connect(node: NodeProcess, userId: string): Promise<Participant>;
+  /** The room record in Redis. */
+  room(roomId: string): Promise<RoomState | null>;
+  /** Sends one callback to `node` the way AliLive does (GET with a query string). */
+  deliver(node: NodeProcess, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply>;
+  /** Prints every node's recent output when the running test fails (call at the start of a test). */
+  logOnFailure(): void;
+  close(): Promise<void>;
+}
+
+export interface CallbackReply {
+  status: number;
+  body: { ok?: boolean; result?: string; error?: { code: string } };
+}
+
+export interface ClusterOptions {
+  nodes?: number;
+  /** Extra env for every node (TIMEOUT_* overrides, …). */
+  env?: Record<string, string>;
+  /** Start the cluster's own redis-server with an append-only file. */
+  persistence?: boolean;
+}
+
+const ROUTES: Record<SentCallback['kind'], string> = {
+  stream: 'stream',
+  mixAvailable: 'mix-available',
+  mixResult: 'mix-result',
+};
+
+const ACCESS_KEY_ID = 'multi-node-test-key';
+const ACCESS_KEY_SECRET = 'multi-node-test-secret';
+const JWT_SECRET = 'multi-node-shared-jwt-secret';
+
+/** AliLive's own encoding (spaces as %20, never '+'). */
+const query = (params: Record<string, string>): string =>
+  Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+
+/**
+ * Starts its own redis-server (so a test may kill or restart it), the simulator, and `nodes` linkmic
+ * processes. Everything already started is torn down if a later part fails to start.
+ */
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const clients: Participant[] = [];
+  let redis: RedisServer | undefined;
+  let sim: Standalone | undefined;
+  let db: Redis | undefined;
+  const nodes: NodeProcess[] = [];
+
+  const close = async (): Promise<void> => {
+    for (const p of clients.splice(0)) p.client.close();
+    await Promise.allSettled(nodes.map((n) => n.kill('SIGKILL')));
+    db?.disconnect();
+    await sim?.close().catch(() => undefined);
+    await redis?.stop().catch(() => undefined);
+  };
+
+  try {
+    redis = await startRedisServer({ persistence: options.persistence ?? false });
+    // No callback base: the simulator records its callbacks and the test delivers them.
+    const simEnv = {
+      ALILIVE_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      ALILIVE_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET,
+      SIMULATOR_MIX_AVAILABLE_DELAY_MS: '20',
+      SIMULATOR_MIX_RESULT_DELAY_MS: '10',
+    };
+    sim = await startStandalone(parseStandaloneArgs([], simEnv), pino({ level: 'silent' }));
+    db = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    db.on('error', () => undefined);
+    await db.connect();
+    const nodeEnv: Record<string, string> = {
+      REDIS_URL: redis.url,
+      ALILIVE_MODE: 'cloud',
+      ALILIVE_ENDPOINT: `${sim.endpoint}/`,
+      ALILIVE_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      ALILIVE_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET,
+      AUTH_JWT_SECRET: JWT_SECRET,
+      ...options.env,
+    };
+    const started = await Promise.allSettled(
+      Array.from({ length: options.nodes ?? 2 }, () => startNode({ env: nodeEnv })),
+    );
+    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const theDb = db;
+
+  const token = (userId: string): Promise<string> =>
+    signToken({ secret: JWT_SECRET, userId, ttlS: 3600, now: Date.now() });
+
+  const connect = async (node: NodeProcess, userId: string): Promise<Participant> => {
+    const client = await connectLinkmic(node.url, await token(userId), {
+      connectTimeoutMs: 5_000,
+      ackTimeoutMs: 5_000,
+      socket: { reconnection: false },
+    });
+    const log: [string, unknown][] = [];
+    client.socket.onAny((event: string, payload: unknown) => log.push([event, payload]));
+    const signals = () => log.filter(([e]) => e !== 'room:state');
+    const p: Participant = { userId, client, log, signals, names: () => signals().map(([e]) => e) };
+    clients.push(p);
+    return p;
+  };
+
+  const room = async (roomId: string): Promise<RoomState | null> => {
+    const json = await theDb.hget(`linkmic:room:${roomId}`, 's');
+    return json === null ? null : (JSON.parse(json) as RoomState);
+  };
+
+  const deliver = async (node: NodeProcess, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply> => {
+    const res = await fetch(`${node.url}/callbacks/alilive/${ROUTES[kind]}?${query(params)}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    const text = await res.text();
+    let body: CallbackReply['body'] = {};
+    try {
+      body = JSON.parse(text) as CallbackReply['body'];
+    } catch {
+      // a non-JSON answer keeps an empty body; the status tells
+    }
+    return { status: res.status, body };
+  };
+
+  const logOnFailure = (): void =>
+    onTestFailed(() => {
+      nodes.forEach((n, i) => console.error(`--- node ${i} (pid ${n.pid}, ${n.alive() ? 'alive' : 'exited'}) ---\n${n.stdout()}`));
+    });
+
+  return { redis: redis!, sim: sim!, nodes, db: theDb, token, connect, room, deliver, logOnFailure, close };
+}
+
+/**
+ * The first callback of `kind` about `stream` (and with these exact params) that the simulator produced,
+ * waiting for it: the simulator records every callback and sends none, the test delivers them.
+ */
+export const produced = async (
+  cluster: Cluster,
+  kind: SentCallback['kind'],
+  stream: string,
+  extra: Record<string, string> = {},
+): Promise<SentCallback> =>
+  (await eventually(() =>
+    cluster.sim.simulator.callbacks.find(
+      (cb) =>
+        cb.kind === kind &&
+        (cb.params.id === stream || cb.params.Stream === stream || cb.params.MixStream === stream) &&
+        Object.entries(extra).every(([k, v]) => cb.params[k] === v),
+    ),
+  ))!;
+
+/** A delivered callback: which node(s) got it, and what they answered. */
+export interface Delivery {
+  kind: SentCallback['kind'];
+  params: Record<string, string>;
+  nodes: number[];
+  statuses: number[];
+}
+
+export interface Relay {
+  delivered: Delivery[];
+  /** Resolves once every callback the simulator produced so far has been delivered. */
+  drained(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Plays AliLive's delivery: every callback the simulator produces goes, in order, to the node(s) `route`
+ * picks; a non-200 is retried like AliLive does (bounded), against the same choice of node.
+ */
+export function startRelay(cluster: Cluster, route: (cb: SentCallback) => number[]): Relay {
+  const produced = cluster.sim.simulator.callbacks;
+  const delivered: Delivery[] = [];
+  let cursor = produced.length;
+  let busy: Promise<void> | null = null;
+  let stopped = false;
+
+  const deliverOne = async (cb: SentCallback): Promise<void> => {
+    const targets = route(cb);
+    const statuses = await Promise.all(
+      targets.map(async (i) => {
+        let status = 0;
+        for (let attempt = 0; attempt < 5 && !stopped; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 100));
+          status = await cluster.deliver(cluster.nodes[i]!, cb.kind, cb.params).then(
+            (r) => r.status,
+            () => 0,
+          );
+          if (status === 200) break;
+        }
+        return status;
+      }),
+    );
+    delivered.push({ kind: cb.kind, params: cb.params, nodes: targets, statuses });
+  };
+
+  const pump = (): void => {
+    if (busy || stopped || cursor >= produced.length) return;
+    busy = (async () => {
+      while (cursor < produced.length && !stopped) await deliverOne(produced[cursor++]!);
+    })().finally(() => {
+      busy = null;
+    });
+  };
+  const timer = setInterval(pump, 5);
+
+  return {
+    delivered,
+    drained: (timeoutMs = 5_000) => eventually(() => !busy && cursor >= produced.length, timeoutMs).then(() => undefined),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await busy;
+    },
+  };
+}
+
+/** mulberry32: a small seeded PRNG, so a failing random routing can be replayed from its seed. */
+export const seededRandom = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** The `room:state` versions a participant saw for `roomId`, in arrival order. */
+export const versionsSeen = (p: Participant, roomId: string): number[] =>
+  p.log
+    .filter(([e, s]) => e === 'room:state' && (s as RoomSnapshot).roomId === roomId)
+    .map(([, s]) => (s as RoomSnapshot).version);
+
+/** Acks `{ ok: true, ... }` or throws with the error, for setup steps that must succeed. */
+export const must = <T extends { ok: boolean }>(res: T): Extract<T, { ok: true }> => {
+  if (!res.ok) throw new Error(`expected ok, got ${JSON.stringify(res)}`);
+  return res as Extract<T, { ok: true }>;
+};

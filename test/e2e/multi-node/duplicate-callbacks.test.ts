@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
+import { eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
+import { must, produced as producedBy, startCluster, versionsSeen, type CallbackReply, type Cluster } from './cluster.js';
+
+/**
+ * AliLive delivers at least once, and a load balancer may hand each copy to a different node: the same
+ * callback, 100 times to each of two nodes at once, must make exactly one transition (one version, one
+ * `room:state`, one signal) and at most one AliLive call.
+ */
+const COPIES = 100;
+const ROOM = 'dup';
+
+describe('duplicate callbacks delivered to both nodes at once', () => {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    // Long enough that no timer ends the session while the copies are being counted.
+    cluster = await startCluster({ nodes: 2, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  const produced = (kind: SentCallback['kind'], stream: string, extra?: Record<string, string>) =>
+    producedBy(cluster!, kind, stream, extra);
+
+  /** Every copy to both nodes, all in flight together. */
+  const blast = async (cb: SentCallback): Promise<CallbackReply[]> => {
+    const [A, B] = cluster!.nodes;
+    return Promise.all(
+      Array.from({ length: COPIES }, () => [A!, B!]).flatMap((pair) => pair.map((n) => cluster!.deliver(n, cb.kind, cb.params))),
+    );
+  };
+
+  const settledVersion = async (version: number): Promise<void> => {
+    await eventually(async () => (await cluster!.room(ROOM))?.version === version);
+  };
+
+  it('applies a MixAvailable once (one StartMix) and a MixResult Success once (one mix:live)', async () => {
+    const c = cluster!;
+    c.logOnFailure();
+    const [A, B] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0]];
+    const sim = c.sim.simulator;
+
+    const anchor = await c.connect(A, 'anchor');
+    const opened = must(await anchor.client.request('room:open', { roomId: ROOM }));
+    const anchorStream = streamOf(opened.push.url);
+    sim.pushStream(anchorStream);
+    expect((await c.deliver(A, 'stream', (await produced('stream', anchorStream)).params)).status).toBe(200);
+    const mixAvailable = await produced('mixAvailable', anchorStream);
+
+    const cohost = await c.connect(B, 'cohost');
+    const viewerA = await c.connect(A, 'viewerA');
+    const viewerB = await c.connect(B, 'viewerB');
+    const everyone: Participant[] = [anchor, cohost, viewerA, viewerB];
+    for (const p of [cohost, viewerA, viewerB]) must(await p.client.request('room:join', { roomId: ROOM }));
+    must(await cohost.client.request('cohost:request', { roomId: ROOM }));
+    must(await anchor.client.request('cohost:accept', { roomId: ROOM, userId: 'cohost' }));
+    const accepted = await received<{ push: { url: string } }>(cohost, 'cohost:accepted');
+    const cohostStream = streamOf(accepted.push.url);
+
+    // The session waits for MixAvailable: no StartMix yet.
+    const before = (await c.room(ROOM))!;
+    expect(before.anchor.stream.mixAvailable).toBe(false);
+    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version));
+    expect(sim.calls.filter((call) => call.action === 'StartMixStreamsService')).toHaveLength(0);
+
+    // MixAvailable × 200: one transition (+1), whose StartMix is answered (+1, MixStarted); nothing else.
+    const first = await blast(mixAvailable);
+    expect(first.map((r) => r.status)).toEqual(first.map(() => 200));
+    expect(first.filter((r) => r.body.result === 'applied')).toHaveLength(1);
+    expect(first.filter((r) => r.body.result === 'duplicate')).toHaveLength(2 * COPIES - 1);
+    await settledVersion(before.version + 2);
+    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version + 2));
+    await sleep(300);
+    expect((await c.room(ROOM))!.version).toBe(before.version + 2);
+    expect(sim.calls.filter((call) => call.action === 'StartMixStreamsService')).toHaveLength(1);
+    for (const p of everyone) {
+      expect(versionsSeen(p, ROOM).filter((v) => v > before.version), p.userId).toEqual([before.version + 1, before.version + 2]);
+    }
+
+    // The co-host pushes; its publish and MixAvailable go once each, and AliLive reports the mix.
+    sim.pushStream(cohostStream);
+    expect((await c.deliver(B, 'stream', (await produced('stream', cohostStream)).params)).status).toBe(200);
+    expect((await c.deliver(A, 'mixAvailable', (await produced('mixAvailable', cohostStream)).params)).status).toBe(200);
+    const success = await produced('mixResult', cohostStream, { Code: 'Success' });
+    const mid = (await c.room(ROOM))!;
+    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === mid.version));
+    expect(everyone.every((p) => !p.names().includes('mix:live'))).toBe(true);
+
+    // MixResult Success × 200: live once, one mix:live each, one room:state each.
+    const second = await blast(success);
+    expect(second.map((r) => r.status)).toEqual(second.map(() => 200));
+    expect(second.filter((r) => r.body.result === 'applied')).toHaveLength(1);
+    await settledVersion(mid.version + 1);
+    await eventually(() => everyone.every((p) => p.names().includes('mix:live')));
+    await sleep(300);
+    const after = (await c.room(ROOM))!;
+    expect(after.version).toBe(mid.version + 1);
+    expect(after.cohosts.map((s) => s.legs.map((l) => l.phase))).toEqual([['live']]);
+    for (const p of everyone) {
+      expect(p.names().filter((n) => n === 'mix:live'), p.userId).toHaveLength(1);
+      expect(versionsSeen(p, ROOM).filter((v) => v > mid.version), p.userId).toEqual([mid.version + 1]);
+    }
+    expect(sim.calls.filter((call) => call.action.includes('Mix')).map((call) => call.action)).toEqual(['StartMixStreamsService']);
+  });
+});

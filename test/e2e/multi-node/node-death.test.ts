@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
+import { must, seededRandom, startCluster, startRelay, versionsSeen, type Cluster, type Relay } from './cluster.js';
+
+/**
+ * A node dies (SIGKILL, no goodbye) mid-session: the one holding the anchor's and the co-host's sockets
+ * and the one that set the pending request's timer. The timer must still fire exactly once, on the
+ * survivor; the clients reconnect there with the same tokens and keep their roles; nothing is lost.
+ */
+const ROOM = 'death';
+const REQUEST_S = 3;
+const ANCHOR_DISCONNECT_S = 2;
+
+describe('a node killed mid-session', () => {
+  let cluster: Cluster | undefined;
+  let relay: Relay | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster({
+      nodes: 3,
+      env: {
+        MAX_COHOSTS: '2',
+        TIMEOUT_REQUEST: String(REQUEST_S),
+        TIMEOUT_PUBLISH: '20',
+        TIMEOUT_MIX_AVAILABLE: '20',
+        TIMEOUT_STREAM_LOST: '20',
+        TIMEOUT_ANCHOR_DISCONNECT: String(ANCHOR_DISCONNECT_S),
+      },
+    });
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await cluster?.close();
+  });
+
+  const inRoom = (p: Participant, event: string) =>
+    p.log.filter(([e, payload]) => e === event && (payload as { roomId?: string }).roomId === ROOM).map(([, payload]) => payload);
+
+  it('fires its timers once on the survivor and lets its clients resume there with their roles', async () => {
+    const c = cluster!;
+    c.logOnFailure();
+    const [A, B] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0]];
+    const sim = c.sim.simulator;
+    // AliLive calls back whichever node is alive (a load balancer drops the dead one).
+    const random = seededRandom(7);
+    relay = startRelay(c, () => {
+      const alive = [0, 1].filter((i) => c.nodes[i]!.alive());
+      return [alive[Math.floor(random() * alive.length)]!];
+    });
+
+    // On node A: the anchor, the co-host, and the request that sets a REQUEST timer.
+    const anchor = await c.connect(A, 'anchor');
+    const opened = must(await anchor.client.request('room:open', { roomId: ROOM }));
+    sim.pushStream(streamOf(opened.push.url));
+    await eventually(async () => (await c.room(ROOM))?.anchor.stream.mixAvailable);
+    const cohost = await c.connect(A, 'cohost');
+    must(await cohost.client.request('room:join', { roomId: ROOM }));
+    must(await cohost.client.request('cohost:request', { roomId: ROOM }));
+    must(await anchor.client.request('cohost:accept', { roomId: ROOM, userId: 'cohost' }));
+    const accepted = await received<{ push: { url: string } }>(cohost, 'cohost:accepted');
+    const cohostStream = streamOf(accepted.push.url);
+    sim.pushStream(cohostStream);
+    await received(anchor, 'mix:live');
+
+    // On node B: a viewer, and the requester's second device; its first device asks through node A.
+    const viewer = await c.connect(B, 'viewer');
+    must(await viewer.client.request('room:join', { roomId: ROOM }));
+    const requesterOnA = await c.connect(A, 'requester');
+    const requesterOnB = await c.connect(B, 'requester');
+    must(await requesterOnA.client.request('room:join', { roomId: ROOM }));
+    must(await requesterOnB.client.request('room:join', { roomId: ROOM }));
+    must(await requesterOnA.client.request('cohost:request', { roomId: ROOM }));
+    const requestedAt = Date.now();
+    await received(anchor, 'cohost:requested');
+    await relay.drained();
+    const beforeDeath = (await c.room(ROOM))!;
+    expect(Object.keys(beforeDeath.timers)).toContain('REQUEST:requester');
+    expect(beforeDeath.cohosts.map((s) => [s.userId, s.legs.map((l) => l.phase)])).toEqual([['cohost', ['live']]]);
+    await eventually(() => versionsSeen(anchor, ROOM).at(-1) === beforeDeath.version);
+
+    await A.kill('SIGKILL');
+    expect(A.alive()).toBe(false);
+    expect(B.alive()).toBe(true);
+    expect(Date.now() - requestedAt, 'the kill must come before the request times out').toBeLessThan(REQUEST_S * 1000 - 1000);
+
+    // The anchor and the co-host come back on node B with the same tokens.
+    const anchor2 = await c.connect(B, 'anchor');
+    const reopened = must(await anchor2.client.request('room:open', { roomId: ROOM }));
+    expect(reopened.room.version).toBe(beforeDeath.version);
+    expect(reopened.room.anchor).toEqual({ userId: 'anchor', streaming: true, mixAvailable: true });
+    expect(reopened.room.cohosts.map((s) => [s.userId, s.state])).toEqual([['cohost', 'live']]);
+    expect(reopened.room.requests.map((r) => r.userId)).toEqual(['requester']);
+    expect(reopened.push.url).toBe(opened.push.url);
+    const pull = await received<{ userId: string; url: string }>(anchor2, 'stream:pull-low-latency');
+    expect(pull).toEqual({ roomId: ROOM, userId: 'cohost', url: `artc://play.example.com/linkmic/${cohostStream}` });
+
+    const cohost2 = await c.connect(B, 'cohost');
+    const rejoined = must(await cohost2.client.request('room:join', { roomId: ROOM }));
+    expect(rejoined.room.cohosts.map((s) => [s.userId, s.state])).toEqual([['cohost', 'live']]);
+    const again = await received<{ push: { url: string } }>(cohost2, 'cohost:accepted');
+    expect(again.push.url).toBe(accepted.push.url);
+
+    // The request timer node A set fires on node B, once, to both sides.
+    const ended = await received(requesterOnB, 'cohost:request-ended', 1, REQUEST_S * 1000 + 3000);
+    expect(ended).toEqual({ roomId: ROOM, userId: 'requester', reason: 'timeout' });
+    expect(Date.now() - requestedAt).toBeGreaterThanOrEqual(REQUEST_S * 1000 - 50);
+    await received(anchor2, 'cohost:request-ended');
+    await sleep(700);
+    for (const p of [requesterOnB, anchor2]) expect(inRoom(p, 'cohost:request-ended'), p.userId).toHaveLength(1);
+    const timedOut = (await c.room(ROOM))!;
+    expect(timedOut.requests).toEqual([]);
+    expect(timedOut.timers).not.toHaveProperty('REQUEST:requester');
+    expect(await c.db.hexists('linkmic:timers:at', `${ROOM}|REQUEST|requester`)).toBe(0);
+    expect(timedOut.version).toBe(beforeDeath.version + 1);
+
+    // Nothing was lost: the co-host ends its session through node B, and the mix stops once.
+    expect(await cohost2.client.request('cohost:leave', { roomId: ROOM })).toEqual({ ok: true });
+    await eventually(() => [anchor2, viewer, cohost2].every((p) => inRoom(p, 'mix:stopped').length === 1));
+    await eventually(async () => (await c.room(ROOM))?.cohosts.length === 0);
+    const mixCalls = sim.calls.filter((call) => call.action.includes('Mix')).map((call) => call.action);
+    expect(mixCalls).toEqual(['StartMixStreamsService', 'StopMixStreamsService']);
+    // The viewer on the survivor saw every version, before and after the death, in order.
+    const seen = versionsSeen(viewer, ROOM);
+    seen.forEach((v, i) => i > 0 && expect(v, seen.join(',')).toBe(seen[i - 1]! + 1));
+    expect(seen.at(-1)).toBe((await c.room(ROOM))!.version);
+    expect(relay.delivered.every((d) => d.statuses.every((s) => s === 200))).toBe(true);
+  });
+
+  /**
+   * KNOWN GAP (not a core bug): a socket on a node that dies never produces `SocketGone`, because only the
+   * node holding a socket reports its departure. An anchor that was on the dead node and never comes back
+   * therefore never starts ANCHOR_DISCONNECT, and its room stays live (and in `rooms:live`) for good, where
+   * on one node it would close with `anchor-gone`. Fixing it needs node liveness in Redis (a heartbeat per
+   * node with its users, swept by the survivors). `it.fails` keeps the gap visible: once fixed, this test
+   * starts failing and the marker should go.
+   */
+  it.fails('closes the room of an anchor whose node died and who never came back (anchor-gone)', async () => {
+    const c = cluster!;
+    const [, B, C] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0], (typeof c.nodes)[0]];
+    const anchor = await c.connect(C, 'orphan-anchor');
+    must(await anchor.client.request('room:open', { roomId: 'orphan' }));
+    const viewer = await c.connect(B, 'orphan-viewer');
+    must(await viewer.client.request('room:join', { roomId: 'orphan' }));
+    await C.kill('SIGKILL');
+    const closed = await received(viewer, 'room:closed', 1, ANCHOR_DISCONNECT_S * 1000 + 2500);
+    expect(closed).toEqual({ roomId: 'orphan', reason: 'anchor-gone' });
+  });
+});

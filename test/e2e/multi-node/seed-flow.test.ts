@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, received, sleep, streamOf } from '../../support/app.js';
+import { must, seededRandom, startCluster, startRelay, versionsSeen, type Cluster, type Relay } from './cluster.js';
+
+/**
+ * The single-node seed flow (test/e2e/seed-flow.test.ts) spread over two processes: the anchor on node A,
+ * the co-host on node B, viewers on both, and every AliLive callback delivered to a node picked at random.
+ * Every participant must get exactly the signals it gets on one node, and AliLive exactly one StartMix and
+ * one StopMix.
+ */
+const DEFAULT_SEED = 0x5eed;
+const SEED = Number(process.env.LINKMIC_TEST_SEED ?? DEFAULT_SEED);
+
+describe('seed flow across two nodes', () => {
+  let cluster: Cluster | undefined;
+  let relay: Relay | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: 2 });
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await cluster?.close();
+  });
+
+  it(`delivers exactly the seed signals to every participant (routing seed ${SEED})`, async () => {
+    const c = cluster!;
+    c.logOnFailure();
+    const [A, B] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0]];
+    const sim = c.sim.simulator;
+    const random = seededRandom(SEED);
+    relay = startRelay(c, () => [random() < 0.5 ? 0 : 1]);
+
+    const anchor = await c.connect(A, 'anchor');
+    const opened = must(await anchor.client.request('room:open', { roomId: 'r1' }));
+    expect(opened.push.url).toMatch(/^rtmp:\/\/push\.example\.com\/linkmic\/a-r1$/);
+    sim.pushStream(streamOf(opened.push.url));
+    await eventually(async () => (await c.room('r1'))?.anchor.stream.mixAvailable);
+
+    const v1 = await c.connect(A, 'v1');
+    const v2 = await c.connect(B, 'v2');
+    const a = await c.connect(B, 'userA');
+    for (const p of [v1, v2, a]) {
+      const joined = must(await p.client.request('room:join', { roomId: 'r1' }));
+      expect(joined.play.flv).toBe('https://play.example.com/linkmic/a-r1.flv');
+      expect(joined.room.anchor).toEqual({ userId: 'anchor', streaming: true, mixAvailable: true });
+    }
+
+    expect(await a.client.request('cohost:request', { roomId: 'r1' })).toEqual({ ok: true });
+    await received(anchor, 'cohost:requested');
+    expect(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' })).toEqual({ ok: true });
+    const accepted = await received<{ push: { url: string } }>(a, 'cohost:accepted');
+    const cohostStream = streamOf(accepted.push.url);
+    await eventually(() => sim.calls.some((call) => call.action === 'StartMixStreamsService'));
+
+    sim.pushStream(cohostStream);
+    await received(anchor, 'mix:live');
+    await eventually(() => [v1, v2, a].every((p) => p.names().includes('mix:live')));
+
+    expect(await a.client.request('cohost:leave', { roomId: 'r1' })).toEqual({ ok: true });
+    await eventually(() => [anchor, v1, v2, a].every((p) => p.names().includes('mix:stopped')));
+    // The co-host stops pushing too: its publish_done reaches a random node and must change nothing anyone sees.
+    sim.stopStream(cohostStream);
+    await eventually(() => relay!.delivered.some((d) => d.kind === 'stream' && d.params.action === 'publish_done'));
+    await relay.drained();
+    await eventually(() => sim.calls.some((call) => call.action === 'StopMixStreamsService'));
+    await eventually(async () => (await c.room('r1'))?.cohosts.length === 0);
+    await sleep(200);
+
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    const ended = ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'left' }];
+    const stopped = ['mix:stopped', { ...live, reason: 'left' }];
+    expect(anchor.signals()).toEqual([
+      ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
+      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
+      ['mix:live', live],
+      ended,
+      stopped,
+    ]);
+    expect(a.signals()).toEqual([
+      ['cohost:accepted', { roomId: 'r1', push: { url: `rtmp://push.example.com/linkmic/${cohostStream}` } }],
+      ['stream:pull-low-latency', { roomId: 'r1', userId: 'anchor', url: 'artc://play.example.com/linkmic/a-r1' }],
+      ['mix:live', live],
+      ended,
+      stopped,
+    ]);
+    for (const viewer of [v1, v2]) expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+
+    const final = await c.room('r1');
+    expect(final?.cohosts).toEqual([]);
+    const mixCalls = sim.calls.filter((call) => call.action.includes('Mix')).map((call) => call.action);
+    expect(mixCalls).toEqual(['StartMixStreamsService', 'StopMixStreamsService']);
+    // Every callback was accepted by the node it went to; the default seed sends the first two to different nodes.
+    expect(relay.delivered.every((d) => d.statuses.every((s) => s === 200))).toBe(true);
+    if (SEED === DEFAULT_SEED) expect(new Set(relay.delivered.flatMap((d) => d.nodes))).toEqual(new Set([0, 1]));
+    expect(relay.delivered.map((d) => d.kind)).toEqual(
+      expect.arrayContaining(['stream', 'mixAvailable', 'mixResult']),
+    );
+    // Every snapshot each participant saw came in order, without gaps or repeats, whichever node made it.
+    for (const p of [anchor, v1, v2, a]) {
+      const versions = versionsSeen(p, 'r1');
+      versions.forEach((v, i) => i > 0 && expect(v, `${p.userId} saw ${versions.join(',')}`).toBe(versions[i - 1]! + 1));
+    }
+    expect(versionsSeen(v1, 'r1').at(-1)).toBe(final?.version);
+  });
+});
