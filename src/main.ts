@@ -17,17 +17,7 @@ const main = async (): Promise<void> => {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startServer(config, { logger });
-  const mode = config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
-  logger.info({ address: server.url, alilive: config.ALILIVE_MODE, state: mode }, 'linkmic listening');
-  console.log(`linkmic listening on ${server.url}  (AliLive: ${config.ALILIVE_MODE}, state: ${mode})`);
-  if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
-    console.log(`dev token for user "alice" (1 h): ${await server.mintToken('alice')}`);
-    console.log('more: npm run token -- <userId>');
-  }
-  if (server.simulator) {
-    console.log(`simulated pushes: curl -X POST ${server.url}/_sim/streams/<stream>/publish  (state: ${server.url}/_sim/state)`);
-  }
-
+  // Signals are handled before anything is printed: a supervisor may signal as soon as it sees the port.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -46,6 +36,16 @@ const main = async (): Promise<void> => {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  const mode = config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
+  logger.info({ address: server.url, alilive: config.ALILIVE_MODE, state: mode }, 'linkmic listening');
+  console.log(`linkmic listening on ${server.url}  (AliLive: ${config.ALILIVE_MODE}, state: ${mode})`);
+  if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
+    console.log(`dev token for user "alice" (1 h): ${await server.mintToken('alice')}`);
+    console.log('more: npm run token -- <userId>');
+  }
+  if (server.simulator) {
+    console.log(`simulated pushes: curl -X POST ${server.url}/_sim/streams/<stream>/publish  (state: ${server.url}/_sim/state)`);
+  }
 };
 
 void main();

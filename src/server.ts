@@ -188,6 +188,9 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     async close() {
       await timers.stop();
       detachRecovery();
+      // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
+      // taking connections, or they fail (and retry with backoff) against a closed port.
+      if (simulator) await service.idle();
       // Stop taking sockets and requests, let in-flight AliLive calls and their results land, then disconnect.
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeIdleConnections();

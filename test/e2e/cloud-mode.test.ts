@@ -1,0 +1,264 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cloudStage,
+  eventually,
+  mixAvailableParams,
+  mixResultParams,
+  nowS,
+  ok,
+  popCalls,
+  received,
+  sendCallback,
+  sleep,
+  streamOf,
+  streamParams,
+  type CallbackRoute,
+  type CloudStage,
+  type Participant,
+} from '../support/app.js';
+
+/**
+ * ALILIVE_MODE=cloud: the real pop-core client calls the standalone simulator's POP endpoint over HTTP,
+ * and AliLive's callbacks are sent by the test itself, as GET query strings, to linkmic's routes.
+ */
+describe('cloud mode against the standalone simulator', () => {
+  let st: CloudStage | undefined;
+  afterEach(async () => {
+    await st?.close();
+    st = undefined;
+  });
+
+  const START = 'StartMixStreamsService';
+  const STOP = 'StopMixStreamsService';
+
+  /** Sends one callback and expects AliLive's "stop retrying" answer. */
+  const callback = async (route: CallbackRoute, params: Record<string, string>, result = 'applied') => {
+    const res = await sendCallback(st!.server.url, route, params);
+    expect(res, `${route} ${JSON.stringify(params)}`).toEqual({ status: 200, body: { ok: true, result } });
+  };
+
+  interface Live {
+    anchor: Participant;
+    viewer: Participant;
+    cohost: Participant;
+    cohostStream: string;
+    /** `time` of the last stream callback sent; later ones count up from here. */
+    t: number;
+  }
+
+  /**
+   * The seed flow up to `mix:live`: the anchor pushes (world + publish + MixAvailable callbacks), a viewer
+   * watches, userA co-hosts, StartMix goes to the simulator, the co-host pushes, MixResult Success arrives.
+   */
+  const goLive = async (env: Record<string, string> = {}): Promise<Live> => {
+    st = await cloudStage(env);
+    const { sim } = st;
+    const t = nowS();
+    const anchor = await st.connect('anchor');
+    const opened = ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    expect(streamOf(opened.push.url)).toBe('a-r1');
+    sim.pushStream('a-r1');
+    await callback('stream', streamParams('publish', 'a-r1', t));
+    await callback('mix-available', mixAvailableParams('a-r1'));
+    expect((await st.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, mixAvailable: true });
+
+    const viewer = await st.connect('v1');
+    const cohost = await st.connect('userA');
+    for (const p of [viewer, cohost]) ok(await p.client.request('room:join', { roomId: 'r1' }));
+    ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
+    await received(anchor, 'cohost:requested');
+    ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
+    const accepted = await received<{ push: { url: string } }>(cohost, 'cohost:accepted');
+    const cohostStream = streamOf(accepted.push.url);
+    await eventually(() => popCalls(sim, START, 200) === 1);
+    expect(sim.calls.find((c) => c.action === START)?.params).toMatchObject({
+      MainDomainName: 'play.example.com',
+      MainAppName: 'linkmic',
+      MainStreamName: 'a-r1',
+      MixDomainName: 'play.example.com',
+      MixAppName: 'linkmic',
+      MixStreamName: cohostStream,
+      MixType: 'channel',
+      MixTemplate: 'picture_in_picture',
+    });
+
+    sim.pushStream(cohostStream);
+    await callback('stream', streamParams('publish', cohostStream, t));
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'Success'));
+    await eventually(() => [anchor, viewer, cohost].every((p) => p.names().includes('mix:live')));
+    expect((await st.server.service.load('r1'))?.cohosts.map((c) => c.legs[0]?.phase)).toEqual(['live']);
+    return { anchor, viewer, cohost, cohostStream, t };
+  };
+
+  const cohostStates = async () => {
+    const room = await st!.server.service.load('r1');
+    return room?.cohosts.map((c) => ({ userId: c.userId, ending: c.ending, phase: c.legs[0]?.phase }));
+  };
+
+  it('runs the seed flow: Success → mix:live, leave → one StopMix and mix:stopped', async () => {
+    const { anchor, viewer, cohost, cohostStream } = await goLive();
+    ok(await cohost.client.request('cohost:leave', { roomId: 'r1' }));
+    await eventually(() => [anchor, viewer, cohost].every((p) => p.names().includes('mix:stopped')));
+    await st!.server.service.idle();
+
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    const ended = ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'left' }];
+    const stopped = ['mix:stopped', { ...live, reason: 'left' }];
+    expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+    expect(anchor.signals()).toEqual([
+      ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
+      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
+      ['mix:live', live],
+      ended,
+      stopped,
+    ]);
+    const sim = st!.sim;
+    expect([popCalls(sim, START, 200), popCalls(sim, STOP, 200)]).toEqual([1, 1]);
+    expect(sim.calls.find((c) => c.action === STOP)?.params).toMatchObject({ MainStreamName: 'a-r1', MixStreamName: cohostStream });
+    expect(sim.state().mixes).toEqual([]);
+    expect((await st!.server.service.load('r1'))?.cohosts).toEqual([]);
+  });
+
+  it('MixStreamNotExist → mix:degraded; the co-host republishes and Success brings mix:live back', async () => {
+    const { viewer, cohostStream, t } = await goLive({ TIMEOUT_STREAM_LOST: '0.3' });
+    const sim = st!.sim;
+    sim.stopStream(cohostStream);
+    await callback('stream', streamParams('publish_done', cohostStream, t + 1));
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'MixStreamNotExist'));
+    await received(viewer, 'mix:degraded');
+    expect(await cohostStates()).toEqual([{ userId: 'userA', ending: null, phase: 'degraded' }]);
+    expect((await st!.server.service.load('r1'))?.cohosts[0]?.stream.streaming).toBe(false);
+
+    sim.pushStream(cohostStream);
+    await callback('stream', streamParams('publish', cohostStream, t + 2));
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'Success'));
+    await received(viewer, 'mix:live', 2);
+    // Past STREAM_LOST: the session is still there and live, and no StopMix went out.
+    await sleep(500);
+    expect(await cohostStates()).toEqual([{ userId: 'userA', ending: null, phase: 'live' }]);
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    expect(viewer.signals()).toEqual([
+      ['mix:live', live],
+      ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
+      ['mix:live', live],
+    ]);
+    expect([popCalls(sim, START), popCalls(sim, STOP)]).toEqual([1, 0]);
+  });
+
+  it('MixStreamNotExist without a republish → after STREAM_LOST cohost:ended stream-lost, StopMix, mix:stopped', async () => {
+    const { viewer, cohost, cohostStream } = await goLive({ TIMEOUT_STREAM_LOST: '0.3' });
+    st!.sim.stopStream(cohostStream);
+    // Only the MixResult reaches us (the publish_done callback is lost): it alone bounds the wait.
+    const sent = Date.now();
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'MixStreamNotExist'));
+    await received(viewer, 'mix:stopped', 1, 3_000);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    for (const p of [viewer, cohost]) {
+      expect(p.signals().slice(-4)).toEqual([
+        ['mix:live', live],
+        ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
+        ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'stream-lost' }],
+        ['mix:stopped', { ...live, reason: 'stream-lost' }],
+      ]);
+    }
+    expect([popCalls(st!.sim, START), popCalls(st!.sim, STOP, 200)]).toEqual([1, 1]);
+    expect((await st!.server.service.load('r1'))?.cohosts).toEqual([]);
+  });
+
+  it('MainStreamNotExist → mix:degraded; no StartMix until a new MixAvailable, then StartMix again', async () => {
+    const { viewer, cohostStream, t } = await goLive();
+    const sim = st!.sim;
+    // The anchor's push drops and comes back.
+    sim.stopStream('a-r1');
+    await callback('stream', streamParams('publish_done', 'a-r1', t + 1));
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'MainStreamNotExist'));
+    await received(viewer, 'mix:degraded');
+    const room = await st!.server.service.load('r1');
+    expect(room?.anchor.stream).toMatchObject({ streaming: false, mixAvailable: false });
+    expect(room?.cohosts.map((c) => c.legs[0]?.phase)).toEqual(['idle']);
+
+    sim.pushStream('a-r1');
+    await callback('stream', streamParams('publish', 'a-r1', t + 2));
+    await sleep(200);
+    // Up again, but not yet mix-available (seed §2.3 IV): the mix API is not called.
+    expect(popCalls(sim, START)).toBe(1);
+    expect((await st!.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, mixAvailable: false });
+
+    await callback('mix-available', mixAvailableParams('a-r1'));
+    await eventually(() => popCalls(sim, START, 200) === 2);
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'Success'));
+    await received(viewer, 'mix:live', 2);
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    expect(viewer.signals()).toEqual([
+      ['mix:live', live],
+      ['mix:degraded', { ...live, code: 'MainStreamNotExist' }],
+      ['mix:live', live],
+    ]);
+    expect(popCalls(sim, STOP)).toBe(0);
+    expect(await cohostStates()).toEqual([{ userId: 'userA', ending: null, phase: 'live' }]);
+  });
+
+  it('InternalError → mix:degraded, StartMix retried with backoff, bounded by MIX_RETRIES, then mix-failed', async () => {
+    const { viewer, cohost, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100' });
+    const sim = st!.sim;
+    // Two retries, each after base · 2^(n−1): 100 ms, then 200 ms.
+    for (const [n, delay] of [
+      [2, 100],
+      [3, 200],
+    ] as const) {
+      const sent = Date.now();
+      await callback('mix-result', mixResultParams('a-r1', cohostStream, 'InternalError'));
+      await eventually(() => popCalls(sim, START, 200) === n, 3_000);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(delay);
+      expect(viewer.names()).not.toContain('cohost:ended');
+    }
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'InternalError'));
+    await received(viewer, 'mix:stopped');
+    await st!.server.service.idle();
+
+    const live = { roomId: 'r1', cohostUserId: 'userA' };
+    const degraded = ['mix:degraded', { ...live, code: 'InternalError' }];
+    for (const p of [viewer, cohost]) {
+      const names = p.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended');
+      expect(names[0]).toEqual(['mix:live', live]);
+      expect(names[1]).toEqual(degraded);
+      // Never live again, and the end is mix-failed.
+      expect(names.slice(1, -2).every((s) => JSON.stringify(s) === JSON.stringify(degraded))).toBe(true);
+      expect(names.slice(-2)).toEqual([
+        ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'mix-failed' }],
+        ['mix:stopped', { ...live, reason: 'mix-failed' }],
+      ]);
+    }
+    expect([popCalls(sim, START), popCalls(sim, STOP)]).toEqual([3, 1]);
+    expect((await st!.server.service.load('r1'))?.cohosts).toEqual([]);
+  });
+
+  it('a wrong AliLive secret: StartMix is refused, the session ends mix-failed, the server carries on', async () => {
+    st = await cloudStage({ TIMEOUT_MIX_AVAILABLE: '0.5' }, { wrongSecret: true });
+    const { sim } = st;
+    const anchor = await st.connect('anchor');
+    ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    sim.pushStream('a-r1');
+    await callback('stream', streamParams('publish', 'a-r1'));
+    await callback('mix-available', mixAvailableParams('a-r1'));
+    const viewer = await st.connect('v1');
+    const cohost = await st.connect('userA');
+    for (const p of [viewer, cohost]) ok(await p.client.request('room:join', { roomId: 'r1' }));
+    ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
+    ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
+
+    await eventually(() => popCalls(sim, START) >= 1);
+    const ended = await received(viewer, 'cohost:ended', 1, 4_000);
+    expect(ended).toEqual({ roomId: 'r1', userId: 'userA', reason: 'mix-failed' });
+    expect(viewer.names()).not.toContain('mix:live');
+    expect(sim.calls.filter((c) => c.action === START).every((c) => c.code === 'SignatureDoesNotMatch')).toBe(true);
+    expect(sim.state().mixes).toEqual([]);
+    await eventually(async () => (await st!.server.service.load('r1'))?.cohosts.length === 0);
+
+    // No crash: health answers, and the room still takes commands.
+    expect((await fetch(`${st.server.url}/healthz`)).status).toBe(200);
+    ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
+    await received(anchor, 'cohost:requested', 2);
+  });
+});
