@@ -20,6 +20,7 @@ import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.j
 import { openRedis, type RedisConnections } from './adapters/redis-connections.js';
 import { createAuthMiddleware, signToken } from './adapters/socket/auth.js';
 import { createGateway } from './adapters/socket/gateway.js';
+import { createNodeRegistry } from './adapters/socket/node-registry.js';
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
 import { createMemoryStore } from './adapters/store/memory-store.js';
@@ -126,7 +127,20 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     logger,
     metrics,
   });
-  createGateway({ io, dispatcher: service, urls, logger });
+  const registry = redis
+    ? createNodeRegistry({
+        redis: redis.store,
+        clock,
+        logger,
+        heartbeatMs: config.NODE_HEARTBEAT_MS,
+        deadAfterMs: config.NODE_DEAD_AFTER_MS,
+        onOrphans: async (pairs) => {
+          await Promise.all(pairs.map(({ roomId, userId }) => gateway.presence.gone(userId, '', [roomId])));
+        },
+      })
+    : null;
+  const gateway = createGateway({ io, dispatcher: service, urls, logger, ...(registry ? { ledger: registry.ledger } : {}) });
+  registry?.start();
 
   const mintToken = (userId: string, ttlS = 3600) =>
     signToken({ secret: config.AUTH_JWT_SECRET, userId, ttlS, now: clock.now() });
@@ -198,6 +212,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
       simulator?.sim.close();
       httpServer.closeAllConnections();
       await closed;
+      await registry?.stop();
       await redis?.close();
     },
   };

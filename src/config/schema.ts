@@ -45,6 +45,9 @@ export const configSchema = z
     TIMEOUT_ANCHOR_DISCONNECT: seconds.default(30),
     MIX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
     MIX_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+    /** Multi-node: how often a node proves it is alive, and after how long without proof its sockets count as gone. */
+    NODE_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
+    NODE_DEAD_AFTER_MS: z.coerce.number().int().positive().default(10_000),
     SIMULATOR_MIX_AVAILABLE_DELAY_MS: z.coerce.number().int().min(0).default(500),
     SIMULATOR_MIX_RESULT_DELAY_MS: z.coerce.number().int().min(0).default(200),
   })

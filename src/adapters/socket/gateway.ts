@@ -1,13 +1,14 @@
 import type { RoomDispatcher, SignedUrls } from '../../app/ports.js';
 import { isValidId } from '../../core/streams.js';
 import type { Logger } from '../../observability/logger.js';
-import { userChannel } from './channels.js';
+import { roomChannel, userChannel } from './channels.js';
 import { badRequest, internalError } from './errors.js';
 import type { Ack, ClientEvent } from './events.js';
 import { createHandlers } from './handlers.js';
 import { payloadSchemas, parsePayload } from './payloads.js';
-import { createPresence } from './presence.js';
+import { createPresence, type Presence } from './presence.js';
 import type { LinkmicServer, LinkmicSocket } from './types.js';
+import type { MembershipLedger } from './node-registry.js';
 
 export interface GatewayDeps {
   /** With the auth middleware already installed: every socket arrives with `data.userId`. */
@@ -17,6 +18,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Bound on the cross-node lookup of a user's other sockets at disconnect. @default 3000 */
   lookupTimeoutMs?: number;
+  /** Multi-node: records which (room, user) pairs this node holds, for the sweep if it dies. */
+  ledger?: MembershipLedger;
 }
 
 const CLIENT_EVENTS = Object.keys(payloadSchemas) as ClientEvent[];
@@ -31,10 +34,10 @@ type AnyHandler = (socket: LinkmicSocket, payload: unknown) => Promise<Ack<unkno
  *   io.use(createAuthMiddleware({ secret, clock, logger }));
  *   createGateway({ io, dispatcher, urls, logger });
  */
-export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 3000 }: GatewayDeps): void => {
+export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 3000, ledger }: GatewayDeps): { presence: Presence } => {
   const log = logger.child({ mod: 'socket' });
   const presence = createPresence({ io, dispatcher, logger, lookupTimeoutMs });
-  const handlers = createHandlers({ dispatcher, urls, presence });
+  const handlers = createHandlers({ dispatcher, urls, presence, ...(ledger ? { ledger: trackLocal(io, ledger, log) } : {}) });
 
   const handle = (socket: LinkmicSocket, event: ClientEvent, args: unknown[]): void => {
     const ack = args[args.length - 1];
@@ -65,6 +68,25 @@ export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 
     socket.data.rooms ??= [];
     socket.data.anchorOf ??= [];
     for (const event of CLIENT_EVENTS) socket.on(event, (...args: unknown[]) => handle(socket, event, args));
-    socket.on('disconnect', () => void presence.gone(userId, socket.id, socket.data.rooms));
+    socket.on('disconnect', () => {
+      void handlers.released(socket, socket.data.rooms);
+      void presence.gone(userId, socket.id, socket.data.rooms);
+    });
   });
+  return { presence };
 };
+
+/** The ledger keeps a pair while any socket of the user on this node is still in that room. */
+const trackLocal = (io: LinkmicServer, ledger: MembershipLedger, log: Logger) => ({
+  joined: (roomId: string, userId: string) => ledger.joined(roomId, userId),
+  async left(socket: LinkmicSocket, roomIds: readonly string[]): Promise<void> {
+    try {
+      const local = await io.local.in(userChannel(socket.data.userId)).fetchSockets();
+      const held = new Set(local.filter((s) => s.id !== socket.id).flatMap((s) => [...s.rooms]));
+      for (const roomId of roomIds) if (!held.has(roomChannel(roomId))) ledger.left(roomId, socket.data.userId);
+    } catch (err) {
+      log.debug({ err }, 'ledger release failed');
+    }
+  },
+});
+export type LocalLedger = ReturnType<typeof trackLocal>;

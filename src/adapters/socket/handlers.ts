@@ -8,16 +8,21 @@ import { fromDomainError } from './errors.js';
 import type { ClientAck, ClientEvent, ClientPayload, SocketData } from './events.js';
 import type { Presence } from './presence.js';
 import type { LinkmicSocket } from './types.js';
+import type { LocalLedger } from './gateway.js';
 
 export interface HandlerDeps {
   dispatcher: RoomDispatcher;
   urls: SignedUrls;
   presence: Presence;
+  ledger?: LocalLedger;
 }
 
 /** Runs one validated client event for `socket`; throws only on infrastructure failure (acked `internal`). */
 export type Handler<E extends ClientEvent> = (socket: LinkmicSocket, payload: ClientPayload<E>) => Promise<ClientAck<E>>;
-export type Handlers = { [E in ClientEvent]: Handler<E> };
+export type Handlers = { [E in ClientEvent]: Handler<E> } & {
+  /** The socket is no longer in these rooms (left or disconnected). */
+  released(socket: LinkmicSocket, roomIds: readonly string[]): Promise<void>;
+};
 
 const add = (list: string[], id: string): void => {
   if (!list.includes(id)) list.push(id);
@@ -44,12 +49,13 @@ const ownRoomOf = async (dispatcher: RoomDispatcher, data: SocketData, roomId: s
   return null;
 };
 
-export const createHandlers = ({ dispatcher, urls, presence }: HandlerDeps): Handlers => {
+export const createHandlers = ({ dispatcher, urls, presence, ledger }: HandlerDeps): Handlers => {
   /** Joins the socket room; if the socket dropped while the command ran, its disconnect missed this room. */
   const enter = async (socket: LinkmicSocket, roomId: string, asAnchor: boolean): Promise<void> => {
     await socket.join(roomChannel(roomId));
     add(socket.data.rooms, roomId);
     if (asAnchor) add(socket.data.anchorOf, roomId);
+    ledger?.joined(roomId, socket.data.userId);
     if (!socket.connected) await presence.gone(socket.data.userId, socket.id, [roomId]);
   };
 
@@ -65,6 +71,7 @@ export const createHandlers = ({ dispatcher, urls, presence }: HandlerDeps): Han
     plain<'cohost:accept' | 'cohost:reject' | 'cohost:kick'>((userId, p) => ({ type, userId, target: p.userId }));
 
   return {
+    released: async (socket, roomIds) => ledger?.left(socket, roomIds),
     'room:open': async (socket, { roomId }) => {
       const res = await dispatcher.dispatch(roomId, { type: 'OpenRoom', roomId, userId: socket.data.userId });
       if (!res.ok) return fromDomainError(res.error);
@@ -84,6 +91,7 @@ export const createHandlers = ({ dispatcher, urls, presence }: HandlerDeps): Han
       if (!res.ok) return fromDomainError(res.error);
       await socket.leave(roomChannel(roomId));
       socket.data.rooms = remove(socket.data.rooms, roomId);
+      await ledger?.left(socket, [roomId]);
       return { ok: true };
     },
     'room:close': plain((userId) => ({ type: 'CloseRoom', userId })),

@@ -10,6 +10,7 @@ import { must, seededRandom, startCluster, startRelay, versionsSeen, type Cluste
 const ROOM = 'death';
 const REQUEST_S = 3;
 const ANCHOR_DISCONNECT_S = 2;
+const DEAD_AFTER_MS = 1500;
 
 describe('a node killed mid-session', () => {
   let cluster: Cluster | undefined;
@@ -24,6 +25,8 @@ describe('a node killed mid-session', () => {
         TIMEOUT_MIX_AVAILABLE: '20',
         TIMEOUT_STREAM_LOST: '20',
         TIMEOUT_ANCHOR_DISCONNECT: String(ANCHOR_DISCONNECT_S),
+        NODE_HEARTBEAT_MS: '200',
+        NODE_DEAD_AFTER_MS: String(DEAD_AFTER_MS),
       },
     });
   });
@@ -126,14 +129,11 @@ describe('a node killed mid-session', () => {
   });
 
   /**
-   * KNOWN GAP (not a core bug): a socket on a node that dies never produces `SocketGone`, because only the
-   * node holding a socket reports its departure. An anchor that was on the dead node and never comes back
-   * therefore never starts ANCHOR_DISCONNECT, and its room stays live (and in `rooms:live`) for good, where
-   * on one node it would close with `anchor-gone`. Fixing it needs node liveness in Redis (a heartbeat per
-   * node with its users, swept by the survivors). `it.fails` keeps the gap visible: once fixed, this test
-   * starts failing and the marker should go.
+   * Only the node holding a socket sees it go. A node killed outright says nothing, so the survivors sweep
+   * its ledger once its heartbeat has stopped for NODE_DEAD_AFTER_MS: an anchor that never comes back then
+   * gets its ANCHOR_DISCONNECT grace and its room closes, as it would on one node.
    */
-  it.fails('closes the room of an anchor whose node died and who never came back (anchor-gone)', async () => {
+  it('closes the room of an anchor whose node died and who never came back (anchor-gone)', async () => {
     const c = cluster!;
     const [, B, C] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0], (typeof c.nodes)[0]];
     const anchor = await c.connect(C, 'orphan-anchor');
@@ -141,7 +141,7 @@ describe('a node killed mid-session', () => {
     const viewer = await c.connect(B, 'orphan-viewer');
     must(await viewer.client.request('room:join', { roomId: 'orphan' }));
     await C.kill('SIGKILL');
-    const closed = await received(viewer, 'room:closed', 1, ANCHOR_DISCONNECT_S * 1000 + 2500);
+    const closed = await received(viewer, 'room:closed', 1, DEAD_AFTER_MS + ANCHOR_DISCONNECT_S * 1000 + 2500);
     expect(closed).toEqual({ roomId: 'orphan', reason: 'anchor-gone' });
   });
 });

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../app/ports.js';
+import type { Logger } from '../../observability/logger.js';
+
+/** Which (room, user) pairs have a socket on this node: what the survivors sweep if this node dies. */
+export interface MembershipLedger {
+  joined(roomId: string, userId: string): void;
+  left(roomId: string, userId: string): void;
+}
+
+export interface NodeRegistryDeps {
+  redis: Redis;
+  clock: Clock;
+  logger: Logger;
+  prefix?: string;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  /** Called with the pairs a dead node held; the caller checks other nodes and reports who is gone. */
+  onOrphans(pairs: { roomId: string; userId: string }[]): Promise<void>;
+}
+
+// Claims each dead node once (ZREM succeeds for one sweeper only) and hands over its ledger.
+const SWEEP = `
+local out = {}
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 10)
+for _, id in ipairs(dead) do
+  if redis.call('ZREM', KEYS[1], id) == 1 then
+    local key = ARGV[2] .. id .. ':members'
+    for _, m in ipairs(redis.call('SMEMBERS', key)) do table.insert(out, m) end
+    redis.call('DEL', key)
+  end
+end
+return out`;
+
+const SEP = '|';
+
+/**
+ * Sockets are only ever reported gone by the node that held them; a node killed outright reports
+ * nothing. So every node heartbeats into a sorted set and keeps its ledger in Redis, and the living
+ * sweep the ledgers of nodes whose heartbeat stopped. A node only sweeps after its own Redis link has
+ * been healthy for `deadAfterMs`, so after a Redis outage nobody mistakes a silent peer for a dead one.
+ */
+export const createNodeRegistry = (deps: NodeRegistryDeps) => {
+  const { redis, clock, logger, heartbeatMs, deadAfterMs } = deps;
+  const prefix = deps.prefix ?? 'linkmic:';
+  const nodeId = randomBytes(8).toString('hex');
+  const nodesKey = `${prefix}nodes`;
+  const membersPrefix = `${prefix}node:`;
+  const ownMembers = `${membersPrefix}${nodeId}:members`;
+  const log = logger.child({ mod: 'node-registry', nodeId });
+  const held = new Set<string>();
+  let healthySince: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let beating: Promise<void> | null = null;
+
+  const write = (op: Promise<unknown>) => void op.catch((err: unknown) => log.debug({ err }, 'ledger write failed'));
+
+  const beat = async (): Promise<void> => {
+    const now = clock.now();
+    try {
+      const added = await redis.zadd(nodesKey, now, nodeId);
+      // Swept while alive (a long pause): put the ledger back so this node's sockets stay covered.
+      if (added === 1 && held.size > 0) await redis.sadd(ownMembers, ...held);
+      healthySince ??= now;
+    } catch (err) {
+      healthySince = null;
+      return log.debug({ err }, 'heartbeat failed');
+    }
+    if (now - healthySince < deadAfterMs) return;
+    const orphans = (await redis.eval(SWEEP, 1, nodesKey, now - deadAfterMs, membersPrefix)) as string[];
+    if (orphans.length === 0) return;
+    log.warn({ count: orphans.length }, 'sweeping sockets of a dead node');
+    await deps.onOrphans(
+      orphans.map((m) => {
+        const at = m.indexOf(SEP);
+        return { roomId: m.slice(0, at), userId: m.slice(at + 1) };
+      }),
+    );
+  };
+
+  const tick = (): void => {
+    if (beating) return;
+    beating = beat()
+      .catch((err: unknown) => log.warn({ err }, 'sweep failed'))
+      .finally(() => {
+        beating = null;
+      });
+  };
+
+  const ledger: MembershipLedger = {
+    joined(roomId, userId) {
+      const member = `${roomId}${SEP}${userId}`;
+      if (held.has(member)) return;
+      held.add(member);
+      write(redis.sadd(ownMembers, member));
+    },
+    left(roomId, userId) {
+      const member = `${roomId}${SEP}${userId}`;
+      if (held.delete(member)) write(redis.srem(ownMembers, member));
+    },
+  };
+
+  return {
+    nodeId,
+    ledger,
+    /** One heartbeat and sweep now (tests). */
+    tick: beat,
+    start(): void {
+      tick();
+      timer ??= setInterval(tick, heartbeatMs);
+    },
+    /** A clean stop: this node's sockets were reported gone the normal way, so its ledger goes too. */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await beating;
+      await Promise.allSettled([redis.zrem(nodesKey, nodeId), redis.del(ownMembers)]);
+    },
+  };
+};
+export type NodeRegistry = ReturnType<typeof createNodeRegistry>;
