@@ -54,8 +54,12 @@ export const overlaidUser = (room: RoomState, session: CohostSession, leg: MixLe
 export const legTimerKey = (session: CohostSession, leg: MixLeg): string =>
   `${session.userId}/${session.legs.indexOf(leg)}`;
 
-/** Every stream status in the room that carries this stream name. */
+/**
+ * Every stream status in the room that carries this stream name. A pending anchor-to-anchor request's
+ * copy of the requester's stream is kept current too: the accepted session starts from it.
+ */
 export const statusesOf = (room: RoomState, stream: string): StreamStatus[] => [
   ...(room.anchor.stream.stream === stream ? [room.anchor.stream] : []),
   ...room.cohosts.filter((c) => c.stream.stream === stream).map((c) => c.stream),
+  ...room.requests.flatMap((r) => (r.ownRoom?.stream.stream === stream ? [r.ownRoom.stream] : [])),
 ];

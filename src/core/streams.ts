@@ -18,6 +18,15 @@ const SUFFIX = /_mix[0-9]*$/;
 export const streamCandidates = (stream: StreamName): StreamName[] =>
   SUFFIX.test(stream) ? [stream, stream.replace(SUFFIX, '')] : [stream];
 
-/** Every stream whose callbacks concern this room: the stream → room index is built from this. */
+/**
+ * Every stream whose callbacks concern this room: the stream → room index is built from this. It includes
+ * the stream of a pending anchor-to-anchor request, whose status the session will start from.
+ */
 export const streamsOf = (room: RoomState): StreamName[] =>
-  room.status === 'closed' ? [] : [room.anchor.stream.stream, ...room.cohosts.map((c) => c.stream.stream)];
+  room.status === 'closed'
+    ? []
+    : [
+        room.anchor.stream.stream,
+        ...room.cohosts.map((c) => c.stream.stream),
+        ...room.requests.flatMap((r) => (r.ownRoom ? [r.ownRoom.stream.stream] : [])),
+      ];

@@ -60,3 +60,25 @@ export const acceptedRoom = (d = new RoomDriver()): RoomDriver => {
   d.send({ type: 'AcceptCohost', userId: A, target: V });
   return d;
 };
+
+/** The first co-host session's stream in room r1 (per-session names: `c<seq>-<room>`). */
+export const C1 = 'c1-r1';
+export const V2 = 'viewerB';
+/** The anchor of room r2, co-hosting in r1 (anchor-to-anchor). */
+export const B = 'anchor2';
+
+/** `acceptedRoom` after AliLive accepted the StartMix call: the leg waits for its MixResult. */
+export const mixingRoom = (d = new RoomDriver()): RoomDriver => {
+  acceptedRoom(d);
+  d.send({ type: 'MixStarted', main: anchorStreamOf(d.roomId), mix: C1, gen: 1 });
+  return d;
+};
+
+/** `mixingRoom` with the co-host pushing and the mix live (MixResult Success). */
+export const liveRoom = (d = new RoomDriver()): RoomDriver => {
+  mixingRoom(d);
+  d.send({ type: 'StreamPublished', stream: C1, at: 200 });
+  d.send({ type: 'MixResult', main: anchorStreamOf(d.roomId), mix: C1, code: 'Success' });
+  return d;
+};
+

@@ -16,11 +16,11 @@ import {
 } from '../context.js';
 import { advance } from './mix.js';
 
-const newLeg = (main: string, mix: string, audience: string): MixLeg => ({
+const newLeg = (main: string, mix: string, audience: string, gen = 0): MixLeg => ({
   main,
   mix,
   audience,
-  gen: 0,
+  gen,
   phase: 'idle',
   owesStop: false,
   failures: 0,
@@ -66,11 +66,18 @@ const newSession = (ctx: Ctx, request: PendingRequest): CohostSession => {
   if (request.ownRoom) {
     // Another room's anchor: it keeps pushing its own stream, and each audience sees the other anchor over its own.
     const stream: StreamStatus = { ...request.ownRoom.stream };
+    // The same two anchor streams pair again in a later session: start past every generation an earlier
+    // pairing used (each StartMix is its own change, so none exceeded the room's version), so its late
+    // answers stay fenced off. A viewer's per-session stream makes its pair new anyway.
+    const gen = ctx.room.version;
     return {
       ...base,
       stream,
       ownRoom: request.ownRoom.roomId,
-      legs: [newLeg(anchorStream, stream.stream, ctx.room.roomId), newLeg(stream.stream, anchorStream, request.ownRoom.roomId)],
+      legs: [
+        newLeg(anchorStream, stream.stream, ctx.room.roomId, gen),
+        newLeg(stream.stream, anchorStream, request.ownRoom.roomId, gen),
+      ],
     };
   }
   ctx.room.seq += 1;

@@ -1,6 +1,7 @@
 import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
 import {
+  ANCHOR_KEY,
   clearTimer,
   emit,
   ensureTimer,
@@ -9,6 +10,7 @@ import {
   overlaidUser,
   setTimer,
   statusesOf,
+  timerId,
   type Ctx,
 } from '../context.js';
 import { endSession } from './cohost.js';
@@ -49,6 +51,12 @@ const findLeg = (ctx: Ctx, main: string, mix: string): { session: CohostSession;
   }
   return undefined;
 };
+
+/** The stream a leg overlays, and the key of the STREAM_LOST timer that waits for it (the anchor's own for a reverse leg). */
+const overlaidStream = (ctx: Ctx, session: CohostSession, leg: MixLeg) =>
+  leg.mix === ctx.room.anchor.stream.stream
+    ? { status: ctx.room.anchor.stream, key: ANCHOR_KEY }
+    : { status: session.stream, key: session.userId };
 
 const audienceOf = (ctx: Ctx, session: CohostSession, leg: MixLeg) => ({
   to: { room: leg.audience },
@@ -112,19 +120,29 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
   const { to, payload } = audienceOf(ctx, session, leg);
   const wasDegraded = leg.phase === 'degraded' || leg.phase === 'backoff';
   switch (code) {
-    case 'Success':
+    case 'Success': {
       if (leg.phase === 'live') return;
       leg.phase = 'live';
       leg.failures = 0;
       clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
+      // The overlaid stream is back in the picture: a wait started by MixStreamNotExist is over.
+      const overlaid = overlaidStream(ctx, session, leg);
+      if (overlaid.status.streaming) clearTimer(ctx, 'STREAM_LOST', overlaid.key);
       emit(ctx, to, 'mix:live', payload);
       return;
-    case 'MixStreamNotExist':
+    }
+    case 'MixStreamNotExist': {
       // The picture keeps the co-host's last frame: wait (STREAM_LOST) for a republish.
       if (leg.phase === 'degraded') return;
       leg.phase = 'degraded';
       emit(ctx, to, 'mix:degraded', { ...payload, code });
+      // A co-host that never pushed stays bounded by PUBLISH, as in onStopped.
+      const { key } = overlaidStream(ctx, session, leg);
+      if (ctx.room.timers[timerId('PUBLISH', key)] === undefined) {
+        ensureTimer(ctx, 'STREAM_LOST', key, ctx.policy.timeouts.STREAM_LOST);
+      }
       return;
+    }
     case 'MainStreamNotExist':
       // The main stream may not be mixed again before a new MixAvailable (seed §2.3 IV).
       mainStatus(ctx.room, session, leg).mixAvailable = false;

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { retryDelay } from '../../../src/core/rules/timers.js';
+import type { Effect } from '../../../src/core/effects.js';
+import type { TimerName } from '../../../src/core/types.js';
+import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, V } from '../../support/core.js';
+import { expectIdempotent, expectNoop } from './helpers.js';
+
+const open = () => {
+  const d = new RoomDriver();
+  d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
+  return d;
+};
+const requested = () => {
+  const d = open();
+  d.send({ type: 'RequestCohost', userId: V, joined: true, ownRoom: null });
+  return d;
+};
+const waiting = () => {
+  const d = requested();
+  d.send({ type: 'AcceptCohost', userId: A, target: V });
+  return d;
+};
+const coHostStopped = () => {
+  const d = liveRoom();
+  d.send({ type: 'StreamStopped', stream: C1, at: 300 });
+  return d;
+};
+const anchorGone = () => {
+  const d = open();
+  d.send({ type: 'SocketGone', userId: A });
+  return d;
+};
+const backingOff = () => {
+  const d = liveRoom();
+  d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'InternalError' });
+  return d;
+};
+
+const emit = (to: object, event: string, payload: object) => ({ type: 'Emit', to, event, payload });
+const endedBy = (reason: string) => emit({ room: 'r1' }, 'cohost:ended', { roomId: 'r1', userId: V, reason });
+
+/** Each timer of PROTOCOL §1 (and MIX_RETRY): a state that runs it, its key, and what its firing does. */
+const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Effect[] | object[] }[] = [
+  {
+    name: 'REQUEST',
+    key: V,
+    given: requested,
+    then: [
+      { type: 'ClearTimer', name: 'REQUEST', key: V },
+      emit({ user: A }, 'cohost:request-ended', { roomId: 'r1', userId: V, reason: 'timeout' }),
+      emit({ user: V }, 'cohost:request-ended', { roomId: 'r1', userId: V, reason: 'timeout' }),
+    ],
+  },
+  {
+    name: 'PUBLISH',
+    key: V,
+    given: () => acceptedRoom(),
+    then: [
+      { type: 'ClearTimer', name: 'PUBLISH', key: V },
+      endedBy('timeout'),
+      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+    ],
+  },
+  {
+    name: 'STREAM_LOST',
+    key: V,
+    given: coHostStopped,
+    then: [
+      { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
+      endedBy('stream-lost'),
+      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+    ],
+  },
+  {
+    name: 'MIX_AVAILABLE',
+    key: V,
+    given: waiting,
+    then: [
+      { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V },
+      { type: 'ClearTimer', name: 'PUBLISH', key: V },
+      endedBy('mix-failed'),
+    ],
+  },
+  {
+    name: 'ANCHOR_DISCONNECT',
+    key: '@anchor',
+    given: anchorGone,
+    then: [
+      { type: 'ClearTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor' },
+      emit({ room: 'r1' }, 'room:closed', { roomId: 'r1', reason: 'anchor-gone' }),
+    ],
+  },
+  {
+    name: 'MIX_RETRY',
+    key: `${V}/0`,
+    given: backingOff,
+    then: [
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
+      { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },
+    ],
+  },
+];
+
+describe('timers', () => {
+  it.each(TIMERS.map((t) => [t.name, t] as const))('%s fires at its deadline', (_, { name, key, given, then }) => {
+    const d = given();
+    expect(d.timerAt(name, key)).toBeDefined();
+    d.fire(name, key);
+    expect(d.last).toMatchObject({ ok: true, changed: true });
+    expect(d.signals).toEqual(then);
+    expect(d.room!.timers[`${name}:${key}`]).toBeUndefined();
+  });
+
+  it.each(TIMERS.map((t) => [t.name, t] as const))(
+    'timers are data: a %s firing whose at no longer matches does nothing',
+    (_, { name, key, given }) => {
+      const d = given();
+      const at = d.timerAt(name, key)!;
+      expectNoop(d, { type: 'TimerFired', name, key, at: at - 1 });
+      expectNoop(d, { type: 'TimerFired', name, key, at: at + 1 });
+      expectNoop(d, { type: 'TimerFired', name, key: 'someone-else', at });
+    },
+  );
+
+  it.each(TIMERS.map((t) => [t.name, t] as const))('a repeated %s firing does nothing', (_, { name, key, given }) => {
+    const d = given();
+    expectIdempotent(d, { type: 'TimerFired', name, key, at: d.timerAt(name, key)! });
+  });
+
+  it('a cleared deadline that fires late does nothing', () => {
+    const d = requested();
+    const at = d.timerAt('REQUEST', V)!;
+    d.send({ type: 'CancelRequest', userId: V });
+    expectNoop(d, { type: 'TimerFired', name: 'REQUEST', key: V, at });
+  });
+
+  it('a replaced deadline: only the current one counts', () => {
+    const d = anchorGone();
+    const first = d.timerAt('ANCHOR_DISCONNECT', '@anchor')!;
+    d.send({ type: 'JoinRoom', userId: A }, 5_000);
+    d.send({ type: 'SocketGone', userId: A }, 5_000);
+    expect(d.timerAt('ANCHOR_DISCONNECT', '@anchor')).toBe(first + 10_000);
+    expectNoop(d, { type: 'TimerFired', name: 'ANCHOR_DISCONNECT', key: '@anchor', at: first });
+  });
+
+  it('waiting again does not push a running deadline further out', () => {
+    const d = waiting();
+    const at = d.timerAt('MIX_AVAILABLE', V)!;
+    // Any MixAvailable re-checks the waiting legs; the anchor's main is still not mix-available.
+    d.send({ type: 'MixAvailable', stream: C1 }, 5_000);
+    expect(d.signals).toEqual([]);
+    expect(d.timerAt('MIX_AVAILABLE', V)).toBe(at);
+  });
+
+  it('PUBLISH firing once the co-host stream is known up only drops the deadline', () => {
+    const d = acceptedRoom();
+    d.send({ type: 'MixAvailable', stream: C1 }); // proves the stream up before its publish callback
+    d.fire('PUBLISH', V);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
+    expect(d.room!.cohosts[0]!.ending).toBeNull();
+  });
+
+  it('MIX_RETRY for a leg no longer backing off only drops the deadline', () => {
+    const d = backingOff();
+    d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MixStreamNotExist' });
+    d.fire('MIX_RETRY', `${V}/0`);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` }]);
+  });
+
+  it('MIX_RETRY while the main has lost its MixAvailable waits for a new one', () => {
+    const d = backingOff();
+    d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
+    d.fire('MIX_RETRY', `${V}/0`);
+    expect(d.signals).toEqual([
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
+      { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
+    ]);
+  });
+
+  it.each([
+    [1, 1_000],
+    [2, 2_000],
+    [3, 4_000],
+    [0, 1_000],
+    [7, 60_000],
+    [50, 60_000],
+  ])('retry backoff: failure %i waits %i ms (doubling, capped at one minute)', (failures, ms) => {
+    expect(retryDelay(policy, failures)).toBe(ms);
+  });
+});
