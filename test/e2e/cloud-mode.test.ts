@@ -169,10 +169,11 @@ describe('cloud mode against the standalone simulator', () => {
   it('MainStreamNotExist → mix:degraded; no StartMix until a new MixAvailable, then StartMix again', async () => {
     const { viewer, cohostStream, t } = await goLive();
     const sim = st!.sim;
-    // The anchor's push drops and comes back.
+    // The anchor's push drops and comes back. (Either callback alone pauses the mix; with publish_done
+    // first, the MixResult would find it paused already and answer `duplicate`.)
     sim.stopStream('a-r1');
-    await callback('stream', streamParams('publish_done', 'a-r1', t + 1));
     await callback('mix-result', mixResultParams('a-r1', cohostStream, 'MainStreamNotExist'));
+    await callback('stream', streamParams('publish_done', 'a-r1', t + 1));
     await received(viewer, 'mix:degraded');
     const room = await st!.server.service.load('r1');
     expect(room?.anchor.stream).toMatchObject({ streaming: false, mixAvailable: false });

@@ -114,23 +114,27 @@ export const kick = (ctx: Ctx, actor: string | null, target: string): DomainErro
  * session as `ending` until those are answered. `immediate` (room closing) drops it at once.
  */
 export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, immediate = false): void => {
-  if (session.ending) return;
-  session.ending = reason;
-  for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
-  for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-  emit(ctx, toRoom(ctx), 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
-  session.legs = session.legs.filter((leg) => leg.owesStop);
-  for (const leg of session.legs) {
-    leg.phase = 'stopping';
-    ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
-    if (immediate) {
+  if (!session.ending) {
+    session.ending = reason;
+    for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
+    for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
+    emit(ctx, toRoom(ctx), 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
+    session.legs = session.legs.filter((leg) => leg.owesStop);
+    for (const leg of session.legs) {
+      leg.phase = 'stopping';
+      ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
+    }
+    if (session.ownRoom) {
+      ctx.effects.push({ type: 'Forward', roomId: session.ownRoom, input: { type: 'PairingEnded', roomId: ctx.room.roomId } });
+    }
+  }
+  // A closing room will not hear its StopMix answers: viewers learn now that the picture is the anchor's again.
+  if (immediate) {
+    for (const leg of session.legs) {
       const cohostUserId = overlaidUser(ctx.room, session, leg);
-      emit(ctx, { room: leg.audience }, 'mix:stopped', { roomId: leg.audience, cohostUserId, reason });
+      emit(ctx, { room: leg.audience }, 'mix:stopped', { roomId: leg.audience, cohostUserId, reason: session.ending });
     }
   }
   if (immediate || session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
-  if (session.ownRoom) {
-    ctx.effects.push({ type: 'Forward', roomId: session.ownRoom, input: { type: 'PairingEnded', roomId: ctx.room.roomId } });
-  }
   if (activeSessions(ctx.room).length === 0) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
 };

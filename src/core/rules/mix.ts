@@ -1,4 +1,3 @@
-import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
 import {
   ANCHOR_KEY,
@@ -17,11 +16,12 @@ import { endSession } from './cohost.js';
 import { retryDelay } from './timers.js';
 
 /** Phases in which AliLive holds the pair, so a MixResult for it is current. */
-const REGISTERED: ReadonlySet<MixLeg['phase']> = new Set(['starting', 'started', 'live', 'degraded', 'backoff']);
+export const REGISTERED: ReadonlySet<MixLeg['phase']> = new Set(['starting', 'started', 'live', 'degraded', 'backoff']);
 
 /**
  * Start every idle leg whose main stream is up and mix-available (seed §2.1 I); the co-host stream
- * need not exist yet (§2.1 III). A leg that must wait is bounded by MIX_AVAILABLE.
+ * need not exist yet (§2.1 III). A leg that must wait is bounded by MIX_AVAILABLE, unless its main
+ * stream went away: that wait is STREAM_LOST's, and a second clock would only race it.
  */
 export const advance = (ctx: Ctx, session: CohostSession): void => {
   if (session.ending) return;
@@ -30,7 +30,8 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
     if (leg.phase !== 'idle') continue;
     const main = mainStatus(ctx.room, session, leg);
     if (!main.streaming || !main.mixAvailable) {
-      waiting = true;
+      const owner = main === ctx.room.anchor.stream ? ANCHOR_KEY : session.userId;
+      if (main.streaming || ctx.room.timers[timerId('STREAM_LOST', owner)] === undefined) waiting = true;
       continue;
     }
     leg.gen += 1;
@@ -44,7 +45,7 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
 
 export const advanceAll = (ctx: Ctx): void => ctx.room.cohosts.forEach((s) => advance(ctx, s));
 
-const findLeg = (ctx: Ctx, main: string, mix: string): { session: CohostSession; leg: MixLeg } | undefined => {
+export const findLeg = (ctx: Ctx, main: string, mix: string): { session: CohostSession; leg: MixLeg } | undefined => {
   for (const session of ctx.room.cohosts) {
     const leg = session.legs.find((l) => l.main === main && l.mix === mix);
     if (leg) return { session, leg };
@@ -52,13 +53,7 @@ const findLeg = (ctx: Ctx, main: string, mix: string): { session: CohostSession;
   return undefined;
 };
 
-/** The stream a leg overlays, and the key of the STREAM_LOST timer that waits for it (the anchor's own for a reverse leg). */
-const overlaidStream = (ctx: Ctx, session: CohostSession, leg: MixLeg) =>
-  leg.mix === ctx.room.anchor.stream.stream
-    ? { status: ctx.room.anchor.stream, key: ANCHOR_KEY }
-    : { status: session.stream, key: session.userId };
-
-const audienceOf = (ctx: Ctx, session: CohostSession, leg: MixLeg) => ({
+export const audienceOf = (ctx: Ctx, session: CohostSession, leg: MixLeg) => ({
   to: { room: leg.audience },
   payload: { roomId: leg.audience, cohostUserId: overlaidUser(ctx.room, session, leg) },
 });
@@ -82,25 +77,23 @@ export const onMixStarted = (ctx: Ctx, main: string, mix: string, gen: number): 
 export const onMixStartFailed = (ctx: Ctx, main: string, mix: string, gen: number, retryable: boolean): void => {
   const found = findLeg(ctx, main, mix);
   if (!found || found.leg.gen !== gen || found.leg.phase !== 'starting' || found.session.ending) return;
-  const { session, leg } = found;
-  if (!failAttempt(ctx, session, leg)) return;
-  if (retryable) return;
-  leg.phase = 'idle';
-  clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-  mainStatus(ctx.room, session, leg).mixAvailable = false;
-  advance(ctx, session);
+  failAttempt(ctx, found.session, found.leg, retryable);
 };
 
-/** Count a failed attempt; past MIX_RETRIES the session ends. Otherwise the leg backs off. */
-const failAttempt = (ctx: Ctx, session: CohostSession, leg: MixLeg): boolean => {
+/**
+ * Count a failed attempt: past MIX_RETRIES the session ends. Otherwise a transient failure backs off
+ * (MIX_RETRY), and a refusal means the main stream is not mixable: wait for a new MixAvailable.
+ */
+export const failAttempt = (ctx: Ctx, session: CohostSession, leg: MixLeg, transient: boolean): void => {
   leg.failures += 1;
-  if (leg.failures > ctx.policy.mixRetries) {
-    endSession(ctx, session, 'mix-failed');
-    return false;
+  if (leg.failures > ctx.policy.mixRetries) return endSession(ctx, session, 'mix-failed');
+  if (transient) {
+    leg.phase = 'backoff';
+    return setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), retryDelay(ctx.policy, leg.failures));
   }
-  leg.phase = 'backoff';
-  setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), retryDelay(ctx.policy, leg.failures));
-  return true;
+  leg.phase = 'idle';
+  mainStatus(ctx.room, session, leg).mixAvailable = false;
+  advance(ctx, session);
 };
 
 export const onMixRetryDue = (ctx: Ctx, key: string): void => {
@@ -110,53 +103,6 @@ export const onMixRetryDue = (ctx: Ctx, key: string): void => {
   if (!session || !leg || leg.phase !== 'backoff') return;
   leg.phase = 'idle';
   advance(ctx, session);
-};
-
-export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResultCode): void => {
-  const found = findLeg(ctx, main, mix);
-  // Results for a stopped, never-started or ended pair are stale (seed §2.3 III).
-  if (!found || found.session.ending || !REGISTERED.has(found.leg.phase)) return;
-  const { session, leg } = found;
-  const { to, payload } = audienceOf(ctx, session, leg);
-  const wasDegraded = leg.phase === 'degraded' || leg.phase === 'backoff';
-  switch (code) {
-    case 'Success': {
-      if (leg.phase === 'live') return;
-      leg.phase = 'live';
-      leg.failures = 0;
-      clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-      // The overlaid stream is back in the picture: a wait started by MixStreamNotExist is over.
-      const overlaid = overlaidStream(ctx, session, leg);
-      if (overlaid.status.streaming) clearTimer(ctx, 'STREAM_LOST', overlaid.key);
-      emit(ctx, to, 'mix:live', payload);
-      return;
-    }
-    case 'MixStreamNotExist': {
-      // The picture keeps the co-host's last frame: wait (STREAM_LOST) for a republish.
-      if (leg.phase === 'degraded') return;
-      leg.phase = 'degraded';
-      emit(ctx, to, 'mix:degraded', { ...payload, code });
-      // A co-host that never pushed stays bounded by PUBLISH, as in onStopped.
-      const { key } = overlaidStream(ctx, session, leg);
-      if (ctx.room.timers[timerId('PUBLISH', key)] === undefined) {
-        ensureTimer(ctx, 'STREAM_LOST', key, ctx.policy.timeouts.STREAM_LOST);
-      }
-      return;
-    }
-    case 'MainStreamNotExist':
-      // The main stream may not be mixed again before a new MixAvailable (seed §2.3 IV).
-      mainStatus(ctx.room, session, leg).mixAvailable = false;
-      leg.phase = 'idle';
-      clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-      if (!wasDegraded) emit(ctx, to, 'mix:degraded', { ...payload, code });
-      advance(ctx, session);
-      return;
-    case 'InternalError':
-      if (leg.phase === 'backoff') return;
-      if (!wasDegraded) emit(ctx, to, 'mix:degraded', { ...payload, code });
-      failAttempt(ctx, session, leg);
-      return;
-  }
 };
 
 /** StopMix answered (or given up on): the leg is gone; the session goes when its last leg does. */

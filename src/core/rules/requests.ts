@@ -21,6 +21,8 @@ export const request = (
   if (room.requests.some((r) => r.userId === userId)) return domainError('conflict', 'a request is already pending');
   if (activeSessions(room).length >= ctx.policy.maxCohosts) return domainError('limit', 'the room is at its co-host limit');
   if (room.requests.length >= MAX_PENDING_REQUESTS) return domainError('limit', 'too many pending requests');
+  // This room's anchor already co-hosts in the requester's room: the pair is mixed both ways already.
+  if (ownRoom && room.pairedWith?.roomId === ownRoom.roomId) return domainError('conflict', 'the rooms are already paired');
   room.requests.push({ userId, since: ctx.now, ownRoom });
   setTimer(ctx, 'REQUEST', userId, ctx.policy.timeouts.REQUEST);
   emit(ctx, { user: room.anchor.userId }, 'cohost:requested', { roomId: room.roomId, userId });

@@ -1,5 +1,6 @@
-import { ANCHOR_KEY, activeSessions, clearTimer, ensureTimer, statusesOf, timerId, type Ctx } from '../context.js';
-import { advance } from './mix.js';
+import { ANCHOR_KEY, activeSessions, clearTimer, ensureTimer, mainStatus, statusesOf, timerId, type Ctx } from '../context.js';
+import { mainLost } from './mix-result.js';
+import { advanceAll } from './mix.js';
 
 /** Stream-status callbacks carry their `time`: an older one than the last applied is out of order. */
 export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
@@ -18,8 +19,9 @@ export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
     if (session.stream.stream !== stream || !session.stream.streaming) continue;
     clearTimer(ctx, 'PUBLISH', session.userId);
     clearTimer(ctx, 'STREAM_LOST', session.userId);
-    advance(ctx, session);
   }
+  // A main stream that is back waits for its MixAvailable again, now bounded by MIX_AVAILABLE.
+  advanceAll(ctx);
 };
 
 /**
@@ -36,9 +38,11 @@ export const onStopped = (ctx: Ctx, stream: string, at: number): void => {
     ensureTimer(ctx, 'STREAM_LOST', ANCHOR_KEY, ctx.policy.timeouts.STREAM_LOST);
   }
   for (const session of activeSessions(room)) {
-    if (session.stream.stream !== stream || session.stream.streaming) continue;
     // A co-host that never pushed is still bounded by PUBLISH, not by STREAM_LOST.
-    if (room.timers[timerId('PUBLISH', session.userId)] !== undefined) continue;
-    ensureTimer(ctx, 'STREAM_LOST', session.userId, ctx.policy.timeouts.STREAM_LOST);
+    const lost = session.stream.stream === stream && !session.stream.streaming;
+    if (lost && room.timers[timerId('PUBLISH', session.userId)] === undefined) {
+      ensureTimer(ctx, 'STREAM_LOST', session.userId, ctx.policy.timeouts.STREAM_LOST);
+    }
+    for (const leg of session.legs) if (leg.main === stream && !mainStatus(room, session, leg).streaming) mainLost(ctx, session, leg);
   }
 };

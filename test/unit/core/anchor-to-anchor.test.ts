@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamStatus } from '../../../src/core/types.js';
 import { streamsOf } from '../../../src/core/streams.js';
 import { A, B, policy, RoomDriver } from '../../support/core.js';
-import { expectNoop } from './helpers.js';
+import { expectNoop, expectRefused } from './helpers.js';
 
 const B_STREAM = 'a-r2';
 const bStatus = (over: Partial<StreamStatus> = {}): StreamStatus => ({
@@ -137,16 +137,23 @@ describe('anchor-to-anchor co-hosting', () => {
     expect(d.signals.map((e) => e.type)).toEqual(['Emit', 'StopMix', 'StopMix', 'Forward']);
   });
 
+  it('rooms already paired one way are not paired again the other way (conflict)', () => {
+    const d = new RoomDriver('r1');
+    d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
+    d.send({ type: 'PairingStarted', roomId: 'r2', userId: B });
+    expectRefused(d, { type: 'RequestCohost', userId: B, joined: true, ownRoom: { roomId: 'r2', stream: bStatus() } }, 'conflict');
+  });
+
   it("closing the host room ends the pairing: StopMix and mix:stopped for both legs, PairingEnded to B's room", () => {
     const d = pairedLive();
     d.send({ type: 'CloseRoom', userId: A });
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'room-closed' } },
       stopLeg('a-r1', B_STREAM),
-      { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: B, reason: 'room-closed' } },
       stopLeg(B_STREAM, 'a-r1'),
-      { type: 'Emit', to: { room: 'r2' }, event: 'mix:stopped', payload: { roomId: 'r2', cohostUserId: A, reason: 'room-closed' } },
       forward('r2', { type: 'PairingEnded', roomId: 'r1' }),
+      { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: B, reason: 'room-closed' } },
+      { type: 'Emit', to: { room: 'r2' }, event: 'mix:stopped', payload: { roomId: 'r2', cohostUserId: A, reason: 'room-closed' } },
       { type: 'Emit', to: { room: 'r1' }, event: 'room:closed', payload: { roomId: 'r1', reason: 'closed' } },
     ]);
   });

@@ -236,8 +236,6 @@ describe('mix (seed §2)', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'NoSuchStream', retryable: false });
     expect(d.signals).toEqual([
-      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/0`, at: d.now + policy.mixRetryBaseMs },
-      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
     expect(d.room!.anchor.stream.mixAvailable).toBe(false);

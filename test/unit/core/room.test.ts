@@ -93,12 +93,13 @@ describe('room', () => {
     expect(d.room!.timers).toEqual({});
   });
 
-  it('a session still ending when the room closes is dropped without a second StopMix', () => {
+  it('a session still ending when the room closes is dropped without a second StopMix, its mix:stopped sent now', () => {
     const d = liveRoom();
     d.send({ type: 'LeaveCohost', userId: V });
     expect(d.room!.cohosts).toHaveLength(1);
     d.send({ type: 'CloseRoom', userId: A });
     expect(d.signals).toEqual([
+      { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: V, reason: 'left' } },
       { type: 'Emit', to: { room: 'r1' }, event: 'room:closed', payload: { roomId: 'r1', reason: 'closed' } },
     ]);
     expect(d.room!.cohosts).toEqual([]);

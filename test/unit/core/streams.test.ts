@@ -90,12 +90,22 @@ describe('stream callbacks', () => {
 });
 
 describe('anchor stream lost', () => {
-  it('the anchor stream stops: co-hosts are kept, STREAM_LOST runs for the anchor', () => {
+  it('the anchor stream stops: co-hosts are kept, the mix is paused (degraded), STREAM_LOST runs for the anchor', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 }, 1_000);
     expect(d.signals).toEqual([
       { type: 'SetTimer', name: 'STREAM_LOST', key: '@anchor', at: d.now + policy.timeouts.STREAM_LOST },
+      {
+        type: 'Emit',
+        to: { room: 'r1' },
+        event: 'mix:degraded',
+        payload: { roomId: 'r1', cohostUserId: V, code: 'MainStreamNotExist' },
+      },
     ]);
+    expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('idle');
+    // AliLive's own MainStreamNotExist, arriving after, finds the leg already paused: nothing more.
+    d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MainStreamNotExist' });
+    expect(d.last).toMatchObject({ ok: true, changed: false, effects: [] });
     expect(d.room!.cohosts).toHaveLength(1);
     expect(d.room!.cohosts[0]!.ending).toBeNull();
   });
@@ -105,7 +115,10 @@ describe('anchor stream lost', () => {
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
     d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MainStreamNotExist' });
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 400 });
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' }]);
+    expect(d.signals).toEqual([
+      { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
+      { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
+    ]);
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
     expect(d.signals).toEqual([
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },

@@ -167,12 +167,16 @@ describe('timers', () => {
     expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` }]);
   });
 
-  it('MIX_RETRY while the main has lost its MixAvailable waits for a new one', () => {
+  it('the main stream going away drops a pending MIX_RETRY: the leg waits for the stream (STREAM_LOST), then a new MixAvailable', () => {
     const d = backingOff();
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
-    d.fire('MIX_RETRY', `${V}/0`);
     expect(d.signals).toEqual([
+      { type: 'SetTimer', name: 'STREAM_LOST', key: '@anchor', at: d.now + policy.timeouts.STREAM_LOST },
       { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
+    ]);
+    d.send({ type: 'StreamPublished', stream: 'a-r1', at: 400 });
+    expect(d.signals).toEqual([
+      { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
   });

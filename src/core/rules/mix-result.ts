@@ -1,0 +1,80 @@
+import type { MixResultCode } from '../events.js';
+import type { CohostSession, MixLeg } from '../types.js';
+import {
+  ANCHOR_KEY,
+  clearTimer,
+  emit,
+  ensureTimer,
+  legTimerKey,
+  mainStatus,
+  timerId,
+  type Ctx,
+} from '../context.js';
+import { advance, audienceOf, failAttempt, findLeg, REGISTERED } from './mix.js';
+
+/** The stream a leg overlays, and the key of the STREAM_LOST timer that waits for it (the anchor's own for a reverse leg). */
+const overlaidStream = (ctx: Ctx, session: CohostSession, leg: MixLeg) =>
+  leg.mix === ctx.room.anchor.stream.stream
+    ? { status: ctx.room.anchor.stream, key: ANCHOR_KEY }
+    : { status: session.stream, key: session.userId };
+
+/**
+ * A MixResult callback (seed §2.3), for a pair AliLive holds. Success makes the co-host `live`;
+ * the error codes degrade the mix, each with the seed's advised reaction.
+ */
+export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResultCode): void => {
+  const found = findLeg(ctx, main, mix);
+  // Results for a stopped, never-started or ended pair are stale (seed §2.3 III).
+  if (!found || found.session.ending || !REGISTERED.has(found.leg.phase)) return;
+  const { session, leg } = found;
+  const { to, payload } = audienceOf(ctx, session, leg);
+  const wasDegraded = leg.phase === 'degraded' || leg.phase === 'backoff';
+  switch (code) {
+    case 'Success': {
+      if (leg.phase === 'live') return;
+      leg.phase = 'live';
+      leg.failures = 0;
+      clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
+      // The overlaid stream is back in the picture: a wait started by MixStreamNotExist is over.
+      const overlaid = overlaidStream(ctx, session, leg);
+      if (overlaid.status.streaming) clearTimer(ctx, 'STREAM_LOST', overlaid.key);
+      emit(ctx, to, 'mix:live', payload);
+      return;
+    }
+    case 'MixStreamNotExist': {
+      // The picture keeps the co-host's last frame: wait (STREAM_LOST) for a republish.
+      if (leg.phase === 'degraded') return;
+      leg.phase = 'degraded';
+      emit(ctx, to, 'mix:degraded', { ...payload, code });
+      // A co-host that never pushed stays bounded by PUBLISH, as in onStopped.
+      const { key } = overlaidStream(ctx, session, leg);
+      if (ctx.room.timers[timerId('PUBLISH', key)] === undefined) {
+        ensureTimer(ctx, 'STREAM_LOST', key, ctx.policy.timeouts.STREAM_LOST);
+      }
+      return;
+    }
+    case 'MainStreamNotExist':
+      return mainLost(ctx, session, leg);
+    case 'InternalError':
+      if (leg.phase === 'backoff') return;
+      if (!wasDegraded) emit(ctx, to, 'mix:degraded', { ...payload, code });
+      return failAttempt(ctx, session, leg, true);
+  }
+};
+
+/**
+ * The main stream of a running leg is gone: AliLive freezes the picture, and the main stream may not be
+ * mixed again before a new MixAvailable (seed §2.3 IV). Reached by MainStreamNotExist, or by the stream's
+ * own publish_done when that MixResult is late or lost: either signal is enough, the second finds the leg idle.
+ */
+export const mainLost = (ctx: Ctx, session: CohostSession, leg: MixLeg): void => {
+  if (!REGISTERED.has(leg.phase)) return;
+  const { to, payload } = audienceOf(ctx, session, leg);
+  if (leg.phase !== 'degraded' && leg.phase !== 'backoff') {
+    emit(ctx, to, 'mix:degraded', { ...payload, code: 'MainStreamNotExist' });
+  }
+  mainStatus(ctx.room, session, leg).mixAvailable = false;
+  leg.phase = 'idle';
+  clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
+  advance(ctx, session);
+};
