@@ -84,6 +84,12 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
         return track(startMix(e));
       case 'StopMix':
         return track(stopMix(e));
+      case 'CheckStream':
+        return track(
+          mixClient
+            .isStreamOnline(e.stream)
+            .then((online) => feedBack(e.roomId, { type: 'StreamChecked', stream: e.stream, online })),
+        );
       case 'CutStream':
         return track(
           mixClient.forbidStream(e.stream).then((o) => {

@@ -63,6 +63,8 @@ export interface MixClient {
   stopMix(main: StreamName, mix: StreamName): Promise<StopMixOutcome>;
   /** Cut a stream's push (ForbidLiveStream). */
   forbidStream(stream: StreamName): Promise<StopMixOutcome>;
+  /** Whether AliLive sees the stream pushed (DescribeLiveStreamsOnlineList); null when it could not be asked. */
+  isStreamOnline(stream: StreamName): Promise<boolean | null>;
 }
 
 export interface SignedUrls {

@@ -39,6 +39,8 @@ export type Effect =
   | { type: 'StartMix'; roomId: RoomId; main: StreamName; mix: StreamName; gen: number }
   /** Outcome comes back to `roomId` as MixStopped (after the shell's own retries). */
   | { type: 'StopMix'; roomId: RoomId; main: StreamName; mix: StreamName; gen: number }
+  /** Ask AliLive whether `stream` is live (DescribeLiveStreamsOnlineList); the answer comes back as StreamChecked. */
+  | { type: 'CheckStream'; roomId: RoomId; stream: StreamName }
   /** Cut a kicked co-host's push (ForbidLiveStream in cloud mode). */
   | { type: 'CutStream'; stream: StreamName }
   | { type: 'SetTimer'; name: TimerName; key: string; at: number }

@@ -38,6 +38,8 @@ export type Fact =
   | { type: 'MixStarted'; main: StreamName; mix: StreamName; gen: number }
   | { type: 'MixStartFailed'; main: StreamName; mix: StreamName; gen: number; code: string; retryable: boolean }
   | { type: 'MixStopped'; main: StreamName; mix: StreamName; gen: number }
+  /** AliLive's answer to CheckStream: is the stream being pushed (null: could not tell)? */
+  | { type: 'StreamChecked'; stream: StreamName; online: boolean | null }
   | { type: 'SocketGone'; userId: UserId }
   | { type: 'TimerFired'; name: TimerName; key: string; at: number }
   /** This room's anchor became / stopped being a co-host of `roomId` (anchor-to-anchor). */

@@ -12,6 +12,7 @@ import { onBack, onSocketGone } from './rules/presence.js';
 import { cancel, reject, request } from './rules/requests.js';
 import { close, closeByAnchor, leaveRoom, newRoom, reopen } from './rules/room.js';
 import { onPublished, onStopped } from './rules/streams.js';
+import { onStreamChecked } from './rules/verify.js';
 import { findSession } from './context.js';
 
 export type TransitionResult =
@@ -90,6 +91,8 @@ const apply = (ctx: Ctx, input: RoomInput): DomainError | void => {
       return onMixStartFailed(ctx, input.main, input.mix, input.gen, input.retryable);
     case 'MixStopped':
       return onMixStopped(ctx, input.main, input.mix, input.gen);
+    case 'StreamChecked':
+      return onStreamChecked(ctx, input.stream, input.online);
     case 'SocketGone':
       return onSocketGone(ctx, input.userId);
     case 'TimerFired':

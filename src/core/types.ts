@@ -59,6 +59,11 @@ export interface CohostSession {
   ownRoom: RoomId | null;
   /** Set once the session ends; it stays (state `ending`) until every StopMix it owes is answered. */
   ending: EndReasonValue | null;
+  /**
+   * A PUBLISH or STREAM_LOST deadline passed without a publish callback: AliLive is asked whether the stream
+   * is live before the session ends for that reason (a lost callback must not evict a co-host who pushes).
+   */
+  verifying: 'timeout' | 'stream-lost' | null;
   present: boolean;
   since: number;
   /** index 0: the co-host over this room's anchor; index 1 (anchor co-host only): this anchor over the co-host's room. */

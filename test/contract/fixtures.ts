@@ -56,6 +56,7 @@ function cohost(roomId: string, seq: number): CohostSession {
     stream: stream(cohostStream(roomId, seq)),
     ownRoom: null,
     ending: null,
+    verifying: null,
     present: true,
     since: 1,
     // The store never looks inside sessions; empty legs keep the fixture stable while the core evolves.

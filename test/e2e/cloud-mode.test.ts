@@ -95,6 +95,44 @@ describe('cloud mode against the standalone simulator', () => {
     return room?.cohosts.map((c) => ({ userId: c.userId, ending: c.ending, phase: c.legs[0]?.phase }));
   };
 
+  it('a co-host whose publish callback was lost is not evicted: AliLive says its stream is live', async () => {
+    st = await cloudStage({ TIMEOUT_PUBLISH: '0.3' });
+    const { sim } = st;
+    const anchor = await st.connect('anchor');
+    ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    sim.pushStream('a-r1');
+    await callback('stream', streamParams('publish', 'a-r1', nowS()));
+    await callback('mix-available', mixAvailableParams('a-r1'));
+    const cohost = await st.connect('userA');
+    ok(await cohost.client.request('room:join', { roomId: 'r1' }));
+    ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
+    ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
+    const cohostStream = streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url);
+    sim.pushStream(cohostStream); // pushing, but its publish callback never reaches linkmic
+
+    await eventually(() => popCalls(sim, 'DescribeLiveStreamsOnlineList', 200) === 1);
+    await eventually(async () => (await st!.server.service.load('r1'))?.cohosts[0]?.stream.streaming === true);
+    await sleep(400); // past the re-armed PUBLISH deadline: nothing ends
+    const room = await st.server.service.load('r1');
+    expect(room?.cohosts).toMatchObject([{ userId: 'userA', ending: null, verifying: null }]);
+    expect(room?.timers).toEqual({});
+    await callback('mix-result', mixResultParams('a-r1', cohostStream, 'Success'));
+    await received(cohost, 'mix:live');
+    expect(cohost.names()).not.toContain('cohost:ended');
+  });
+
+  it('a co-host that never pushed is ended once AliLive confirms its stream is not live', async () => {
+    st = await cloudStage({ TIMEOUT_PUBLISH: '0.3' });
+    const anchor = await st.connect('anchor');
+    ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    const cohost = await st.connect('userA');
+    ok(await cohost.client.request('room:join', { roomId: 'r1' }));
+    ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
+    ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
+    expect(await received(cohost, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'timeout' });
+    expect(popCalls(st.sim, 'DescribeLiveStreamsOnlineList', 200)).toBe(1);
+  });
+
   it('runs the seed flow: Success → mix:live, leave → one StopMix and mix:stopped', async () => {
     const { anchor, viewer, cohost, cohostStream } = await goLive();
     ok(await cohost.client.request('cohost:leave', { roomId: 'r1' }));

@@ -62,7 +62,7 @@ export const accept = (ctx: Ctx, actor: string, target: string): DomainError | u
 
 const newSession = (ctx: Ctx, request: PendingRequest): CohostSession => {
   const anchorStream = ctx.room.anchor.stream.stream;
-  const base = { userId: request.userId, ending: null, present: true, since: ctx.now };
+  const base = { userId: request.userId, ending: null, verifying: null, present: true, since: ctx.now };
   if (request.ownRoom) {
     // Another room's anchor: it keeps pushing its own stream, and each audience sees the other anchor over its own.
     const stream: StreamStatus = { ...request.ownRoom.stream };
@@ -116,6 +116,7 @@ export const kick = (ctx: Ctx, actor: string | null, target: string): DomainErro
 export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, immediate = false): void => {
   if (!session.ending) {
     session.ending = reason;
+    session.verifying = null;
     for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
     for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
     emit(ctx, toRoom(ctx), 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });

@@ -4,6 +4,7 @@ import { endSession } from './cohost.js';
 import { onMixRetryDue } from './mix.js';
 import { endRequest } from './requests.js';
 import { close } from './room.js';
+import { verifyOrEnd } from './verify.js';
 
 /**
  * Timers are data: a firing counts only if the room still holds that very deadline, so a late,
@@ -20,13 +21,14 @@ export const onTimerFired = (ctx: Ctx, name: TimerName, key: string, at: number)
       endRequest(ctx, key, 'timeout');
       return;
     case 'PUBLISH':
-      if (session && !session.stream.streaming) endSession(ctx, session, 'timeout');
+      if (session && !session.stream.streaming) verifyOrEnd(ctx, session, 'PUBLISH');
       return;
     case 'MIX_AVAILABLE':
       if (session) endSession(ctx, session, 'mix-failed');
       return;
     case 'STREAM_LOST':
       if (key === ANCHOR_KEY) activeSessions(ctx.room).forEach((s) => endSession(ctx, s, 'stream-lost'));
+      else if (session && !session.stream.streaming) verifyOrEnd(ctx, session, 'STREAM_LOST');
       else if (session) endSession(ctx, session, 'stream-lost');
       return;
     case 'ANCHOR_DISCONNECT':

@@ -17,6 +17,7 @@ export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
   if (room.anchor.stream.stream === stream && room.anchor.stream.streaming) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
   for (const session of room.cohosts) {
     if (session.stream.stream !== stream || !session.stream.streaming) continue;
+    session.verifying = null;
     clearTimer(ctx, 'PUBLISH', session.userId);
     clearTimer(ctx, 'STREAM_LOST', session.userId);
   }

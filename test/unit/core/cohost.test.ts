@@ -35,6 +35,7 @@ describe('co-host sessions', () => {
         stream: { stream: C1, streaming: false, mixAvailable: false, since: 0 },
         ownRoom: null,
         ending: null,
+        verifying: null,
         present: true,
         since: now,
         legs: [{ main: 'a-r1', mix: C1, audience: 'r1', gen: 1, phase: 'starting', owesStop: true, failures: 0 }],

@@ -66,9 +66,11 @@ describe('presence', () => {
     d.send({ type: 'SocketGone', userId: V }, 1_000);
     expect(d.signals).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
     d.fire('STREAM_LOST', V);
+    expect(d.signals.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
+    d.send({ type: 'StreamChecked', stream: C1, online: false });
     expect(d.signals).toEqual([
-      { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
+      { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'stream-lost' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
     ]);

@@ -21,7 +21,9 @@ export type Action =
   /** Macros: several ordinary inputs in a row, each checked like any step, to reach deep states more often. */
   | { k: 'cohost'; who: number; own: boolean }
   | { k: 'streamUp'; stream: number }
-  | { k: 'answer'; i: number; code: MixResultCode };
+  | { k: 'answer'; i: number; code: MixResultCode }
+  /** AliLive's answer to a CheckStream the core sent: live, not live, or no answer to be had. */
+  | { k: 'checked'; i: number; online: boolean | null };
 
 const idx = fc.nat({ max: 15 });
 /** Mostly the first candidate (the pending request, the co-host, the newest name), sometimes any. */
@@ -101,6 +103,10 @@ export const action: fc.Arbitrary<{ a: Action; wait: number }> = fc.record({
         i: first,
         code: fc.constantFrom(...MIX_RESULT_CODES, 'Success', 'Success'),
       }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ k: fc.constant('checked' as const), i: first, online: fc.constantFrom(true, false, null) }),
     },
   ),
   wait: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })),

@@ -70,6 +70,8 @@ export class Run {
   private readonly timers: Record<string, number> = {};
   private readonly setTimers: { name: TimerName; key: string; at: number }[] = [];
   readonly startMixes: Sent<'StartMix'>[] = [];
+  /** Streams the core asked AliLive about (CheckStream), newest last. */
+  private readonly checks: string[] = [];
   readonly stopMixes: Sent<'StopMix'>[] = [];
   private readonly pairs: [string, string][] = [[MAIN, UNKNOWN_STREAM]];
   private readonly cohostStreams: string[] = [];
@@ -166,6 +168,10 @@ export class Run {
         const { main, mix, gen } = sent;
         const code = a.retryable ? 'Throttling' : 'InvalidArgument';
         return { type: 'MixStartFailed', main, mix, gen, code, retryable: a.retryable };
+      }
+      case 'checked': {
+        const stream = this.pick([...this.checks].reverse(), a.i);
+        return stream === undefined ? null : { type: 'StreamChecked', stream, online: a.online };
       }
       case 'stopped': {
         const sent = this.pick(this.stopMixes, a.i);
@@ -346,6 +352,8 @@ export class Run {
         ok(stops.get(key) === 1, `a second StopMix for ${key}`);
         ok(e.gen === this.started.get(sid)!.get(key), 'StopMix carries the gen of the last StartMix');
         this.stopMixes.push({ ...e, sid });
+      } else if (e.type === 'CheckStream') {
+        this.checks.push(e.stream);
       } else if (e.type === 'SendPushUrl' && e.stream !== B_STREAM && !this.cohostStreams.includes(e.stream)) {
         this.cohostStreams.push(e.stream);
       }

@@ -59,6 +59,8 @@ describe('stream callbacks', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: C1, at: 300 });
     d.fire('STREAM_LOST', V);
+    expect(d.signals.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
+    d.send({ type: 'StreamChecked', stream: C1, online: false });
     expect(d.signals).toEqual([
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
       ended(V, 'stream-lost'),

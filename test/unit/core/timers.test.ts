@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { retryDelay } from '../../../src/core/rules/timers.js';
 import type { Effect } from '../../../src/core/effects.js';
 import type { TimerName } from '../../../src/core/types.js';
-import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, V } from '../../support/core.js';
+import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, T0, V } from '../../support/core.js';
 import { expectIdempotent, expectNoop } from './helpers.js';
 
 const open = () => {
@@ -40,7 +40,7 @@ const emit = (to: object, event: string, payload: object) => ({ type: 'Emit', to
 const endedBy = (reason: string) => emit({ room: 'r1' }, 'cohost:ended', { roomId: 'r1', userId: V, reason });
 
 /** Each timer of PROTOCOL §1 (and MIX_RETRY): a state that runs it, its key, and what its firing does. */
-const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Effect[] | object[] }[] = [
+const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Effect[] | object[]; rearmed?: true }[] = [
   {
     name: 'REQUEST',
     key: V,
@@ -55,11 +55,13 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
     name: 'PUBLISH',
     key: V,
     given: () => acceptedRoom(),
+    // The deadline means no publish callback came: AliLive is asked first (see 'verification' below).
     then: [
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
-      endedBy('timeout'),
-      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'PUBLISH', key: V, at: T0 + 2 * policy.timeouts.PUBLISH },
+      { type: 'CheckStream', roomId: 'r1', stream: C1 },
     ],
+    rearmed: true,
   },
   {
     name: 'STREAM_LOST',
@@ -67,9 +69,10 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
     given: coHostStopped,
     then: [
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
-      endedBy('stream-lost'),
-      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'STREAM_LOST', key: V, at: T0 + 2 * policy.timeouts.STREAM_LOST },
+      { type: 'CheckStream', roomId: 'r1', stream: C1 },
     ],
+    rearmed: true,
   },
   {
     name: 'MIX_AVAILABLE',
@@ -102,13 +105,13 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
 ];
 
 describe('timers', () => {
-  it.each(TIMERS.map((t) => [t.name, t] as const))('%s fires at its deadline', (_, { name, key, given, then }) => {
+  it.each(TIMERS.map((t) => [t.name, t] as const))('%s fires at its deadline', (_, { name, key, given, then, rearmed }) => {
     const d = given();
     expect(d.timerAt(name, key)).toBeDefined();
     d.fire(name, key);
     expect(d.last).toMatchObject({ ok: true, changed: true });
     expect(d.signals).toEqual(then);
-    expect(d.room!.timers[`${name}:${key}`]).toBeUndefined();
+    expect(d.room!.timers[`${name}:${key}`]).toBe(rearmed ? d.now + policy.timeouts[name as 'PUBLISH'] : undefined);
   });
 
   it.each(TIMERS.map((t) => [t.name, t] as const))(
@@ -124,7 +127,56 @@ describe('timers', () => {
 
   it.each(TIMERS.map((t) => [t.name, t] as const))('a repeated %s firing does nothing', (_, { name, key, given }) => {
     const d = given();
-    expectIdempotent(d, { type: 'TimerFired', name, key, at: d.timerAt(name, key)! });
+    // A firing is only ever delivered once its deadline has passed.
+    d.now = d.timerAt(name, key)!;
+    expectIdempotent(d, { type: 'TimerFired', name, key, at: d.now });
+  });
+
+  describe('verification: a missing publish callback is checked with AliLive before a co-host is ended', () => {
+    const verifying = (name: 'PUBLISH' | 'STREAM_LOST') => {
+      const d = name === 'PUBLISH' ? acceptedRoom() : coHostStopped();
+      d.fire(name, V);
+      expect(d.room!.cohosts[0]!.verifying).toBe(name === 'PUBLISH' ? 'timeout' : 'stream-lost');
+      return d;
+    };
+    const ended = (reason: string, name: string) => [
+      { type: 'ClearTimer', name, key: V },
+      endedBy(reason),
+      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+    ];
+
+    it.each([
+      ['PUBLISH', 'timeout', false],
+      ['PUBLISH', 'timeout', null],
+      ['STREAM_LOST', 'stream-lost', false],
+      ['STREAM_LOST', 'stream-lost', null],
+    ] as const)('%s: AliLive says the stream is not live (%s / %s) → the session ends', (name, reason, online) => {
+      const d = verifying(name);
+      d.send({ type: 'StreamChecked', stream: C1, online });
+      expect(d.signals).toEqual(ended(reason, name));
+    });
+
+    it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: the stream is live after all → the session stays, as if the callback had come', (name) => {
+      const d = verifying(name);
+      d.send({ type: 'StreamChecked', stream: C1, online: true });
+      expect(d.signals).toEqual([{ type: 'ClearTimer', name, key: V }]);
+      expect(d.room!.cohosts[0]).toMatchObject({ ending: null, verifying: null, stream: { streaming: true } });
+      expectNoop(d, { type: 'StreamChecked', stream: C1, online: false });
+    });
+
+    it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: a check never answered still ends the session at the re-armed deadline', (name) => {
+      const d = verifying(name);
+      d.fire(name, V);
+      expect(d.signals).toEqual(ended(name === 'PUBLISH' ? 'timeout' : 'stream-lost', name));
+    });
+
+    it('a publish callback during the check settles it: the answer then changes nothing', () => {
+      const d = verifying('PUBLISH');
+      d.send({ type: 'StreamPublished', stream: C1, at: 500 });
+      expect(d.room!.cohosts[0]!.verifying).toBeNull();
+      expect(d.timerAt('PUBLISH', V)).toBeUndefined();
+      expectNoop(d, { type: 'StreamChecked', stream: C1, online: false });
+    });
   });
 
   it('a cleared deadline that fires late does nothing', () => {

@@ -1,0 +1,32 @@
+import type { CohostSession } from '../types.js';
+import { activeSessions, clearTimer, setTimer, type Ctx } from '../context.js';
+import { endSession } from './cohost.js';
+import { advance } from './mix.js';
+
+/**
+ * Never trust one liveness signal: a PUBLISH or STREAM_LOST deadline means no publish callback came, not
+ * that the co-host is not pushing. The first firing asks AliLive and re-arms the same deadline, so a check
+ * that is never answered still ends the session; the answer or the second firing decides.
+ */
+export const verifyOrEnd = (ctx: Ctx, session: CohostSession, name: 'PUBLISH' | 'STREAM_LOST'): void => {
+  const reason = name === 'PUBLISH' ? 'timeout' : 'stream-lost';
+  if (session.verifying) return endSession(ctx, session, session.verifying);
+  session.verifying = reason;
+  setTimer(ctx, name, session.userId, ctx.policy.timeouts[name]);
+  ctx.effects.push({ type: 'CheckStream', roomId: ctx.room.roomId, stream: session.stream.stream });
+};
+
+export const onStreamChecked = (ctx: Ctx, stream: string, online: boolean | null): void => {
+  for (const session of activeSessions(ctx.room)) {
+    if (!session.verifying || session.stream.stream !== stream) continue;
+    if (online !== true) {
+      endSession(ctx, session, session.verifying);
+      continue;
+    }
+    // Live after all (its publish callback was lost): as if it had come, but MixAvailable is owed anew.
+    session.verifying = null;
+    Object.assign(session.stream, { streaming: true, mixAvailable: false });
+    for (const name of ['PUBLISH', 'STREAM_LOST'] as const) clearTimer(ctx, name, session.userId);
+    advance(ctx, session);
+  }
+};
