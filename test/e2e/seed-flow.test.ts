@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { eventually, join, received, sleep, startTestServer, streamOf, type Participant } from '../support/app.js';
+import { expectSeedSignals } from '../support/seed-signals.js';
 
 /**
  * The seed's typical flow (§1.4) on the embedded default: anchor streams, viewers watch, viewer A
@@ -57,24 +58,7 @@ describe('seed flow on one node with the embedded AliLive', () => {
     await server.service.idle();
     await sleep(50);
 
-    const live = { roomId: 'r1', cohostUserId: 'userA' };
-    const ended = ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'left' }];
-    const stopped = ['mix:stopped', { ...live, reason: 'left' }];
-    expect(anchor.signals()).toEqual([
-      ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
-      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
-      ['mix:live', live],
-      ended,
-      stopped,
-    ]);
-    expect(a.signals()).toEqual([
-      ['cohost:accepted', { roomId: 'r1', push: { url: `rtmp://push.example.com/linkmic/${cohostStream}` } }],
-      ['stream:pull-low-latency', { roomId: 'r1', userId: 'anchor', url: 'artc://play.example.com/linkmic/a-r1' }],
-      ['mix:live', live],
-      ended,
-      stopped,
-    ]);
-    for (const viewer of [v1, v2]) expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+    expectSeedSignals({ anchor, cohost: a, viewers: [v1, v2] }, cohostStream);
 
     const final = await server.service.load('r1');
     expect(final?.cohosts).toEqual([]);

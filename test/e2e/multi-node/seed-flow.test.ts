@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, received, sleep, streamOf } from '../../support/app.js';
+import { expectSeedSignals } from '../../support/seed-signals.js';
 import { must, seededRandom, startCluster, startRelay, versionsSeen, type Cluster, type Relay } from './cluster.js';
 
 /**
@@ -66,24 +67,7 @@ describe('seed flow across two nodes', () => {
     await eventually(async () => (await c.room('r1'))?.cohosts.length === 0);
     await sleep(200);
 
-    const live = { roomId: 'r1', cohostUserId: 'userA' };
-    const ended = ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'left' }];
-    const stopped = ['mix:stopped', { ...live, reason: 'left' }];
-    expect(anchor.signals()).toEqual([
-      ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
-      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
-      ['mix:live', live],
-      ended,
-      stopped,
-    ]);
-    expect(a.signals()).toEqual([
-      ['cohost:accepted', { roomId: 'r1', push: { url: `rtmp://push.example.com/linkmic/${cohostStream}` } }],
-      ['stream:pull-low-latency', { roomId: 'r1', userId: 'anchor', url: 'artc://play.example.com/linkmic/a-r1' }],
-      ['mix:live', live],
-      ended,
-      stopped,
-    ]);
-    for (const viewer of [v1, v2]) expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+    expectSeedSignals({ anchor, cohost: a, viewers: [v1, v2] }, cohostStream);
 
     const final = await c.room('r1');
     expect(final?.cohosts).toEqual([]);
