@@ -163,6 +163,8 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
 
   const app = express();
   app.disable('x-powered-by');
+  // No client of ours revalidates: hashing every JSON answer for an ETag is pure cost on the callback path.
+  app.set('etag', false);
   app.use(callbacks);
   app.use(
     createHealthRouter({
