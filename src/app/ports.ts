@@ -22,18 +22,18 @@ export interface DueTimer {
 }
 
 /**
- * Rooms as versioned records.
+ * Rooms as revisioned records (`rev`, the compare-and-set token; `version` is the public snapshot counter).
  *
- * `commit` saves `next` only if the stored version is still `expectedVersion` (0 = the room must not exist),
+ * `commit` saves `next` only if the stored revision is still `expectedRev` (0 = the room must not exist),
  * and in the same atomic step updates the stream → room index (from `streamsOf(next)`) and applies the
  * timer ops to the schedule, so a saved deadline is never lost with a dying node.
  * @example
  *   const room = await repo.load('r1');                // null when unknown
- *   const ok = await repo.commit(next, room?.version ?? 0, ops);  // false = someone else won: reload, decide again
+ *   const ok = await repo.commit(next, room?.rev ?? 0, ops);  // false = someone else won: reload, decide again
  */
 export interface RoomRepository {
   load(roomId: RoomId): Promise<RoomState | null>;
-  commit(next: RoomState, expectedVersion: number, timers: TimerOp[]): Promise<boolean>;
+  commit(next: RoomState, expectedRev: number, timers: TimerOp[]): Promise<boolean>;
   /** Rooms whose callbacks concern this stream (anchor stream, or a co-host stream). */
   roomsForStream(stream: StreamName): Promise<RoomId[]>;
   /** Live rooms, for the admin API. */

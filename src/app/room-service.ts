@@ -48,12 +48,12 @@ export const createRoomService = (deps: RoomServiceDeps) => {
         return { ok: true, room: result.room, changed: false };
       }
       const timers = result.effects.filter((e): e is TimerOp => e.type === 'SetTimer' || e.type === 'ClearTimer');
-      if (!(await repo.commit(result.room!, room?.version ?? 0, timers))) {
+      if (!(await repo.commit(result.room!, room?.rev ?? 0, timers))) {
         metrics.conflicts.inc();
         continue;
       }
       metrics.inputs.inc({ type: input.type, outcome: 'changed' });
-      logger.debug({ roomId, version: result.room!.version, input: input.type }, 'room changed');
+      logger.debug({ roomId, rev: result.room!.rev, version: result.room!.version, input: input.type }, 'room changed');
       runner.run(result.effects);
       return { ok: true, room: result.room, changed: true };
     }

@@ -23,8 +23,10 @@ const unchanged = (room: RoomState | null): TransitionResult => ({ ok: true, roo
 
 /**
  * The co-host state machine: (room, input, now) → (room, effects) or a refusal that changes nothing.
- * Pure: no I/O, no clock, no randomness. A changed room gets `version + 1` and a `room:state` emit first;
- * an input that changes nothing emits nothing (a reply of URLs to a (re)joining actor aside).
+ * Pure: no I/O, no clock, no randomness. A changed room gets `rev + 1`; when what apps see changed too,
+ * `version + 1` and a `room:state` emit first (internal changes such as a presence flag or an accepted
+ * StartMix don't fan a snapshot out to the whole room). An input that changes nothing emits nothing
+ * (a reply of URLs to a (re)joining actor aside).
  */
 export const transition = (room: RoomState | null, input: RoomInput, now: number, policy: Policy): TransitionResult => {
   if (input.type === 'OpenRoom' && (room === null || room.status === 'closed')) {
@@ -40,12 +42,23 @@ export const transition = (room: RoomState | null, input: RoomInput, now: number
 };
 
 const finish = (before: RoomState | null, ctx: Ctx): TransitionResult => {
-  const changed = before === null || JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...ctx.room, version: 0 });
-  if (!changed) return { ok: true, room: before, effects: ctx.effects, changed: false };
-  ctx.room.version = (before?.version ?? ctx.room.version) + 1;
-  const state: Effect = { type: 'Emit', to: { room: ctx.room.roomId }, event: 'room:state', payload: toSnapshot(ctx.room) };
-  return { ok: true, room: ctx.room, effects: [state, ...ctx.effects], changed: true };
+  const after = ctx.room;
+  if (before !== null && sameExceptCounters(before, after)) {
+    return { ok: true, room: before, effects: ctx.effects, changed: false };
+  }
+  after.rev = (before?.rev ?? after.rev) + 1;
+  const seen = toSnapshot(after);
+  if (before !== null && sameExceptCounters(toSnapshot(before), seen)) {
+    return { ok: true, room: after, effects: ctx.effects, changed: true };
+  }
+  after.version = (before?.version ?? after.version) + 1;
+  seen.version = after.version;
+  const state: Effect = { type: 'Emit', to: { room: after.roomId }, event: 'room:state', payload: seen };
+  return { ok: true, room: after, effects: [state, ...ctx.effects], changed: true };
 };
+
+const sameExceptCounters = (a: object, b: object): boolean =>
+  JSON.stringify({ ...a, version: 0, rev: 0 }) === JSON.stringify({ ...b, version: 0, rev: 0 });
 
 const COMMANDS = new Set<RoomInput['type']>([
   'OpenRoom', 'JoinRoom', 'LeaveRoom', 'CloseRoom', 'AdminCloseRoom', 'RequestCohost',

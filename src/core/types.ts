@@ -79,7 +79,10 @@ export interface PendingRequest {
 
 export interface RoomState {
   roomId: RoomId;
+  /** What apps see: +1 whenever the snapshot (PROTOCOL §4) changes, so a gap tells a client it missed one. */
   version: number;
+  /** The record's revision: +1 with every stored change, seen or not; the stores' compare-and-set token. */
+  rev: number;
   status: 'live' | 'closed';
   anchor: { userId: UserId; present: boolean } & { stream: StreamStatus };
   cohosts: CohostSession[];

@@ -17,6 +17,7 @@ export function liveRoom(roomId: string, version = 1, cohostSeqs: number[] = [])
   return {
     roomId,
     version,
+    rev: version,
     status: 'live',
     anchor: { userId: `u-${roomId}`, present: true, stream: stream(anchorStream(roomId)) },
     cohosts: cohostSeqs.map((seq) => cohost(roomId, seq)),
@@ -28,19 +29,19 @@ export function liveRoom(roomId: string, version = 1, cohostSeqs: number[] = [])
 }
 
 export function closedRoom(room: RoomState, version = room.version + 1): RoomState {
-  return { ...room, version, status: 'closed', cohosts: [], timers: {} };
+  return { ...room, version, rev: version, status: 'closed', cohosts: [], timers: {} };
 }
 
-export const withVersion = (room: RoomState, version: number): RoomState => ({ ...room, version });
+export const withVersion = (room: RoomState, version: number): RoomState => ({ ...room, version, rev: version });
 
 export function withCohosts(room: RoomState, cohostSeqs: number[], version = room.version + 1): RoomState {
-  return { ...room, version, cohosts: cohostSeqs.map((seq) => cohost(room.roomId, seq)) };
+  return { ...room, version, rev: version, cohosts: cohostSeqs.map((seq) => cohost(room.roomId, seq)) };
 }
 
 /** Room `roomId` with the anchor of `otherRoomId` as co-host: that anchor stream then belongs to both rooms. */
 export function withAnchorCohost(room: RoomState, otherRoomId: string, version = room.version + 1): RoomState {
   const session: CohostSession = { ...cohost(room.roomId, 0), stream: stream(anchorStream(otherRoomId)), ownRoom: otherRoomId };
-  return { ...room, version, cohosts: [session] };
+  return { ...room, version, rev: version, cohosts: [session] };
 }
 
 export const setTimer = (name: TimerName, key: string, at: number): TimerOp => ({ type: 'SetTimer', name, key, at });

@@ -29,7 +29,7 @@ export function describeRoomRepository(name: string, factory: StoreFactory): voi
       expect(await repo.load('nobody')).toBeNull();
     });
 
-    it('creates a room with expectedVersion 0 and loads it back', async () => {
+    it('creates a room with expectedRev 0 and loads it back', async () => {
       const room = liveRoom('r1', 1, [1]);
       expect(await repo.commit(room, 0, [])).toBe(true);
       expect(await repo.load('r1')).toEqual(room);

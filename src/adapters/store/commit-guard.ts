@@ -3,15 +3,15 @@ import type { RoomState } from '../../core/types.js';
 
 /**
  * Programming errors a store refuses before touching anything (both stores, same checks).
- * A commit that does not raise the version would let a second writer's compare-and-set on the same
- * version succeed too, so it is a bug in the caller, not a conflict.
+ * A commit that does not raise the revision would let a second writer's compare-and-set on the same
+ * revision succeed too, so it is a bug in the caller, not a conflict.
  */
-export function assertCommittable(next: RoomState, expectedVersion: number, timers: TimerOp[]): void {
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new RangeError(`expectedVersion must be a non-negative integer, got ${expectedVersion}`);
+export function assertCommittable(next: RoomState, expectedRev: number, timers: TimerOp[]): void {
+  if (!Number.isSafeInteger(expectedRev) || expectedRev < 0) {
+    throw new RangeError(`expectedRev must be a non-negative integer, got ${expectedRev}`);
   }
-  if (!Number.isSafeInteger(next.version) || next.version <= expectedVersion) {
-    throw new RangeError(`room ${next.roomId}: version ${next.version} must exceed expected ${expectedVersion}`);
+  if (!Number.isSafeInteger(next.rev) || next.rev <= expectedRev) {
+    throw new RangeError(`room ${next.roomId}: revision ${next.rev} must exceed expected ${expectedRev}`);
   }
   for (const op of timers) {
     if (op.type === 'SetTimer' && !Number.isFinite(op.at)) {

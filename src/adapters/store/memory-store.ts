@@ -79,10 +79,10 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       return room ? structuredClone(room) : null;
     },
 
-    async commit(next, expectedVersion, ops) {
-      assertCommittable(next, expectedVersion, ops);
+    async commit(next, expectedRev, ops) {
+      assertCommittable(next, expectedRev, ops);
       dropExpired();
-      if ((rooms.get(next.roomId)?.version ?? 0) !== expectedVersion) return false;
+      if ((rooms.get(next.roomId)?.rev ?? 0) !== expectedRev) return false;
       const roomId = next.roomId;
       rooms.set(roomId, structuredClone(next));
       reindex(roomId, [...new Set(streamsOf(next))]);

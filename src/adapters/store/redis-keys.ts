@@ -4,7 +4,7 @@ import type { RoomId, StreamName } from '../../core/types.js';
 export interface RedisKeys {
   prefix: string;
   /**
-   * Hash `{ v, s, streams, c }`: version, JSON state, JSON array of the streams this room is indexed
+   * Hash `{ v, s, streams, c }`: revision (`rev`), JSON state, JSON array of the streams this room is indexed
    * under, id of the commit that wrote it. Expires `closedRoomTtlS` after the room closed.
    */
   room(roomId: RoomId): string;

@@ -7,9 +7,9 @@
 
 /**
  * KEYS: room, liveRooms, timersDue, timersAt
- * ARGV: expectedVersion, version, stateJson, streamsJson, closed ('1'|'0'), closedTtlS, streamPrefix,
+ * ARGV: expectedRev, version, stateJson, streamsJson, closed ('1'|'0'), closedTtlS, streamPrefix,
  *       roomId, commitId, then per timer op: 'S'|'C', id, at ('' for a clear)
- * Returns 1 when written, 0 on a version conflict (nothing changed).
+ * Returns 1 when written, 0 on a revision conflict (nothing changed).
  * `commitId` is unique per call: ioredis re-sends a command whose reply was lost to a dropped
  * connection, and that second run must answer 1 again rather than report a conflict with itself
  * (the caller would then reload its own state, see nothing to do, and never run its effects).

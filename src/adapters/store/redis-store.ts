@@ -48,10 +48,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return json === null ? null : (JSON.parse(json) as RoomState);
     },
 
-    async commit(next, expectedVersion, ops) {
-      assertCommittable(next, expectedVersion, ops);
+    async commit(next, expectedRev, ops) {
+      assertCommittable(next, expectedRev, ops);
       const roomId = next.roomId;
-      const args = commitArgs(keys.streamPrefix, next, expectedVersion, ops, ttlS, randomUUID());
+      const args = commitArgs(keys.streamPrefix, next, expectedRev, ops, ttlS, randomUUID());
       const written = await commitScript(redis, [keys.room(roomId), keys.liveRooms, keys.timersDue, keys.timersAt], args);
       return written === 1;
     },
@@ -93,14 +93,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 export function commitArgs(
   streamPrefix: string,
   next: RoomState,
-  expectedVersion: number,
+  expectedRev: number,
   ops: TimerOp[],
   closedTtlS: string,
   commitId: string,
 ): string[] {
   return [
-    String(expectedVersion),
-    String(next.version),
+    String(expectedRev),
+    String(next.rev),
     JSON.stringify(next),
     JSON.stringify([...new Set(streamsOf(next))]),
     next.status === 'closed' ? '1' : '0',

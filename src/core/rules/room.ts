@@ -13,6 +13,7 @@ import { TIMER_NAMES } from '../types.js';
 export const newRoom = (roomId: string, userId: string, previous: RoomState | null): RoomState => ({
   roomId,
   version: previous?.version ?? 0,
+  rev: previous?.rev ?? 0,
   status: 'live',
   anchor: { userId, present: true, stream: { stream: anchorStream(roomId), streaming: false, mixAvailable: false, since: 0 } },
   cohosts: [],

@@ -65,18 +65,22 @@ describe('duplicate callbacks delivered to both nodes at once', () => {
     await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version));
     expect(sim.calls.filter((call) => call.action === 'StartMixStreamsService')).toHaveLength(0);
 
-    // MixAvailable × 200: one transition (+1), whose StartMix is answered (+1, MixStarted); nothing else.
+    // MixAvailable × 200: one transition (version +1), whose StartMix is answered (MixStarted: a change apps
+    // don't see, so rev +1 and no version); nothing else.
     const first = await blast(mixAvailable);
     expect(first.map((r) => r.status)).toEqual(first.map(() => 200));
     expect(first.filter((r) => r.body.result === 'applied')).toHaveLength(1);
     expect(first.filter((r) => r.body.result === 'duplicate')).toHaveLength(2 * COPIES - 1);
-    await settledVersion(before.version + 2);
-    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version + 2));
+    await settledVersion(before.version + 1);
+    await eventually(async () => (await c.room(ROOM))?.cohosts[0]?.legs[0]?.phase === 'started');
+    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version + 1));
     await sleep(300);
-    expect((await c.room(ROOM))!.version).toBe(before.version + 2);
+    const settled = (await c.room(ROOM))!;
+    expect(settled.version).toBe(before.version + 1);
+    expect(settled.rev).toBe(before.rev + 2);
     expect(sim.calls.filter((call) => call.action === 'StartMixStreamsService')).toHaveLength(1);
     for (const p of everyone) {
-      expect(versionsSeen(p, ROOM).filter((v) => v > before.version), p.userId).toEqual([before.version + 1, before.version + 2]);
+      expect(versionsSeen(p, ROOM).filter((v) => v > before.version), p.userId).toEqual([before.version + 1]);
     }
 
     // The co-host pushes; its publish and MixAvailable go once each, and AliLive reports the mix.

@@ -16,6 +16,7 @@ export const SECRET = 'socket-test-secret-that-is-long-enough';
 export const makeRoom = (roomId: string, anchorUserId: string, status: 'live' | 'closed' = 'live'): RoomState => ({
   roomId,
   version: 1,
+  rev: 1,
   status,
   anchor: {
     userId: anchorUserId,

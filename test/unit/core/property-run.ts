@@ -39,7 +39,8 @@ const same = (actual: unknown, expected: unknown, message: string): void => {
 };
 
 const pairKey = (main: string, mix: string) => `${main}|${mix}`;
-const stateKey = (room: RoomState | null) => (room ? JSON.stringify({ ...room, version: 0 }) : 'null');
+const stateKey = (room: RoomState | null) => (room ? JSON.stringify({ ...room, version: 0, rev: 0 }) : 'null');
+const seenKey = (room: RoomState | null) => (room ? JSON.stringify({ ...toSnapshot(room), version: 0 }) : 'null');
 const findLeg = (room: RoomState | null, main: string, mix: string) => {
   for (const session of room?.cohosts ?? []) {
     const leg = session.legs.find((l) => l.main === main && l.mix === mix);
@@ -272,8 +273,8 @@ export class Run {
   }
 
   /**
-   * `version` +1 exactly per change (changed ⇔ state differs); `room:state` first, carrying a snapshot of
-   * PROTOCOL's shape (so every stored room has one); nothing else on no change.
+   * `rev` +1 exactly per change (changed ⇔ state differs); `version` +1 exactly when what apps see changed,
+   * and then `room:state` first, carrying a snapshot of PROTOCOL's shape; nothing else on no change.
    */
   private checkVersion(before: RoomState | null, beforeKey: string, input: RoomInput, result: TransitionResult & { ok: true }): void {
     const { room, effects, changed } = result;
@@ -281,10 +282,14 @@ export class Run {
     if (changed) {
       ok(room !== null, 'a change to no room');
       ok(stateKey(room) !== beforeKey, 'changed, yet the state is the same');
-      ok(room.version === (before?.version ?? 0) + 1, `version ${before?.version} → ${room.version}`);
-      ok(states.length === 1, `${states.length} room:state emits`);
-      same(effects[0], { type: 'Emit', to: { room: ROOM }, event: 'room:state', payload: toSnapshot(room) }, 'room:state first');
-      const parsed = roomSnapshotSchema.safeParse((effects[0] as { payload: unknown }).payload);
+      ok(room.rev === (before?.rev ?? 0) + 1, `rev ${before?.rev} → ${room.rev}`);
+      const seen = before === null || seenKey(room) !== seenKey(before);
+      ok(room.version === (before?.version ?? 0) + (seen ? 1 : 0), `version ${before?.version} → ${room.version}`);
+      ok(states.length === (seen ? 1 : 0), `${states.length} room:state emits`);
+      if (seen) {
+        same(effects[0], { type: 'Emit', to: { room: ROOM }, event: 'room:state', payload: toSnapshot(room) }, 'room:state first');
+      }
+      const parsed = roomSnapshotSchema.safeParse(toSnapshot(room));
       ok(parsed.success, `snapshot shape: ${parsed.error?.message}`);
     } else {
       ok(room === before, 'unchanged, yet another room');

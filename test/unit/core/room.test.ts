@@ -28,6 +28,7 @@ describe('room', () => {
     expect(d.room).toEqual({
       roomId: 'r1',
       version: 1,
+      rev: 1,
       status: 'live',
       anchor: { userId: A, present: true, stream: { stream: 'a-r1', streaming: false, mixAvailable: false, since: 0 } },
       cohosts: [],

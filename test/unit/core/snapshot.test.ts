@@ -55,6 +55,24 @@ describe('snapshot', () => {
     }
   });
 
+  it('an internal change (accepted StartMix, a presence flag, a co-host publish) raises rev only: no version, no room:state', () => {
+    const d = acceptedRoom();
+    const seen = () => ({ version: d.room!.version, rev: d.room!.rev });
+    for (const input of [
+      { type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SocketGone', userId: V },
+      { type: 'StreamPublished', stream: C1, at: 150 },
+    ] as RoomInput[]) {
+      const before = seen();
+      d.send(input);
+      expect(d.last).toMatchObject({ ok: true, changed: true });
+      expect(seen()).toEqual({ version: before.version, rev: before.rev + 1 });
+      expect(d.effects.filter((e) => e.type === 'Emit' && e.event === 'room:state')).toEqual([]);
+    }
+    d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'Success' });
+    expect(d.effects[0]).toMatchObject({ type: 'Emit', event: 'room:state', payload: { version: d.room!.version } });
+  });
+
   it('a refused command keeps the version', () => {
     const d = acceptedRoom();
     const version = d.room!.version;
