@@ -44,6 +44,9 @@ const main = async (): Promise<void> => {
     console.log('more: npm run token -- <userId>');
   }
   if (server.simulator) {
+    if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production') {
+      console.log(`console: open ${server.url}/ to play anchor, co-host and viewer`);
+    }
     console.log(`simulated pushes: curl -X POST ${server.url}/_sim/streams/<stream>/publish  (state: ${server.url}/_sim/state)`);
   }
 };

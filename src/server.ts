@@ -16,6 +16,7 @@ import { createAdminRouter } from './adapters/http/admin.js';
 import { createCallbackRouter } from './adapters/http/callbacks.js';
 import { createHttpErrorHandler, sendError } from './adapters/http/errors.js';
 import { createHealthRouter } from './adapters/http/health.js';
+import { createConsoleRouter } from './adapters/http/console.js';
 import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.js';
 import { openRedis, type RedisConnections } from './adapters/redis-connections.js';
 import { createAuthMiddleware, signToken } from './adapters/socket/auth.js';
@@ -26,7 +27,7 @@ import type { LinkmicServer as Io } from './adapters/socket/types.js';
 import { createMemoryStore } from './adapters/store/memory-store.js';
 import { createRedisStore } from './adapters/store/redis-store.js';
 import { policyFrom } from './config/load.js';
-import type { Config } from './config/schema.js';
+import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 
@@ -112,10 +113,20 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     clock,
   });
 
+  const app = express();
+  app.disable('x-powered-by');
+  // No client of ours revalidates: hashing every JSON answer for an ETag is pure cost on the callback path.
+  app.set('etag', false);
+  // Before socket.io attaches: engine.io then takes /socket.io/ requests (long-polling, the client script)
+  // away from the listeners already there, instead of both answering them.
+  httpServer.on('request', app);
+
   // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
   // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
   const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
-  const io: Io = new IoServer(httpServer, { serveClient: false, ...(adapter ? { adapter } : {}) });
+  // The console (simulator + dev secret only) loads the socket.io client from this server.
+  const withConsole = simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
+  const io: Io = new IoServer(httpServer, { serveClient: withConsole, ...(adapter ? { adapter } : {}) });
   io.use(createAuthMiddleware({ secret: config.AUTH_JWT_SECRET, clock, logger }));
   const service = createRoomService({
     repo: store.repo,
@@ -161,10 +172,6 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     },
   });
 
-  const app = express();
-  app.disable('x-powered-by');
-  // No client of ours revalidates: hashing every JSON answer for an ETag is pure cost on the callback path.
-  app.set('etag', false);
   app.use(callbacks);
   app.use(
     createHealthRouter({
@@ -178,10 +185,10 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   if (config.ADMIN_API_KEY) {
     app.use(createAdminRouter({ apiKey: config.ADMIN_API_KEY, dispatcher: service, repo: store.repo, mintToken }));
   }
+  if (withConsole) app.use(createConsoleRouter({ mintToken }));
   if (simulator) app.use('/_sim', simulator.sim.router);
   app.use((_req, res) => sendError(res, 'not_found', 'no such route'));
   app.use(createHttpErrorHandler({ logger }));
-  httpServer.on('request', app);
   const detachRecovery = attachRawRequestRecovery(httpServer, { handle: callbacks.handleCallback, logger });
 
   const timers = createTimerLoop({
