@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, policyFrom } from '../../../src/config/load.js';
+import { DEV_JWT_SECRET } from '../../../src/config/schema.js';
+
+const repoConfig = join(process.cwd(), 'config');
+const load = (env: Record<string, string>, dir = repoConfig) => loadConfig({ dir, env });
+const failure = (env: Record<string, string>, dir = repoConfig): ConfigError => {
+  try {
+    load(env, dir);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('config', () => {
+  it('with nothing set: PROTOCOL §1 defaults, the embedded simulator, in-memory state', () => {
+    const c = load({ NODE_ENV: 'development' });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      ALILIVE_MODE: 'simulator',
+      ALILIVE_ENDPOINT: 'https://live.aliyuncs.com',
+      ALILIVE_PUSH_DOMAIN: 'push.example.com',
+      ALILIVE_PLAY_DOMAIN: 'play.example.com',
+      ALILIVE_APP_NAME: 'linkmic',
+      ALILIVE_MIX_DOMAIN: 'play.example.com',
+      ALILIVE_URL_TTL_S: 3600,
+      AUTH_JWT_SECRET: DEV_JWT_SECRET,
+      LOG_LEVEL: 'info',
+      TIMEOUT_REQUEST: 30,
+      TIMEOUT_PUBLISH: 30,
+      TIMEOUT_STREAM_LOST: 15,
+      TIMEOUT_MIX_AVAILABLE: 60,
+      TIMEOUT_ANCHOR_DISCONNECT: 30,
+      MIX_RETRIES: 3,
+    });
+    for (const unset of ['REDIS_URL', 'ADMIN_API_KEY', 'CALLBACK_TOKEN', 'ALILIVE_PUSH_AUTH_KEY', 'ALILIVE_CALLBACK_AUTH_KEY'] as const) {
+      expect(c[unset], unset).toBeUndefined();
+    }
+    expect(policyFrom(c)).toEqual({
+      timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
+      mixRetries: 3,
+      mixRetryBaseMs: 1000,
+      maxCohosts: 1,
+    });
+  });
+
+  it('default.json, then <NODE_ENV>.json, then the environment, which wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkmic-config-'));
+    writeFileSync(join(dir, 'default.json'), JSON.stringify({ PORT: 4000, LOG_LEVEL: 'warn', TIMEOUT_REQUEST: 5 }));
+    writeFileSync(join(dir, 'staging.json'), JSON.stringify({ PORT: 4001, TIMEOUT_REQUEST: 6 }));
+    const c = load({ NODE_ENV: 'staging', TIMEOUT_REQUEST: '7.5', ALILIVE_MIX_DOMAIN: 'mix.example.com' }, dir);
+    expect(c).toMatchObject({ PORT: 4001, LOG_LEVEL: 'warn', TIMEOUT_REQUEST: 7.5, ALILIVE_MIX_DOMAIN: 'mix.example.com' });
+    expect(policyFrom(c).timeouts.REQUEST).toBe(7_500);
+  });
+
+  it('an empty environment value counts as unset', () => {
+    const c = load({ NODE_ENV: 'development', REDIS_URL: '', CALLBACK_TOKEN: '' });
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.CALLBACK_TOKEN).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    [{ ALILIVE_MODE: 'staging' }, 'ALILIVE_MODE'],
+    [{ ALILIVE_ENDPOINT: 'live.aliyuncs.com' }, 'ALILIVE_ENDPOINT'],
+    [{ ALILIVE_APP_NAME: 'no spaces' }, 'ALILIVE_APP_NAME'],
+    [{ TIMEOUT_STREAM_LOST: '-1' }, 'TIMEOUT_STREAM_LOST'],
+    [{ MIX_RETRIES: 'many' }, 'MIX_RETRIES'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ALILIVE_MODE: 'cloud' }, 'ALILIVE_ACCESS_KEY_ID'],
+    [{ ALILIVE_MODE: 'cloud', ALILIVE_ACCESS_KEY_ID: 'id' }, 'ALILIVE_ACCESS_KEY_SECRET'],
+    [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
+  ])('refuses %j with one line naming %s', (env, key) => {
+    const err = failure({ NODE_ENV: 'development', ...env });
+    expect(err.key).toBe(key);
+    expect(err.message).toMatch(new RegExp(`^config ${key}: `));
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('a config file that is not JSON is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkmic-config-'));
+    writeFileSync(join(dir, 'default.json'), '{ nope');
+    expect(failure({ NODE_ENV: 'development' }, dir).key).toBe(join(dir, 'default.json'));
+  });
+
+  it('cloud mode with credentials, production with a secret: accepted', () => {
+    const c = load({
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: 's3cret-long-enough',
+      ALILIVE_MODE: 'cloud',
+      ALILIVE_ACCESS_KEY_ID: 'id',
+      ALILIVE_ACCESS_KEY_SECRET: 'secret',
+    });
+    expect(c).toMatchObject({ ALILIVE_MODE: 'cloud', AUTH_JWT_SECRET: 's3cret-long-enough' });
+  });
+});
