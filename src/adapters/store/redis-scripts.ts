@@ -7,7 +7,7 @@
 
 /**
  * KEYS: room, liveRooms, timersDue, timersAt
- * ARGV: expectedRev, version, stateJson, streamsJson, closed ('1'|'0'), closedTtlS, streamPrefix,
+ * ARGV: expectedRev, rev, stateJson, streamsJson, closed ('1'|'0'), closedTtlS, streamPrefix,
  *       roomId, commitId, then per timer op: 'S'|'C', id, at ('' for a clear)
  * Returns 1 when written, 0 on a revision conflict (nothing changed).
  * `commitId` is unique per call: ioredis re-sends a command whose reply was lost to a dropped
@@ -21,16 +21,19 @@ local stored = redis.call('HMGET', KEYS[1], 'v', 'c')
 if stored[1] == ARGV[2] and stored[2] == ARGV[9] then return 1 end
 if (stored[1] or '0') ~= ARGV[1] then return 0 end
 local roomId = ARGV[8]
-local old = {}
 local oldJson = redis.call('HGET', KEYS[1], 'streams')
-if oldJson then for _, s in ipairs(cjson.decode(oldJson)) do old[s] = true end end
-local new = {}
-for _, s in ipairs(cjson.decode(ARGV[4])) do new[s] = true end
-for s in pairs(old) do
-  if not new[s] then redis.call('SREM', ARGV[7] .. s, roomId) end
-end
-for s in pairs(new) do
-  if not old[s] then redis.call('SADD', ARGV[7] .. s, roomId) end
+-- Most commits leave the room's streams as they were: compare the JSON before decoding anything.
+if oldJson ~= ARGV[4] then
+  local old = {}
+  if oldJson then for _, s in ipairs(cjson.decode(oldJson)) do old[s] = true end end
+  local new = {}
+  for _, s in ipairs(cjson.decode(ARGV[4])) do new[s] = true end
+  for s in pairs(old) do
+    if not new[s] then redis.call('SREM', ARGV[7] .. s, roomId) end
+  end
+  for s in pairs(new) do
+    if not old[s] then redis.call('SADD', ARGV[7] .. s, roomId) end
+  end
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3], 'streams', ARGV[4], 'c', ARGV[9])
 if ARGV[5] == '1' then
