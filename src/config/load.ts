@@ -55,5 +55,7 @@ export const policyFrom = (c: Config): Policy => ({
   },
   mixRetries: c.MIX_RETRIES,
   mixRetryBaseMs: c.MIX_RETRY_BASE_MS,
+  // Every attempt of the mix client timing out, its backoffs (at most 2 s each), and slack.
+  mixCallDeadlineMs: c.ALILIVE_CALL_TIMEOUT_MS * (c.ALILIVE_CALL_RETRIES + 1) + 2_000 * c.ALILIVE_CALL_RETRIES + 5_000,
   maxCohosts: c.MAX_COHOSTS,
 });

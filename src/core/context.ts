@@ -51,8 +51,8 @@ export const mainStatus = (room: RoomState, session: CohostSession, leg: MixLeg)
 export const overlaidUser = (room: RoomState, session: CohostSession, leg: MixLeg): string =>
   leg.audience === room.roomId ? session.userId : room.anchor.userId;
 
-export const legTimerKey = (session: CohostSession, leg: MixLeg): string =>
-  `${session.userId}/${session.legs.indexOf(leg)}`;
+/** A leg's MIX_RETRY key: its audience tells a session's (at most two) legs apart whatever the order. */
+export const legTimerKey = (session: CohostSession, leg: MixLeg): string => `${session.userId}/${leg.audience}`;
 
 /**
  * Every stream status in the room that carries this stream name. A pending anchor-to-anchor request's

@@ -101,5 +101,10 @@ export interface Policy {
   mixRetries: number;
   /** First StartMix retry delay; doubles per failure. */
   mixRetryBaseMs: number;
+  /**
+   * How long a StartMix / StopMix may go unanswered (the node that sent it may have died) before the core
+   * acts on its own: a StartMix counts as failed and is retried, a StopMix is sent once more and the leg dropped.
+   */
+  mixCallDeadlineMs: number;
   maxCohosts: number;
 }

@@ -7,6 +7,7 @@ export const policy: Policy = {
   timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
   mixRetries: 3,
   mixRetryBaseMs: 1_000,
+  mixCallDeadlineMs: 20_000,
   maxCohosts: 1,
 };
 

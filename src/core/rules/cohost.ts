@@ -124,6 +124,7 @@ export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, 
     for (const leg of session.legs) {
       leg.phase = 'stopping';
       ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
+      if (!immediate) setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), ctx.policy.mixCallDeadlineMs);
     }
     if (session.ownRoom) {
       ctx.effects.push({ type: 'Forward', roomId: session.ownRoom, input: { type: 'PairingEnded', roomId: ctx.room.roomId } });

@@ -38,6 +38,7 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
     leg.phase = 'starting';
     leg.owesStop = true;
     ctx.effects.push({ type: 'StartMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
+    setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), ctx.policy.mixCallDeadlineMs);
   }
   if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', session.userId, ctx.policy.timeouts.MIX_AVAILABLE);
   else clearTimer(ctx, 'MIX_AVAILABLE', session.userId);
@@ -70,7 +71,9 @@ export const onMixAvailable = (ctx: Ctx, stream: string): void => {
 
 export const onMixStarted = (ctx: Ctx, main: string, mix: string, gen: number): void => {
   const found = findLeg(ctx, main, mix);
-  if (found?.leg.gen === gen && found.leg.phase === 'starting') found.leg.phase = 'started';
+  if (found?.leg.gen !== gen || found.leg.phase !== 'starting') return;
+  found.leg.phase = 'started';
+  clearTimer(ctx, 'MIX_RETRY', legTimerKey(found.session, found.leg));
 };
 
 /** A failed StartMix call: retry with backoff while retries last; a refusal (not retryable) waits for a new MixAvailable. */
@@ -92,26 +95,47 @@ export const failAttempt = (ctx: Ctx, session: CohostSession, leg: MixLeg, trans
     return setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), retryDelay(ctx.policy, leg.failures));
   }
   leg.phase = 'idle';
+  clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
   mainStatus(ctx.room, session, leg).mixAvailable = false;
   advance(ctx, session);
 };
 
+/**
+ * MIX_RETRY: the end of a backoff (start again), or a call that was never answered (its node died):
+ * an unanswered StartMix counts as a transient failure; an unanswered StopMix is sent once more (it is
+ * idempotent) and the leg let go, so neither a session nor AliLive's mix is left hanging.
+ */
 export const onMixRetryDue = (ctx: Ctx, key: string): void => {
-  const [userId, index] = key.split('/');
-  const session = ctx.room.cohosts.find((c) => c.userId === userId);
-  const leg = session?.legs[Number(index)];
-  if (!session || !leg || leg.phase !== 'backoff') return;
-  leg.phase = 'idle';
-  advance(ctx, session);
+  const at = key.indexOf('/');
+  const session = ctx.room.cohosts.find((c) => c.userId === key.slice(0, at));
+  const leg = session?.legs.find((l) => l.audience === key.slice(at + 1));
+  if (!session || !leg) return;
+  switch (leg.phase) {
+    case 'backoff':
+      leg.phase = 'idle';
+      return advance(ctx, session);
+    case 'starting':
+      return failAttempt(ctx, session, leg, true);
+    case 'stopping':
+      ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
+      return dropLeg(ctx, session, leg);
+    default:
+      return;
+  }
 };
 
 /** StopMix answered (or given up on): the leg is gone; the session goes when its last leg does. */
 export const onMixStopped = (ctx: Ctx, main: string, mix: string, gen: number): void => {
   const found = findLeg(ctx, main, mix);
   if (!found || found.leg.gen !== gen || found.leg.phase !== 'stopping') return;
-  const { session, leg } = found;
+  dropLeg(ctx, found.session, found.leg);
+};
+
+/** A stopped leg is gone: its audience sees the anchor alone again; the session goes with its last leg. */
+const dropLeg = (ctx: Ctx, session: CohostSession, leg: MixLeg): void => {
   const { to, payload } = audienceOf(ctx, session, leg);
   emit(ctx, to, 'mix:stopped', { ...payload, reason: session.ending ?? 'left' });
+  clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
   session.legs = session.legs.filter((l) => l !== leg);
   if (session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
 };

@@ -46,6 +46,7 @@ describe('config', () => {
       timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
       mixRetries: 3,
       mixRetryBaseMs: 1000,
+      mixCallDeadlineMs: 3000 * 4 + 2000 * 3 + 5000,
       maxCohosts: 1,
     });
   });

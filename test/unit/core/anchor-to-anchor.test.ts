@@ -40,6 +40,14 @@ const pairedLive = () => {
 const G = 5;
 const stopLeg = (main: string, mix: string, gen = G) => ({ type: 'StopMix', roomId: 'r1', main, mix, gen });
 const forward = (roomId: string, input: object) => ({ type: 'Forward', roomId, input });
+/** A leg's MIX_RETRY key names its audience: `anchor2/r1` (B over A, r1's viewers), `anchor2/r2` (A over B). */
+const watchdog = (audience: string, now: number) => ({
+  type: 'SetTimer',
+  name: 'MIX_RETRY',
+  key: `${B}/${audience}`,
+  at: now + policy.mixCallDeadlineMs,
+});
+const watchdogCleared = (audience: string) => ({ type: 'ClearTimer', name: 'MIX_RETRY', key: `${B}/${audience}` });
 
 describe('anchor-to-anchor co-hosting', () => {
   it("accept: two legs (B over A for A's audience, A over B for B's audience) and PairingStarted forwarded to B's room", () => {
@@ -51,6 +59,7 @@ describe('anchor-to-anchor co-hosting', () => {
       { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
       forward('r2', { type: 'PairingStarted', roomId: 'r1', userId: A }),
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: B_STREAM, gen: G },
+      watchdog('r1', d.now),
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: B, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
     expect(pairRequested().room!.version + 1).toBe(G);
@@ -70,6 +79,7 @@ describe('anchor-to-anchor co-hosting', () => {
     d.send({ type: 'MixAvailable', stream: B_STREAM });
     expect(d.signals).toEqual([
       { type: 'StartMix', roomId: 'r1', main: B_STREAM, mix: 'a-r1', gen: G },
+      watchdog('r2', d.now),
       { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: B },
     ]);
   });
@@ -84,11 +94,14 @@ describe('anchor-to-anchor co-hosting', () => {
     const d = paired();
     d.send({ type: 'MixAvailable', stream: B_STREAM });
     d.send({ type: 'MixResult', main: 'a-r1', mix: B_STREAM, code: 'Success' });
+    // Success overtook each StartMix answer: each leg's own watchdog is done.
     expect(d.signals).toEqual([
+      watchdogCleared('r1'),
       { type: 'Emit', to: { room: 'r1' }, event: 'mix:live', payload: { roomId: 'r1', cohostUserId: B } },
     ]);
     d.send({ type: 'MixResult', main: B_STREAM, mix: 'a-r1', code: 'Success' });
     expect(d.signals).toEqual([
+      watchdogCleared('r2'),
       { type: 'Emit', to: { room: 'r2' }, event: 'mix:live', payload: { roomId: 'r2', cohostUserId: A } },
     ]);
   });
@@ -105,17 +118,21 @@ describe('anchor-to-anchor co-hosting', () => {
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
       stopLeg('a-r1', B_STREAM),
+      watchdog('r1', d.now),
       stopLeg(B_STREAM, 'a-r1'),
+      watchdog('r2', d.now),
       forward('r2', { type: 'PairingEnded', roomId: 'r1' }),
     ]);
     d.send({ type: 'MixStopped', main: B_STREAM, mix: 'a-r1', gen: G });
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r2' }, event: 'mix:stopped', payload: { roomId: 'r2', cohostUserId: A, reason: 'left' } },
+      watchdogCleared('r2'),
     ]);
     expect(d.room!.cohosts).toHaveLength(1);
     d.send({ type: 'MixStopped', main: 'a-r1', mix: B_STREAM, gen: G });
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: B, reason: 'left' } },
+      watchdogCleared('r1'),
     ]);
     expect(d.room!.cohosts).toEqual([]);
   });
@@ -125,8 +142,10 @@ describe('anchor-to-anchor co-hosting', () => {
     d.send({ type: 'LeaveCohost', userId: B });
     expect(d.signals).toEqual([
       { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: B },
+      watchdogCleared('r1'),
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
       stopLeg('a-r1', B_STREAM),
+      watchdog('r1', d.now),
       forward('r2', { type: 'PairingEnded', roomId: 'r1' }),
     ]);
   });
@@ -134,7 +153,7 @@ describe('anchor-to-anchor co-hosting', () => {
   it("kicking an anchor co-host never cuts its stream (it is another room's anchor stream)", () => {
     const d = pairedLive();
     d.send({ type: 'KickCohost', userId: A, target: B });
-    expect(d.signals.map((e) => e.type)).toEqual(['Emit', 'StopMix', 'StopMix', 'Forward']);
+    expect(d.signals.map((e) => e.type)).toEqual(['Emit', 'StopMix', 'SetTimer', 'StopMix', 'SetTimer', 'Forward']);
   });
 
   it('rooms already paired one way are not paired again the other way (conflict)', () => {
@@ -175,7 +194,9 @@ describe('anchor-to-anchor co-hosting', () => {
     expect(r1.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'room-closed' } },
       stopLeg('a-r1', B_STREAM),
+      watchdog('r1', r1.now),
       stopLeg(B_STREAM, 'a-r1'),
+      watchdog('r2', r1.now),
       forward('r2', { type: 'PairingEnded', roomId: 'r1' }),
     ]);
     // The forwarded PairingEnded reaches a closed room: nothing happens there.
@@ -247,7 +268,11 @@ describe('anchor-to-anchor co-hosting', () => {
     const gen = d.room!.version + 1;
     d.send({ type: 'AcceptCohost', userId: A, target: B });
     expect(d.signals).toContainEqual({ type: 'StartMix', roomId: 'r1', main: B_STREAM, mix: 'a-r1', gen });
-    expect(d.room!.timers).toEqual({});
+    // Both legs started at once: no MIX_AVAILABLE wait, only the two StartMix watchdogs.
+    expect(d.room!.timers).toEqual({
+      [`MIX_RETRY:${B}/r1`]: d.now + policy.mixCallDeadlineMs,
+      [`MIX_RETRY:${B}/r2`]: d.now + policy.mixCallDeadlineMs,
+    });
   });
 
   it("the pending request's stream status stays current: a restart before the accept needs a new MixAvailable", () => {

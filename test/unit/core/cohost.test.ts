@@ -26,6 +26,7 @@ describe('co-host sessions', () => {
       { type: 'SendPullUrl', userId: V, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
       { type: 'SetTimer', name: 'PUBLISH', key: V, at: now + policy.timeouts.PUBLISH },
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: now + policy.mixCallDeadlineMs },
     ]);
     expect(d.room!.requests).toEqual([]);
     expect(d.room!.seq).toBe(1);
@@ -73,12 +74,14 @@ describe('co-host sessions', () => {
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'left' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: d.now + policy.mixCallDeadlineMs },
     ]);
     expect(cohostState(d.room!, V)).toBe('ending');
     expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('stopping');
     d.send({ type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: V, reason: 'left' } },
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
     ]);
     expect(d.room!.cohosts).toEqual([]);
   });
@@ -113,6 +116,7 @@ describe('co-host sessions', () => {
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'kicked' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: d.now + policy.mixCallDeadlineMs },
       { type: 'CutStream', stream: C1 },
     ]);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MIX_RESULT_CODES, type MixResultCode, type RoomInput } from '../../../src/core/events.js';
 import { cohostState } from '../../../src/core/snapshot.js';
-import { A, acceptedRoom, C1, liveRoom, mixingRoom, policy, RoomDriver, V } from '../../support/core.js';
+import type { StreamStatus } from '../../../src/core/types.js';
+import { A, acceptedRoom, B, C1, liveRoom, mixingRoom, policy, RoomDriver, T0, V } from '../../support/core.js';
 import { expectIdempotent, expectNoop } from './helpers.js';
 
 const result = (code: MixResultCode, mix = C1): RoomInput => ({ type: 'MixResult', main: 'a-r1', mix, code });
@@ -14,6 +15,11 @@ const degraded = (code: string) => ({
 });
 const startMix = (gen: number) => ({ type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen });
 const stopMix = (gen: number) => ({ type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen });
+/** The MIX_RETRY key of V's leg: `<userId>/<audience room>`. */
+const retryKey = `${V}/r1`;
+/** The watchdog every StartMix / StopMix arms: the call must be answered within mixCallDeadlineMs. */
+const watchdog = (now: number, key = retryKey) => ({ type: 'SetTimer', name: 'MIX_RETRY', key, at: now + policy.mixCallDeadlineMs });
+const retryCleared = (key = retryKey) => ({ type: 'ClearTimer', name: 'MIX_RETRY', key });
 const ended = (reason: string) => ({
   type: 'Emit',
   to: { room: 'r1' },
@@ -52,8 +58,11 @@ describe('mix (seed §2)', () => {
   it('MixAvailable for the main stream starts the waiting leg and ends the MIX_AVAILABLE wait', () => {
     const d = waitingRoom(true);
     d.send({ type: 'MixAvailable', stream: 'a-r1' }, 1_000);
-    expect(d.signals).toEqual([startMix(1), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
-    expect(d.room!.timers).toEqual({ [`PUBLISH:${V}`]: d.now - 1_000 + policy.timeouts.PUBLISH });
+    expect(d.signals).toEqual([startMix(1), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.room!.timers).toEqual({
+      [`PUBLISH:${V}`]: d.now - 1_000 + policy.timeouts.PUBLISH,
+      [`MIX_RETRY:${retryKey}`]: d.now + policy.mixCallDeadlineMs,
+    });
   });
 
   it('MIX_AVAILABLE firing ends the waiting session mix-failed (no StartMix was sent, so no StopMix)', () => {
@@ -71,7 +80,8 @@ describe('mix (seed §2)', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 });
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    expect(d.signals).toEqual([]);
+    // The StartMix was answered: its watchdog is done.
+    expect(d.signals).toEqual([retryCleared()]);
     expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('started');
     expect(cohostState(d.room!, V)).toBe('mixing');
   });
@@ -86,7 +96,7 @@ describe('mix (seed §2)', () => {
   it('Success may overtake the StartMix answer: live at once, the late MixStarted changes nothing', () => {
     const d = acceptedRoom();
     d.send(result('Success'));
-    expect(d.signals).toEqual([live]);
+    expect(d.signals).toEqual([retryCleared(), live]);
     expectNoop(d, { type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 });
   });
 
@@ -113,9 +123,9 @@ describe('mix (seed §2)', () => {
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 300 });
     expect(d.signals).toEqual([]);
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
-    expect(d.signals).toEqual([startMix(2), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.signals).toEqual([startMix(2), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
     d.send(result('Success'));
-    expect(d.signals).toEqual([live]);
+    expect(d.signals).toEqual([retryCleared(), live]);
   });
 
   it('MixStreamNotExist: degraded, mix:degraded, STREAM_LOST waits for a republish; Success again makes it live', () => {
@@ -157,12 +167,13 @@ describe('mix (seed §2)', () => {
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
       ended('stream-lost'),
       stopMix(1),
+      watchdog(d.now),
     ]);
   });
 
   it('InternalError: retry with backoff via MIX_RETRY, bounded by MIX_RETRIES, then mix-failed', () => {
     const d = liveRoom();
-    const key = `${V}/0`;
+    const key = retryKey;
     d.send(result('InternalError'));
     expect(d.signals).toEqual([
       degraded('InternalError'),
@@ -171,7 +182,7 @@ describe('mix (seed §2)', () => {
     expect(cohostState(d.room!, V)).toBe('degraded');
     for (let attempt = 2; attempt <= policy.mixRetries + 1; attempt++) {
       d.fire('MIX_RETRY', key);
-      expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key }, startMix(attempt)]);
+      expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key }, startMix(attempt), watchdog(d.now)]);
       d.send(result('InternalError'));
       if (attempt <= policy.mixRetries) {
         expect(d.signals).toEqual([
@@ -180,7 +191,14 @@ describe('mix (seed §2)', () => {
         ]);
       }
     }
-    expect(d.signals).toEqual([degraded('InternalError'), ended('mix-failed'), stopMix(policy.mixRetries + 1)]);
+    // The last StartMix's watchdog goes with the session; its StopMix gets one of its own.
+    expect(d.signals).toEqual([
+      degraded('InternalError'),
+      retryCleared(),
+      ended('mix-failed'),
+      stopMix(policy.mixRetries + 1),
+      watchdog(d.now),
+    ]);
     expect(cohostState(d.room!, V)).toBe('ending');
   });
 
@@ -188,14 +206,14 @@ describe('mix (seed §2)', () => {
     const d = liveRoom();
     d.send(result('MixStreamNotExist'));
     d.send(result('InternalError'));
-    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/0`, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
   });
 
   it('Success resets the retry budget and cancels a pending retry', () => {
     const d = liveRoom();
     d.send(result('InternalError'));
     d.send(result('Success'));
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` }, live]);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey }, live]);
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'live', failures: 0 });
   });
 
@@ -204,7 +222,7 @@ describe('mix (seed §2)', () => {
     d.send(result('InternalError'));
     d.send(result('MainStreamNotExist'));
     expect(d.signals).toEqual([
-      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
   });
@@ -212,23 +230,25 @@ describe('mix (seed §2)', () => {
   it('a failed StartMix call that may be retried backs off via MIX_RETRY, then StartMix again', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'Throttling', retryable: true });
-    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/0`, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
     expect(cohostState(d.room!, V)).toBe('degraded');
-    d.fire('MIX_RETRY', `${V}/0`);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` }, startMix(2)]);
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey }, startMix(2), watchdog(d.now)]);
   });
 
   it('failed StartMix calls are bounded by MIX_RETRIES too', () => {
     const d = acceptedRoom();
     for (let gen = 1; gen <= policy.mixRetries; gen++) {
       d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen, code: 'Throttling', retryable: true });
-      d.fire('MIX_RETRY', `${V}/0`);
+      d.fire('MIX_RETRY', retryKey);
     }
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: policy.mixRetries + 1, code: 'x', retryable: true });
     expect(d.signals).toEqual([
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
+      retryCleared(),
       ended('mix-failed'),
       stopMix(policy.mixRetries + 1),
+      watchdog(d.now),
     ]);
   });
 
@@ -236,11 +256,12 @@ describe('mix (seed §2)', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'NoSuchStream', retryable: false });
     expect(d.signals).toEqual([
+      retryCleared(),
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
     expect(d.room!.anchor.stream.mixAvailable).toBe(false);
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
-    expect(d.signals).toEqual([startMix(2), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.signals).toEqual([startMix(2), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
   });
 
   it.each(MIX_RESULT_CODES)('StopMix produces no MixResult: %s after StopMix is stale', (code) => {
@@ -275,7 +296,7 @@ describe('mix (seed §2)', () => {
   ] as const)('mix generations fence a late %s of an older gen', (_, late) => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'Throttling', retryable: true });
-    d.fire('MIX_RETRY', `${V}/0`);
+    d.fire('MIX_RETRY', retryKey);
     expect(d.effects).toContainEqual(startMix(2));
     expectNoop(d, late);
     d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 2 });
@@ -285,7 +306,7 @@ describe('mix (seed §2)', () => {
   it('mix generations fence a late MixStopped of an older gen', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'Throttling', retryable: true });
-    d.fire('MIX_RETRY', `${V}/0`);
+    d.fire('MIX_RETRY', retryKey);
     d.send({ type: 'LeaveCohost', userId: V });
     expect(d.effects).toContainEqual(stopMix(2));
     expectNoop(d, { type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
@@ -302,5 +323,208 @@ describe('mix (seed §2)', () => {
 
   it('MixStopped before StopMix was sent (leg not stopping) changes nothing', () => {
     expectNoop(liveRoom(), { type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
+  });
+});
+
+/** The mix-call watchdog: MIX_RETRY keyed `<userId>/<audience>`, armed with every StartMix and StopMix. */
+describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
+  const backoff = (now: number, failures: number) => ({
+    type: 'SetTimer',
+    name: 'MIX_RETRY',
+    key: retryKey,
+    at: now + policy.mixRetryBaseMs * 2 ** (failures - 1),
+  });
+  const stopped = (reason: string) => ({
+    type: 'Emit',
+    to: { room: 'r1' },
+    event: 'mix:stopped',
+    payload: { roomId: 'r1', cohostUserId: V, reason },
+  });
+
+  it('an unanswered StartMix counts as a failed attempt at its deadline: backoff, then StartMix with gen+1', () => {
+    const d = acceptedRoom();
+    expect(d.timerAt('MIX_RETRY', retryKey)).toBe(T0 + policy.mixCallDeadlineMs);
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.now).toBe(T0 + policy.mixCallDeadlineMs);
+    expect(d.last).toMatchObject({ ok: true, changed: true });
+    // As a transient MixStartFailed: no mix:degraded (there never was a picture), the leg backs off.
+    expect(d.signals).toEqual([retryCleared(), backoff(d.now, 1)]);
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'backoff', gen: 1, failures: 1 });
+    expect(cohostState(d.room!, V)).toBe('degraded');
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.signals).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'starting', gen: 2, failures: 1 });
+    // Answered this time: the watchdog is done.
+    d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 2 });
+    expect(d.signals).toEqual([retryCleared()]);
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'started', gen: 2 });
+  });
+
+  it('StartMix calls that are never answered are bounded by MIX_RETRIES: then the session ends mix-failed with StopMix', () => {
+    const d = acceptedRoom();
+    d.send({ type: 'StreamPublished', stream: C1, at: 200 }); // the co-host pushes: only the mix calls fail
+    for (let gen = 1; gen <= policy.mixRetries; gen++) {
+      d.fire('MIX_RETRY', retryKey); // StartMix `gen` unanswered
+      expect(d.signals).toEqual([retryCleared(), backoff(d.now, gen)]);
+      d.fire('MIX_RETRY', retryKey); // the backoff is over
+      expect(d.signals).toEqual([retryCleared(), startMix(gen + 1), watchdog(d.now)]);
+    }
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.signals).toEqual([retryCleared(), ended('mix-failed'), stopMix(policy.mixRetries + 1), watchdog(d.now)]);
+    expect(cohostState(d.room!, V)).toBe('ending');
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'stopping', gen: policy.mixRetries + 1 });
+    expect(d.room!.timers).toEqual({ [`MIX_RETRY:${retryKey}`]: d.now + policy.mixCallDeadlineMs });
+  });
+
+  it('a late MixStarted (or MixStartFailed) of the gen the watchdog gave up on changes nothing', () => {
+    const d = acceptedRoom();
+    d.fire('MIX_RETRY', retryKey);
+    const late: RoomInput[] = [
+      { type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'Throttling', retryable: true },
+    ];
+    // While backing off: neither ends the backoff nor counts twice.
+    for (const input of late) expectNoop(d, input);
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.signals).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+    // Once gen 2 is out: fenced off by its gen; gen 2's watchdog keeps running.
+    for (const input of late) expectNoop(d, input);
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'starting', gen: 2, failures: 1 });
+    expect(d.timerAt('MIX_RETRY', retryKey)).toBe(d.now + policy.mixCallDeadlineMs);
+  });
+
+  it('an unanswered StopMix is sent once more with the same gen and the leg let go: mix:stopped, the session goes', () => {
+    const d = liveRoom();
+    d.send({ type: 'LeaveCohost', userId: V });
+    expect(d.signals).toEqual([ended('left'), stopMix(1), watchdog(d.now)]);
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.now).toBe(T0 + policy.mixCallDeadlineMs);
+    expect(d.signals).toEqual([retryCleared(), stopMix(1), stopped('left')]);
+    expect(d.effects[0]).toMatchObject({ type: 'Emit', event: 'room:state', payload: { cohosts: [] } });
+    expect(d.room).toMatchObject({ cohosts: [], timers: {} });
+    // The late answer to either StopMix, and the same firing again, change nothing.
+    expectNoop(d, { type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
+    expectNoop(d, { type: 'TimerFired', name: 'MIX_RETRY', key: retryKey, at: d.now });
+    // Nothing is left hanging: the co-host may ask again.
+    d.send({ type: 'RequestCohost', userId: V, joined: true, ownRoom: null });
+    expect(d.last.ok).toBe(true);
+  });
+
+  it('the StopMix of a session ended by the watchdog gets a watchdog too: resent once, then the session goes mix-failed', () => {
+    const d = acceptedRoom();
+    for (let gen = 1; gen <= policy.mixRetries; gen++) {
+      d.fire('MIX_RETRY', retryKey); // StartMix `gen` unanswered
+      d.fire('MIX_RETRY', retryKey); // the backoff is over: StartMix `gen + 1`
+    }
+    d.fire('MIX_RETRY', retryKey); // the last StartMix unanswered too
+    expect(cohostState(d.room!, V)).toBe('ending');
+    d.fire('MIX_RETRY', retryKey); // and its StopMix
+    expect(d.signals).toEqual([retryCleared(), stopMix(policy.mixRetries + 1), stopped('mix-failed')]);
+    expect(d.room).toMatchObject({ cohosts: [], timers: {} });
+  });
+
+  describe('anchor-to-anchor: one watchdog per leg, keyed by its audience', () => {
+    const bKey = (audience: string) => `${B}/${audience}`;
+    const bWatchdog = (audience: string, now: number) => watchdog(now, bKey(audience));
+    const bCleared = (audience: string) => retryCleared(bKey(audience));
+    /** B over A, for r1's viewers; A over B, for r2's viewers. */
+    const legR1 = (gen: number) => ({ roomId: 'r1', main: 'a-r1', mix: 'a-r2', gen });
+    const legR2 = (gen: number) => ({ roomId: 'r1', main: 'a-r2', mix: 'a-r1', gen });
+    const stoppedIn = (room: string, cohostUserId: string, reason: string) => ({
+      type: 'Emit',
+      to: { room },
+      event: 'mix:stopped',
+      payload: { roomId: room, cohostUserId, reason },
+    });
+    /** r1 with anchor A streaming (mix-available or not); B, anchor of r2, requests with its stream. */
+    const pairRequested = (aMixAvailable: boolean, bMixAvailable: boolean) => {
+      const d = new RoomDriver();
+      d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
+      d.send({ type: 'StreamPublished', stream: 'a-r1', at: 100 });
+      if (aMixAvailable) d.send({ type: 'MixAvailable', stream: 'a-r1' });
+      const stream: StreamStatus = { stream: 'a-r2', streaming: true, mixAvailable: bMixAvailable, since: 50 };
+      d.send({ type: 'RequestCohost', userId: B, joined: true, ownRoom: { roomId: 'r2', stream } });
+      return d;
+    };
+
+    it('the two legs run independent watchdogs (`<userId>/r1`, `<userId>/r2`)', () => {
+      const d = pairRequested(true, true);
+      const gen = d.room!.version + 1;
+      d.send({ type: 'AcceptCohost', userId: A, target: B });
+      expect(d.signals).toEqual([
+        { type: 'ClearTimer', name: 'REQUEST', key: B },
+        { type: 'SendPushUrl', userId: B, roomId: 'r1', stream: 'a-r2' },
+        { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: B, stream: 'a-r2' },
+        { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
+        { type: 'Forward', roomId: 'r2', input: { type: 'PairingStarted', roomId: 'r1', userId: A } },
+        { type: 'StartMix', ...legR1(gen) },
+        bWatchdog('r1', d.now),
+        { type: 'StartMix', ...legR2(gen) },
+        bWatchdog('r2', d.now),
+      ]);
+      // The r2 leg's StartMix is answered (later): only its own watchdog goes.
+      d.send({ type: 'MixStarted', main: 'a-r2', mix: 'a-r1', gen }, 5_000);
+      expect(d.signals).toEqual([bCleared('r2')]);
+      expect(d.timerAt('MIX_RETRY', bKey('r1'))).toBe(T0 + policy.mixCallDeadlineMs);
+      // The r1 leg's is not: only that leg backs off, the r2 leg stays as it was.
+      d.fire('MIX_RETRY', bKey('r1'));
+      expect(d.signals).toEqual([
+        bCleared('r1'),
+        { type: 'SetTimer', name: 'MIX_RETRY', key: bKey('r1'), at: d.now + policy.mixRetryBaseMs },
+      ]);
+      expect(d.room!.cohosts[0]!.legs.map(({ audience, phase, failures }) => ({ audience, phase, failures }))).toEqual([
+        { audience: 'r1', phase: 'backoff', failures: 1 },
+        { audience: 'r2', phase: 'started', failures: 0 },
+      ]);
+      // Ending: each StopMix gets a watchdog under its own leg's key.
+      d.send({ type: 'LeaveCohost', userId: B });
+      expect(d.signals).toEqual([
+        bCleared('r1'),
+        { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
+        { type: 'StopMix', ...legR1(gen) },
+        bWatchdog('r1', d.now),
+        { type: 'StopMix', ...legR2(gen) },
+        bWatchdog('r2', d.now),
+        { type: 'Forward', roomId: 'r2', input: { type: 'PairingEnded', roomId: 'r1' } },
+      ]);
+      // The r2 leg's StopMix is answered, the r1 leg's never is.
+      d.send({ type: 'MixStopped', main: 'a-r2', mix: 'a-r1', gen });
+      expect(d.signals).toEqual([stoppedIn('r2', A, 'left'), bCleared('r2')]);
+      expect(Object.keys(d.room!.timers)).toEqual([`MIX_RETRY:${bKey('r1')}`]);
+      d.fire('MIX_RETRY', bKey('r1'));
+      expect(d.signals).toEqual([bCleared('r1'), { type: 'StopMix', ...legR1(gen) }, stoppedIn('r1', B, 'left')]);
+      expect(d.room).toMatchObject({ cohosts: [], timers: {} });
+    });
+
+    it('a key names the audience, not the position: the only leg left to stop keeps `<userId>/r2`', () => {
+      // A's stream is not mix-available: only the r2 leg (A over B) starts.
+      const d = pairRequested(false, true);
+      const gen = d.room!.version + 1;
+      d.send({ type: 'AcceptCohost', userId: A, target: B });
+      expect(d.signals).toEqual([
+        { type: 'ClearTimer', name: 'REQUEST', key: B },
+        { type: 'SendPushUrl', userId: B, roomId: 'r1', stream: 'a-r2' },
+        { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: B, stream: 'a-r2' },
+        { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
+        { type: 'Forward', roomId: 'r2', input: { type: 'PairingStarted', roomId: 'r1', userId: A } },
+        { type: 'StartMix', ...legR2(gen) },
+        bWatchdog('r2', d.now),
+        { type: 'SetTimer', name: 'MIX_AVAILABLE', key: B, at: d.now + policy.timeouts.MIX_AVAILABLE },
+      ]);
+      // Ending drops the never-started r1 leg: the r2 leg is now the session's first.
+      d.send({ type: 'LeaveCohost', userId: B }, 1_000);
+      expect(d.signals).toEqual([
+        { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: B },
+        bCleared('r2'),
+        { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
+        { type: 'StopMix', ...legR2(gen) },
+        bWatchdog('r2', d.now),
+        { type: 'Forward', roomId: 'r2', input: { type: 'PairingEnded', roomId: 'r1' } },
+      ]);
+      expect(d.room!.cohosts[0]!.legs.map((l) => l.audience)).toEqual(['r2']);
+      d.fire('MIX_RETRY', bKey('r2'));
+      expect(d.signals).toEqual([bCleared('r2'), { type: 'StopMix', ...legR2(gen) }, stoppedIn('r2', A, 'left')]);
+      expect(d.room).toMatchObject({ cohosts: [], timers: {} });
+    });
   });
 });

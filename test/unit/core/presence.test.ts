@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, V, V2 } from '../../support/core.js';
+import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, T0, V, V2 } from '../../support/core.js';
 import { expectIdempotent, expectNoop } from './helpers.js';
 
 describe('presence', () => {
@@ -71,8 +71,11 @@ describe('presence', () => {
     expect(d.signals).toEqual([
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
+      // The StartMix was never answered: its watchdog goes with the session, the StopMix gets its own.
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'stream-lost' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: d.now + policy.mixCallDeadlineMs },
     ]);
   });
 
@@ -85,9 +88,10 @@ describe('presence', () => {
       { type: 'SendPushUrl', userId: V, roomId: 'r1', stream: C1 },
       { type: 'SendPullUrl', userId: V, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
     ]);
-    expect(Object.keys(d.room!.timers).sort()).toEqual([`PUBLISH:${V}`, `STREAM_LOST:${V}`]);
+    expect(Object.keys(d.room!.timers).sort()).toEqual([`MIX_RETRY:${V}/r1`, `PUBLISH:${V}`, `STREAM_LOST:${V}`]);
     d.send({ type: 'StreamPublished', stream: C1, at: 200 });
-    expect(d.room!.timers).toEqual({});
+    // Only the watchdog of the still unanswered StartMix is left.
+    expect(d.room!.timers).toEqual({ [`MIX_RETRY:${V}/r1`]: T0 + policy.mixCallDeadlineMs });
   });
 
   it('a present co-host joining again changes nothing but gets its URLs again', () => {

@@ -69,6 +69,8 @@ describe('room', () => {
       { type: 'Emit', to: { user: A }, event: 'cohost:request-ended', payload: { roomId: 'r1', userId: V2, reason: 'room-closed' } },
       { type: 'Emit', to: { user: V2 }, event: 'cohost:request-ended', payload: { roomId: 'r1', userId: V2, reason: 'room-closed' } },
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
+      // The unanswered StartMix's watchdog goes; a closing room arms none for its StopMix.
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'room-closed' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: V, reason: 'room-closed' } },
@@ -101,6 +103,8 @@ describe('room', () => {
     d.send({ type: 'CloseRoom', userId: A });
     expect(d.signals).toEqual([
       { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: V, reason: 'left' } },
+      // The StopMix's watchdog goes with every other timer of the closed room.
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'Emit', to: { room: 'r1' }, event: 'room:closed', payload: { roomId: 'r1', reason: 'closed' } },
     ]);
     expect(d.room!.cohosts).toEqual([]);
@@ -144,8 +148,10 @@ describe('room', () => {
     d.send({ type: 'LeaveRoom', userId: V });
     expect(d.signals).toEqual([
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'left' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: d.now + policy.mixCallDeadlineMs },
     ]);
   });
 

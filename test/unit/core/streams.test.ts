@@ -10,6 +10,13 @@ import {
 import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, V, V2 } from '../../support/core.js';
 import { expectNoop } from './helpers.js';
 
+/** The watchdog of a StopMix (or StartMix): its answer is due within mixCallDeadlineMs. */
+const watchdog = (userId: string, now: number) => ({
+  type: 'SetTimer',
+  name: 'MIX_RETRY',
+  key: `${userId}/r1`,
+  at: now + policy.mixCallDeadlineMs,
+});
 const ended = (userId: string, reason: string) => ({
   type: 'Emit',
   to: { room: 'r1' },
@@ -65,6 +72,7 @@ describe('stream callbacks', () => {
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
       ended(V, 'stream-lost'),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      watchdog(V, d.now),
     ]);
   });
 
@@ -124,6 +132,7 @@ describe('anchor stream lost', () => {
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
     expect(d.signals).toEqual([
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },
+      watchdog(V, d.now),
       { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V },
     ]);
   });
@@ -138,9 +147,12 @@ describe('anchor stream lost', () => {
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
       ended(V, 'stream-lost'),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      watchdog(V, d.now),
+      // V2's StartMix watchdog already went when the main stream stopped (its leg went back to idle).
       { type: 'ClearTimer', name: 'PUBLISH', key: V2 },
       ended(V2, 'stream-lost'),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: 'c2-r1', gen: 1 },
+      watchdog(V2, d.now),
     ]);
   });
 
@@ -160,6 +172,7 @@ describe('anchor stream lost', () => {
     expect(d.signals).toEqual([
       ended(V, 'left'),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      watchdog(V, d.now),
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
     ]);
   });

@@ -40,7 +40,7 @@ const emit = (to: object, event: string, payload: object) => ({ type: 'Emit', to
 const endedBy = (reason: string) => emit({ room: 'r1' }, 'cohost:ended', { roomId: 'r1', userId: V, reason });
 
 /** Each timer of PROTOCOL §1 (and MIX_RETRY): a state that runs it, its key, and what its firing does. */
-const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Effect[] | object[]; rearmed?: true }[] = [
+const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Effect[] | object[]; rearmed?: number }[] = [
   {
     name: 'REQUEST',
     key: V,
@@ -61,7 +61,7 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
       { type: 'SetTimer', name: 'PUBLISH', key: V, at: T0 + 2 * policy.timeouts.PUBLISH },
       { type: 'CheckStream', roomId: 'r1', stream: C1 },
     ],
-    rearmed: true,
+    rearmed: policy.timeouts.PUBLISH,
   },
   {
     name: 'STREAM_LOST',
@@ -72,7 +72,7 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
       { type: 'SetTimer', name: 'STREAM_LOST', key: V, at: T0 + 2 * policy.timeouts.STREAM_LOST },
       { type: 'CheckStream', roomId: 'r1', stream: C1 },
     ],
-    rearmed: true,
+    rearmed: policy.timeouts.STREAM_LOST,
   },
   {
     name: 'MIX_AVAILABLE',
@@ -95,12 +95,15 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
   },
   {
     name: 'MIX_RETRY',
-    key: `${V}/0`,
+    key: `${V}/r1`,
     given: backingOff,
+    // The backoff is over: StartMix again, under the watchdog of an unanswered call.
     then: [
-      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: T0 + policy.mixRetryBaseMs + policy.mixCallDeadlineMs },
     ],
+    rearmed: policy.mixCallDeadlineMs,
   },
 ];
 
@@ -111,7 +114,7 @@ describe('timers', () => {
     d.fire(name, key);
     expect(d.last).toMatchObject({ ok: true, changed: true });
     expect(d.signals).toEqual(then);
-    expect(d.room!.timers[`${name}:${key}`]).toBe(rearmed ? d.now + policy.timeouts[name as 'PUBLISH'] : undefined);
+    expect(d.room!.timers[`${name}:${key}`]).toBe(rearmed === undefined ? undefined : d.now + rearmed);
   });
 
   it.each(TIMERS.map((t) => [t.name, t] as const))(
@@ -139,10 +142,14 @@ describe('timers', () => {
       expect(d.room!.cohosts[0]!.verifying).toBe(name === 'PUBLISH' ? 'timeout' : 'stream-lost');
       return d;
     };
-    const ended = (reason: string, name: string) => [
+    // PUBLISH runs from the accept, while StartMix is still unanswered: its watchdog goes with the session.
+    // Either way the StopMix gets a watchdog of its own.
+    const ended = (reason: string, name: string, now: number) => [
       { type: 'ClearTimer', name, key: V },
+      ...(name === 'PUBLISH' ? [{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` }] : []),
       endedBy(reason),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: now + policy.mixCallDeadlineMs },
     ];
 
     it.each([
@@ -153,7 +160,7 @@ describe('timers', () => {
     ] as const)('%s: AliLive says the stream is not live (%s / %s) → the session ends', (name, reason, online) => {
       const d = verifying(name);
       d.send({ type: 'StreamChecked', stream: C1, online });
-      expect(d.signals).toEqual(ended(reason, name));
+      expect(d.signals).toEqual(ended(reason, name, d.now));
     });
 
     it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: the stream is live after all → the session stays, as if the callback had come', (name) => {
@@ -167,7 +174,7 @@ describe('timers', () => {
     it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: a check never answered still ends the session at the re-armed deadline', (name) => {
       const d = verifying(name);
       d.fire(name, V);
-      expect(d.signals).toEqual(ended(name === 'PUBLISH' ? 'timeout' : 'stream-lost', name));
+      expect(d.signals).toEqual(ended(name === 'PUBLISH' ? 'timeout' : 'stream-lost', name, d.now));
     });
 
     it('a publish callback during the check settles it: the answer then changes nothing', () => {
@@ -215,8 +222,8 @@ describe('timers', () => {
   it('MIX_RETRY for a leg no longer backing off only drops the deadline', () => {
     const d = backingOff();
     d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MixStreamNotExist' });
-    d.fire('MIX_RETRY', `${V}/0`);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` }]);
+    d.fire('MIX_RETRY', `${V}/r1`);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` }]);
   });
 
   it('the main stream going away drops a pending MIX_RETRY: the leg waits for the stream (STREAM_LOST), then a new MixAvailable', () => {
@@ -224,13 +231,50 @@ describe('timers', () => {
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
     expect(d.signals).toEqual([
       { type: 'SetTimer', name: 'STREAM_LOST', key: '@anchor', at: d.now + policy.timeouts.STREAM_LOST },
-      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/0` },
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
     ]);
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 400 });
     expect(d.signals).toEqual([
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
+  });
+
+  it('MIX_RETRY as the watchdog of an answered StartMix: MixStarted cleared it, its late firing does nothing', () => {
+    const d = acceptedRoom();
+    const at = d.timerAt('MIX_RETRY', `${V}/r1`)!;
+    d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 });
+    expect(d.timerAt('MIX_RETRY', `${V}/r1`)).toBeUndefined();
+    d.now = at;
+    expectNoop(d, { type: 'TimerFired', name: 'MIX_RETRY', key: `${V}/r1`, at });
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'started', failures: 0 });
+  });
+
+  it("MIX_RETRY re-armed for the StopMix: the StartMix's own deadline firing late does not drop the stopping leg", () => {
+    const d = acceptedRoom();
+    const startDeadline = d.timerAt('MIX_RETRY', `${V}/r1`)!;
+    d.send({ type: 'LeaveCohost', userId: V }, 5_000);
+    expect(d.timerAt('MIX_RETRY', `${V}/r1`)).toBe(startDeadline + 5_000);
+    d.now = startDeadline;
+    expectNoop(d, { type: 'TimerFired', name: 'MIX_RETRY', key: `${V}/r1`, at: startDeadline });
+    expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('stopping');
+    // Its own deadline does.
+    d.fire('MIX_RETRY', `${V}/r1`);
+    expect(d.signals).toEqual([
+      { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
+      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
+      emit({ room: 'r1' }, 'mix:stopped', { roomId: 'r1', cohostUserId: V, reason: 'left' }),
+    ]);
+  });
+
+  it('MIX_RETRY armed for a StopMix that was answered in time: its late firing does nothing', () => {
+    const d = liveRoom();
+    d.send({ type: 'LeaveCohost', userId: V });
+    const at = d.timerAt('MIX_RETRY', `${V}/r1`)!;
+    d.send({ type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
+    expect(d.room!.cohosts).toEqual([]);
+    d.now = at;
+    expectNoop(d, { type: 'TimerFired', name: 'MIX_RETRY', key: `${V}/r1`, at });
   });
 
   it.each([
