@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { eventually, join, received, sleep, startTestServer, streamOf, type Participant } from '../support/app.js';
-import { expectSeedSignals } from '../support/seed-signals.js';
+import { eventually, join, sleep, startTestServer, streamOf, type Participant } from '../support/app.js';
+import { expectSeedSignals, playSeedFlow } from '../support/seed-signals.js';
 
 /**
  * The seed's typical flow (§1.4) on the embedded default: anchor streams, viewers watch, viewer A
@@ -42,19 +42,7 @@ describe('seed flow on one node with the embedded AliLive', () => {
       expect(joined.room.anchor).toEqual({ userId: 'anchor', streaming: true, mixAvailable: true });
     }
 
-    expect(await a.client.request('cohost:request', { roomId: 'r1' })).toEqual({ ok: true });
-    await received(anchor, 'cohost:requested');
-    expect(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' })).toEqual({ ok: true });
-    const accepted = await received<{ push: { url: string } }>(a, 'cohost:accepted');
-    const cohostStream = streamOf(accepted.push.url);
-    await eventually(() => sim.calls.some((c) => c.action === 'StartMixStreamsService'));
-
-    sim.pushStream(cohostStream);
-    await received(anchor, 'mix:live');
-    await eventually(() => [v1, v2, a].every((p) => p.names().includes('mix:live')));
-
-    expect(await a.client.request('cohost:leave', { roomId: 'r1' })).toEqual({ ok: true });
-    await eventually(() => [anchor, v1, v2, a].every((p) => p.names().includes('mix:stopped')));
+    const cohostStream = await playSeedFlow({ anchor, cohost: a, viewers: [v1, v2] }, sim);
     await server.service.idle();
     await sleep(50);
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Participant } from './app.js';
+import { eventually, received, streamOf, type Participant } from './app.js';
 
 /**
  * The signals of the seed's typical flow (§1.4) in room r1 — anchor `anchor`, co-host `userA`, viewers —
@@ -27,4 +27,29 @@ export const expectSeedSignals = (
     stopped,
   ]);
   for (const viewer of p.viewers) expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+};
+
+/**
+ * From the request to the co-host leaving, with the anchor live and everyone joined to r1: the part of the
+ * seed flow that is the same on one node and on several. Returns the co-host's stream.
+ */
+export const playSeedFlow = async (
+  p: { anchor: Participant; cohost: Participant; viewers: Participant[] },
+  sim: { calls: readonly { action: string }[]; pushStream(stream: string): unknown },
+): Promise<string> => {
+  const { anchor, cohost: a, viewers } = p;
+  expect(await a.client.request('cohost:request', { roomId: 'r1' })).toEqual({ ok: true });
+  await received(anchor, 'cohost:requested');
+  expect(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' })).toEqual({ ok: true });
+  const accepted = await received<{ push: { url: string } }>(a, 'cohost:accepted');
+  const cohostStream = streamOf(accepted.push.url);
+  await eventually(() => sim.calls.some((call) => call.action === 'StartMixStreamsService'));
+
+  sim.pushStream(cohostStream);
+  await received(anchor, 'mix:live');
+  await eventually(() => [...viewers, a].every((x) => x.names().includes('mix:live')));
+
+  expect(await a.client.request('cohost:leave', { roomId: 'r1' })).toEqual({ ok: true });
+  await eventually(() => [anchor, ...viewers, a].every((x) => x.names().includes('mix:stopped')));
+  return cohostStream;
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, received, sleep, streamOf } from '../../support/app.js';
-import { expectSeedSignals } from '../../support/seed-signals.js';
+import { eventually, sleep, streamOf } from '../../support/app.js';
+import { expectSeedSignals, playSeedFlow } from '../../support/seed-signals.js';
 import { must, seededRandom, startCluster, startRelay, versionsSeen, type Cluster, type Relay } from './cluster.js';
 
 /**
@@ -46,19 +46,7 @@ describe('seed flow across two nodes', () => {
       expect(joined.room.anchor).toEqual({ userId: 'anchor', streaming: true, mixAvailable: true });
     }
 
-    expect(await a.client.request('cohost:request', { roomId: 'r1' })).toEqual({ ok: true });
-    await received(anchor, 'cohost:requested');
-    expect(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' })).toEqual({ ok: true });
-    const accepted = await received<{ push: { url: string } }>(a, 'cohost:accepted');
-    const cohostStream = streamOf(accepted.push.url);
-    await eventually(() => sim.calls.some((call) => call.action === 'StartMixStreamsService'));
-
-    sim.pushStream(cohostStream);
-    await received(anchor, 'mix:live');
-    await eventually(() => [v1, v2, a].every((p) => p.names().includes('mix:live')));
-
-    expect(await a.client.request('cohost:leave', { roomId: 'r1' })).toEqual({ ok: true });
-    await eventually(() => [anchor, v1, v2, a].every((p) => p.names().includes('mix:stopped')));
+    const cohostStream = await playSeedFlow({ anchor, cohost: a, viewers: [v1, v2] }, sim);
     // The co-host stops pushing too: its publish_done reaches a random node and must change nothing anyone sees.
     sim.stopStream(cohostStream);
     await eventually(() => relay!.delivered.some((d) => d.kind === 'stream' && d.params.action === 'publish_done'));
