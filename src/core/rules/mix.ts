@@ -73,7 +73,21 @@ export const onMixStarted = (ctx: Ctx, main: string, mix: string, gen: number): 
   const found = findLeg(ctx, main, mix);
   if (found?.leg.gen !== gen || found.leg.phase !== 'starting') return;
   found.leg.phase = 'started';
-  clearTimer(ctx, 'MIX_RETRY', legTimerKey(found.session, found.leg));
+  awaitResult(ctx, found.session, found.leg, true);
+};
+
+/**
+ * Once AliLive holds the pair and its co-host stream is up, a MixResult is due shortly (seed §2.1 III):
+ * one that never comes (a callback lost while we answered 5xx) must not leave the co-host "mixing" for
+ * ever, so the watchdog stays armed and a silent AliLive counts as a failed attempt. While the co-host
+ * stream is not up, PUBLISH / STREAM_LOST bound the wait instead.
+ */
+export const awaitResult = (ctx: Ctx, session: CohostSession, leg: MixLeg, rearm: boolean): void => {
+  const key = legTimerKey(session, leg);
+  const overlaid = leg.mix === ctx.room.anchor.stream.stream ? ctx.room.anchor.stream : session.stream;
+  if (!overlaid.streaming) clearTimer(ctx, 'MIX_RETRY', key);
+  else if (rearm) setTimer(ctx, 'MIX_RETRY', key, ctx.policy.mixCallDeadlineMs);
+  else ensureTimer(ctx, 'MIX_RETRY', key, ctx.policy.mixCallDeadlineMs);
 };
 
 /** A failed StartMix call: retry with backoff while retries last; a refusal (not retryable) waits for a new MixAvailable. */
@@ -115,6 +129,7 @@ export const onMixRetryDue = (ctx: Ctx, key: string): void => {
       leg.phase = 'idle';
       return advance(ctx, session);
     case 'starting':
+    case 'started':
       return failAttempt(ctx, session, leg, true);
     case 'stopping':
       ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });

@@ -1,6 +1,6 @@
 import { ANCHOR_KEY, activeSessions, clearTimer, ensureTimer, mainStatus, statusesOf, timerId, type Ctx } from '../context.js';
 import { mainLost } from './mix-result.js';
-import { advanceAll } from './mix.js';
+import { advanceAll, awaitResult } from './mix.js';
 
 /** Stream-status callbacks carry their `time`: an older one than the last applied is out of order. */
 export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
@@ -23,6 +23,9 @@ export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
   }
   // A main stream that is back waits for its MixAvailable again, now bounded by MIX_AVAILABLE.
   advanceAll(ctx);
+  for (const session of activeSessions(room)) {
+    for (const leg of session.legs) if (leg.mix === stream && leg.phase === 'started') awaitResult(ctx, session, leg, false);
+  }
 };
 
 /**

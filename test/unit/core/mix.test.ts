@@ -423,6 +423,33 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     expect(d.room).toMatchObject({ cohosts: [], timers: {} });
   });
 
+  it('a MixResult that never comes: with the co-host stream up, the watchdog waits for it, and its silence is a failed attempt', () => {
+    const d = acceptedRoom();
+    d.send({ type: 'StreamPublished', stream: C1, at: 120 }, 1_000);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
+    d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 }, 1_000);
+    expect(d.signals).toEqual([watchdog(d.now)]);
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.signals).toEqual([
+      retryCleared(),
+      { type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs },
+    ]);
+    expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'backoff', failures: 1 });
+    d.fire('MIX_RETRY', retryKey);
+    expect(d.signals).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+  });
+
+  it('while the co-host stream is not up, the MixResult wait is PUBLISH’s; its publish arms the watchdog, once', () => {
+    const d = acceptedRoom();
+    d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 }, 1_000);
+    expect(d.signals).toEqual([retryCleared()]);
+    d.send({ type: 'StreamPublished', stream: C1, at: 120 }, 1_000);
+    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }, watchdog(d.now)]);
+    expectNoop(d, { type: 'StreamPublished', stream: C1, at: 120 });
+    d.send(result('Success'));
+    expect(d.signals).toEqual([retryCleared(), live]);
+  });
+
   describe('anchor-to-anchor: one watchdog per leg, keyed by its audience', () => {
     const bKey = (audience: string) => `${B}/${audience}`;
     const bWatchdog = (audience: string, now: number) => watchdog(now, bKey(audience));
@@ -462,9 +489,10 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
         { type: 'StartMix', ...legR2(gen) },
         bWatchdog('r2', d.now),
       ]);
-      // The r2 leg's StartMix is answered (later): only its own watchdog goes.
+      // The r2 leg's StartMix is answered (later): its overlaid stream (a-r1) is up, so its watchdog now waits
+      // for the MixResult instead; the r1 leg's is untouched.
       d.send({ type: 'MixStarted', main: 'a-r2', mix: 'a-r1', gen }, 5_000);
-      expect(d.signals).toEqual([bCleared('r2')]);
+      expect(d.signals).toEqual([bWatchdog('r2', d.now)]);
       expect(d.timerAt('MIX_RETRY', bKey('r1'))).toBe(T0 + policy.mixCallDeadlineMs);
       // The r1 leg's is not: only that leg backs off, the r2 leg stays as it was.
       d.fire('MIX_RETRY', bKey('r1'));
@@ -480,6 +508,7 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
       d.send({ type: 'LeaveCohost', userId: B });
       expect(d.signals).toEqual([
         bCleared('r1'),
+        bCleared('r2'),
         { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
         { type: 'StopMix', ...legR1(gen) },
         bWatchdog('r1', d.now),
