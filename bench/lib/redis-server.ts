@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './sys.js';
+import { command } from '../../test/support/redis-server.js';
 
 export interface BenchRedis {
   url: string;
@@ -37,7 +37,7 @@ export const startBenchRedis = async (): Promise<BenchRedis> => {
   const deadline = Date.now() + 5_000;
   const ping = async (): Promise<void> => {
     while (Date.now() < deadline) {
-      if ((await inline(port, 'PING').catch(() => '')).startsWith('+PONG')) return;
+      if ((await command(port, 'PING').catch(() => '')).startsWith('+PONG')) return;
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error(`redis-server on ${port} did not answer PING in 5 s`);
@@ -53,7 +53,7 @@ export const startBenchRedis = async (): Promise<BenchRedis> => {
     pid: child.pid!,
     async stop() {
       process.off('exit', kill);
-      await inline(port, 'SHUTDOWN NOSAVE').catch(() => undefined);
+      await command(port, 'SHUTDOWN NOSAVE').catch(() => undefined);
       const timer = setTimeout(kill, 3_000);
       await exited;
       clearTimeout(timer);
@@ -61,17 +61,3 @@ export const startBenchRedis = async (): Promise<BenchRedis> => {
     },
   };
 };
-
-const inline = (port: number, line: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let reply = '';
-    socket.setTimeout(1_000, () => socket.destroy(new Error('timeout')));
-    socket.once('connect', () => socket.write(`${line}\r\n`));
-    socket.on('data', (b) => {
-      reply += b.toString();
-      if (reply.includes('\r\n')) socket.end();
-    });
-    socket.once('error', reject);
-    socket.once('close', () => resolve(reply));
-  });

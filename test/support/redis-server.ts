@@ -88,7 +88,7 @@ async function waitForPing(port: number): Promise<void> {
 }
 
 /** One inline command over a raw socket: enough for PING and SHUTDOWN, without a client library. */
-function command(port: number, line: string): Promise<string> {
+export function command(port: number, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: HOST, port });
     let reply = '';
