@@ -1,8 +1,8 @@
 /**
  * Self time by function and by module of a V8 CPU profile, e.g. of a bench server child:
  *
- *   BENCH_CPU_PROF_DIR=/tmp/prof npx tsx bench/callbacks.ts --runs 1 --targets stream-dup
- *   npx tsx bench/prof-summary.ts /tmp/prof/linkmic/*.cpuprofile   (one file per thread: the biggest is the main one) [--top 30]
+ *   BENCH_CPU_PROF_DIR=.prof npx tsx bench/callbacks.ts --runs 1 --targets stream-dup
+ *   npx tsx bench/prof-summary.ts .prof/linkmic/*.cpuprofile   (one file per thread: the biggest is the main one) [--top 30]
  *
  * Shares are of non-idle samples. "Module" is a package under node_modules, a folder of src/, or node's internals.
  */
