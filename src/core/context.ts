@@ -45,7 +45,23 @@ export const activeSessions = (room: RoomState): CohostSession[] => room.cohosts
 
 /** The status of a leg's main stream: this room's anchor stream, or (reverse leg) the co-host's. */
 export const mainStatus = (room: RoomState, session: CohostSession, leg: MixLeg): StreamStatus =>
-  leg.main === room.anchor.stream.stream ? room.anchor.stream : session.stream;
+  legStream(room, session, leg.main).status;
+
+/**
+ * One of a leg's two streams (`leg.main` or `leg.mix`): this room's anchor stream or the co-host's, with
+ * the key of the STREAM_LOST timer that waits for it (the anchor's own, or the co-host's).
+ */
+export const legStream = (room: RoomState, session: CohostSession, stream: string): { status: StreamStatus; key: string } =>
+  stream === room.anchor.stream.stream
+    ? { status: room.anchor.stream, key: ANCHOR_KEY }
+    : { status: session.stream, key: session.userId };
+
+/** Wait STREAM_LOST for a stream to come back; a co-host that never pushed stays bounded by PUBLISH instead. */
+export const awaitRepublish = (ctx: Ctx, key: string): void => {
+  if (ctx.room.timers[timerId('PUBLISH', key)] === undefined) {
+    ensureTimer(ctx, 'STREAM_LOST', key, ctx.policy.timeouts.STREAM_LOST);
+  }
+};
 
 /** Who the viewers of `leg.audience` see overlaid: the co-host, or for the reverse leg this room's anchor. */
 export const overlaidUser = (room: RoomState, session: CohostSession, leg: MixLeg): string =>

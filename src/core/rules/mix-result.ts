@@ -1,22 +1,15 @@
 import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
 import {
-  ANCHOR_KEY,
+  awaitRepublish,
   clearTimer,
   emit,
-  ensureTimer,
+  legStream,
   legTimerKey,
   mainStatus,
-  timerId,
   type Ctx,
 } from '../context.js';
 import { advance, audienceOf, failAttempt, findLeg, REGISTERED } from './mix.js';
-
-/** The stream a leg overlays, and the key of the STREAM_LOST timer that waits for it (the anchor's own for a reverse leg). */
-const overlaidStream = (ctx: Ctx, session: CohostSession, leg: MixLeg) =>
-  leg.mix === ctx.room.anchor.stream.stream
-    ? { status: ctx.room.anchor.stream, key: ANCHOR_KEY }
-    : { status: session.stream, key: session.userId };
 
 /**
  * A MixResult callback (seed §2.3), for a pair AliLive holds. Success makes the co-host `live`;
@@ -36,7 +29,7 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
       leg.failures = 0;
       clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
       // The overlaid stream is back in the picture: a wait started by MixStreamNotExist is over.
-      const overlaid = overlaidStream(ctx, session, leg);
+      const overlaid = legStream(ctx.room, session, leg.mix);
       if (overlaid.status.streaming) clearTimer(ctx, 'STREAM_LOST', overlaid.key);
       emit(ctx, to, 'mix:live', payload);
       return;
@@ -46,11 +39,7 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
       if (leg.phase === 'degraded') return;
       leg.phase = 'degraded';
       emit(ctx, to, 'mix:degraded', { ...payload, code });
-      // A co-host that never pushed stays bounded by PUBLISH, as in onStopped.
-      const { key } = overlaidStream(ctx, session, leg);
-      if (ctx.room.timers[timerId('PUBLISH', key)] === undefined) {
-        ensureTimer(ctx, 'STREAM_LOST', key, ctx.policy.timeouts.STREAM_LOST);
-      }
+      awaitRepublish(ctx, legStream(ctx.room, session, leg.mix).key);
       return;
     }
     case 'MainStreamNotExist':

@@ -1,9 +1,9 @@
 import type { CohostSession, MixLeg } from '../types.js';
 import {
-  ANCHOR_KEY,
   clearTimer,
   emit,
   ensureTimer,
+  legStream,
   legTimerKey,
   mainStatus,
   overlaidUser,
@@ -30,7 +30,7 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
     if (leg.phase !== 'idle') continue;
     const main = mainStatus(ctx.room, session, leg);
     if (!main.streaming || !main.mixAvailable) {
-      const owner = main === ctx.room.anchor.stream ? ANCHOR_KEY : session.userId;
+      const owner = legStream(ctx.room, session, leg.main).key;
       if (main.streaming || ctx.room.timers[timerId('STREAM_LOST', owner)] === undefined) waiting = true;
       continue;
     }
@@ -84,8 +84,7 @@ export const onMixStarted = (ctx: Ctx, main: string, mix: string, gen: number): 
  */
 export const awaitResult = (ctx: Ctx, session: CohostSession, leg: MixLeg, rearm: boolean): void => {
   const key = legTimerKey(session, leg);
-  const overlaid = leg.mix === ctx.room.anchor.stream.stream ? ctx.room.anchor.stream : session.stream;
-  if (!overlaid.streaming) clearTimer(ctx, 'MIX_RETRY', key);
+  if (!legStream(ctx.room, session, leg.mix).status.streaming) clearTimer(ctx, 'MIX_RETRY', key);
   else if (rearm) setTimer(ctx, 'MIX_RETRY', key, ctx.policy.mixCallDeadlineMs);
   else ensureTimer(ctx, 'MIX_RETRY', key, ctx.policy.mixCallDeadlineMs);
 };

@@ -1,4 +1,12 @@
-import { ANCHOR_KEY, activeSessions, clearTimer, ensureTimer, mainStatus, statusesOf, timerId, type Ctx } from '../context.js';
+import {
+  activeSessions,
+  ANCHOR_KEY,
+  awaitRepublish,
+  clearTimer,
+  mainStatus,
+  statusesOf,
+  type Ctx,
+} from '../context.js';
 import { mainLost } from './mix-result.js';
 import { advanceAll, awaitResult } from './mix.js';
 
@@ -39,14 +47,10 @@ export const onStopped = (ctx: Ctx, stream: string, at: number): void => {
   }
   const { room } = ctx;
   if (room.anchor.stream.stream === stream && !room.anchor.stream.streaming && activeSessions(room).length > 0) {
-    ensureTimer(ctx, 'STREAM_LOST', ANCHOR_KEY, ctx.policy.timeouts.STREAM_LOST);
+    awaitRepublish(ctx, ANCHOR_KEY);
   }
   for (const session of activeSessions(room)) {
-    // A co-host that never pushed is still bounded by PUBLISH, not by STREAM_LOST.
-    const lost = session.stream.stream === stream && !session.stream.streaming;
-    if (lost && room.timers[timerId('PUBLISH', session.userId)] === undefined) {
-      ensureTimer(ctx, 'STREAM_LOST', session.userId, ctx.policy.timeouts.STREAM_LOST);
-    }
+    if (session.stream.stream === stream && !session.stream.streaming) awaitRepublish(ctx, session.userId);
     for (const leg of session.legs) if (leg.main === stream && !mainStatus(room, session, leg).streaming) mainLost(ctx, session, leg);
   }
 };
