@@ -5,7 +5,7 @@ import { createPopCaller, type PopResult } from './pop-caller.js';
 import type { BackoffPolicy } from './retry.js';
 
 export interface MixClientDeps {
-  endpoint: string;
+  endpoint: string | (() => string);
   accessKeyId: string;
   accessKeySecret: string;
   /** DomainName of the mix APIs and of the online check (the streaming domain enabled for co-hosting). */

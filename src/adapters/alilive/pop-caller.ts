@@ -6,7 +6,8 @@ import { backoffMs, sleep as realSleep, type BackoffPolicy } from './retry.js';
 export type PopResult<T> = ({ ok: true; requestId: string; body: T }) | ({ ok: false } & AliLiveFailure);
 
 export interface PopCallerDeps {
-  endpoint: string;
+  /** A function when the endpoint is known only later (the embedded simulator's, once the node listens). */
+  endpoint: string | (() => string);
   accessKeyId: string;
   accessKeySecret: string;
   apiVersion: string;
@@ -26,22 +27,24 @@ const VerboseRPCClient = RPCClient as unknown as new (config: RPCClient.Config, 
 
 /** One POP RPC action, signed by pop-core, sent as POST (so no signed URL ever sits in a query string). */
 export const createPopCaller = (deps: PopCallerDeps) => {
-  const client = new VerboseRPCClient(
-    {
-      endpoint: deps.endpoint,
-      apiVersion: deps.apiVersion,
-      accessKeyId: deps.accessKeyId,
-      accessKeySecret: deps.accessKeySecret,
-    },
-    true,
-  );
+  let client: VerboseClient | null = null;
+  const rpc = (): VerboseClient =>
+    (client ??= new VerboseRPCClient(
+      {
+        endpoint: typeof deps.endpoint === 'string' ? deps.endpoint : deps.endpoint(),
+        apiVersion: deps.apiVersion,
+        accessKeyId: deps.accessKeyId,
+        accessKeySecret: deps.accessKeySecret,
+      },
+      true,
+    ));
   const policy: BackoffPolicy = { baseMs: 200, maxMs: 2000, ...deps.backoff };
   const sleep = deps.sleep ?? realSleep;
   const log = deps.logger;
 
   const once = async <T>(action: string, params: Record<string, string>): Promise<PopResult<T>> => {
     try {
-      const [body, entry] = await client.request(action, params, { method: 'POST', timeout: deps.timeoutMs });
+      const [body, entry] = await rpc().request(action, params, { method: 'POST', timeout: deps.timeoutMs });
       const status = entry.response?.statusCode ?? 200;
       const requestId = (body as { RequestId?: unknown } | null)?.RequestId;
       // pop-core resolves a 5xx whose body has no Code; that is no success.

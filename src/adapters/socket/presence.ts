@@ -14,9 +14,9 @@ export interface PresenceDeps {
 export interface Presence {
   /**
    * `userId`'s socket `socketId` is no longer in `roomIds`: dispatch `SocketGone` to each room that no other
-   * socket of the user is in. Never rejects.
+   * socket of the user is in (`null`: a dead node's socket, none of this node's is excluded). Never rejects.
    */
-  gone(userId: string, socketId: string, roomIds: readonly string[]): Promise<void>;
+  gone(userId: string, socketId: string | null, roomIds: readonly string[]): Promise<void>;
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -29,7 +29,7 @@ export const createPresence = ({ io, dispatcher, logger, lookupTimeoutMs }: Pres
   const log = logger.child({ mod: 'socket-presence' });
 
   /** Socket rooms the user's other sockets (on any node) are in. */
-  const roomsOfOtherSockets = async (userId: string, socketId: string): Promise<Set<string>> => {
+  const roomsOfOtherSockets = async (userId: string, socketId: string | null): Promise<Set<string>> => {
     try {
       const sockets = await withTimeout(io.in(userChannel(userId)).fetchSockets(), lookupTimeoutMs);
       return new Set(sockets.filter((s) => s.id !== socketId).flatMap((s) => [...s.rooms]));

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock, SignedUrls } from '../app/ports.js';
+import { createMixClient } from '../adapters/alilive/mix-client.js';
+import { withReadiness } from '../adapters/alilive/readiness.js';
+import { createSimulator, type Simulator } from '../adapters/alilive/simulator/index.js';
+import { createUrlSigner } from '../adapters/alilive/url-signer.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface BuiltAliLive {
+  mixClient: ReturnType<typeof withReadiness<ReturnType<typeof createMixClient>>>;
+  urls: SignedUrls;
+  /** The embedded AliLive, in simulator mode. */
+  simulator: Simulator | null;
+}
+
+/**
+ * The AliLive side of a node. `selfUrl` is where this node answers once it listens: the embedded simulator
+ * calls back there and serves its POP endpoint there, so both are resolved at the first call, not now.
+ */
+export const buildAliLive = (
+  config: Config,
+  deps: { selfUrl: () => string; clock: Clock; logger: Logger },
+): BuiltAliLive => {
+  const { clock, logger, selfUrl } = deps;
+  const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger) : null;
+  const mixClient = withReadiness(
+    createMixClient({
+      endpoint: simulator ? () => `${selfUrl()}/_sim/pop` : config.ALILIVE_ENDPOINT,
+      accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
+      accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
+      mixDomain: config.ALILIVE_MIX_DOMAIN,
+      appName: config.ALILIVE_APP_NAME,
+      template: config.ALILIVE_MIX_TEMPLATE,
+      timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
+      retries: config.ALILIVE_CALL_RETRIES,
+      logger,
+      clock,
+      // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
+      forbidDomain: config.ALILIVE_PUSH_DOMAIN,
+      forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
+    }),
+  );
+  const urls = createUrlSigner({
+    pushDomain: config.ALILIVE_PUSH_DOMAIN,
+    playDomain: config.ALILIVE_PLAY_DOMAIN,
+    appName: config.ALILIVE_APP_NAME,
+    pushKey: config.ALILIVE_PUSH_AUTH_KEY,
+    playKey: config.ALILIVE_PLAY_AUTH_KEY,
+    ttlS: config.ALILIVE_URL_TTL_S,
+    clock,
+  });
+  return { mixClient, urls, simulator: simulator?.sim ?? null };
+};
+
+/** The embedded AliLive with throw-away keys: nothing to configure, nothing secret to leak. */
+const embeddedSimulator = (config: Config, selfUrl: () => string, clock: Clock, logger: Logger) => {
+  const accessKeyId = `sim${randomBytes(8).toString('hex')}`;
+  const accessKeySecret = randomBytes(24).toString('base64url');
+  const route = (name: string) => `${config.PUBLIC_URL?.replace(/\/$/, '') ?? selfUrl()}/callbacks/alilive/${name}`;
+  const sim = createSimulator({
+    accessKeyId,
+    accessKeySecret,
+    pushDomain: config.ALILIVE_PUSH_DOMAIN,
+    appName: config.ALILIVE_APP_NAME,
+    mixDomain: config.ALILIVE_MIX_DOMAIN,
+    callbackUrls: {
+      get stream() { return route('stream'); },
+      get mixAvailable() { return route('mix-available'); },
+      get mixResult() { return route('mix-result'); },
+    },
+    callbackToken: config.CALLBACK_TOKEN,
+    callbackAuthKey: config.ALILIVE_CALLBACK_AUTH_KEY,
+    mixAvailableDelayMs: config.SIMULATOR_MIX_AVAILABLE_DELAY_MS,
+    mixResultDelayMs: config.SIMULATOR_MIX_RESULT_DELAY_MS,
+    logger,
+    clock,
+  });
+  return { sim, accessKeyId, accessKeySecret };
+};

@@ -1,0 +1,65 @@
+import express, { type Express } from 'express';
+import type { RoomRepository } from '../app/ports.js';
+import type { RoomService } from '../app/room-service.js';
+import type { Simulator } from '../adapters/alilive/simulator/index.js';
+import { createAdminRouter } from '../adapters/http/admin.js';
+import { createCallbackRouter } from '../adapters/http/callbacks.js';
+import { createConsoleRouter } from '../adapters/http/console.js';
+import { createHttpErrorHandler, sendError } from '../adapters/http/errors.js';
+import { createHealthRouter, type ReadinessCheck } from '../adapters/http/health.js';
+import type { Clock } from '../app/ports.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+
+export interface HttpAppDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  service: RoomService;
+  repo: Pick<RoomRepository, 'list'>;
+  readiness: Record<string, ReadinessCheck>;
+  simulator: Simulator | null;
+  /** The dev console: simulator and dev secret only. */
+  withConsole: boolean;
+  mintToken(userId: string, ttlS: number): Promise<string>;
+}
+
+/** Every HTTP route of a node: callbacks, health, metrics, admin API, console, simulator. No listening here. */
+export const buildHttpApp = (deps: HttpAppDeps) => {
+  const { config, service, metrics } = deps;
+  const app: Express = express();
+  app.disable('x-powered-by');
+  // No client of ours revalidates: hashing every JSON answer for an ETag is pure cost on the callback path.
+  app.set('etag', false);
+
+  const callbacks = createCallbackRouter({
+    config: {
+      appName: config.ALILIVE_APP_NAME,
+      pushDomain: config.ALILIVE_PUSH_DOMAIN,
+      callbackAuthKey: config.ALILIVE_CALLBACK_AUTH_KEY,
+      callbackToken: config.CALLBACK_TOKEN,
+    },
+    clock: deps.clock,
+    logger: deps.logger,
+    onFact: async (fact) => {
+      const result = await service.applyCallback(fact);
+      metrics.callbacks.inc({ kind: fact.type, result });
+      return result;
+    },
+  });
+  app.use(callbacks);
+  app.use(createHealthRouter(deps.readiness));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  if (config.ADMIN_API_KEY) {
+    app.use(createAdminRouter({ apiKey: config.ADMIN_API_KEY, dispatcher: service, repo: deps.repo, mintToken: deps.mintToken }));
+  }
+  if (deps.withConsole) app.use(createConsoleRouter({ mintToken: deps.mintToken }));
+  if (deps.simulator) app.use('/_sim', deps.simulator.router);
+  app.use((_req, res) => sendError(res, 'not_found', 'no such route'));
+  app.use(createHttpErrorHandler({ logger: deps.logger }));
+  return { app, handleCallback: callbacks.handleCallback };
+};

@@ -1,0 +1,53 @@
+import type { Server as HttpServer } from 'node:http';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { Server as IoServer } from 'socket.io';
+import type { Clock, RoomDispatcher, SignedUrls } from '../app/ports.js';
+import type { RedisConnections } from '../adapters/redis-connections.js';
+import { createAuthMiddleware } from '../adapters/socket/auth.js';
+import { createGateway } from '../adapters/socket/gateway.js';
+import { createNodeRegistry, type NodeRegistry } from '../adapters/socket/node-registry.js';
+import type { LinkmicServer } from '../adapters/socket/types.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface SocketServerDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  redis: RedisConnections | null;
+  /** Serve the socket.io client script (the dev console loads it from this server). */
+  serveClient: boolean;
+}
+
+/**
+ * socket.io on `httpServer` with auth; `wire` then attaches the gateway (and, on Redis, the node registry)
+ * once the room service exists, since the service's notifier needs `io` first.
+ */
+export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps) => {
+  const { config, clock, logger, redis } = deps;
+  // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
+  // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
+  const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
+  const io: LinkmicServer = new IoServer(httpServer, { serveClient: deps.serveClient, ...(adapter ? { adapter } : {}) });
+  io.use(createAuthMiddleware({ secret: config.AUTH_JWT_SECRET, clock, logger }));
+
+  const wire = (deps2: { dispatcher: RoomDispatcher; urls: SignedUrls }): { registry: NodeRegistry | null } => {
+    const registry = redis
+      ? createNodeRegistry({
+          redis: redis.store,
+          clock,
+          logger,
+          heartbeatMs: config.NODE_HEARTBEAT_MS,
+          deadAfterMs: config.NODE_DEAD_AFTER_MS,
+          // A dead node's sockets: no socket of ours is the one that went, so none is excluded from the lookup.
+          onOrphans: async (pairs) => {
+            await Promise.all(pairs.map(({ roomId, userId }) => gateway.presence.gone(userId, null, [roomId])));
+          },
+        })
+      : null;
+    const gateway = createGateway({ io, ...deps2, logger, ...(registry ? { ledger: registry.ledger } : {}) });
+    registry?.start();
+    return { registry };
+  };
+  return { io, wire };
+};
