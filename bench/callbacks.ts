@@ -17,18 +17,32 @@
  *   mixavail-dup   linkmic MixAvailable for the same stream, already mix-available → "duplicate"
  *   stream-flip    linkmic publish / publish_done alternating on another room → "applied" (commit + room:state to an
  *                  empty socket room)
+ *   cb-redis       express + HGET + HSET of a room-sized record + an emit to an empty room: a callback, bare, on Redis
+ *   mixresult-dup  linkmic MixResult Success for a co-host that is already live → "duplicate" (memory store)
+ *   mixresult-dup-redis  the same on a linkmic node with the Redis store (route + load in one round trip)
  */
 import { writeFileSync } from 'node:fs';
 import autocannon, { type RequestSpec, type Result } from 'autocannon';
 import { benchArgs, intFlag, listFlag } from './lib/args.js';
 import { pin, startChild, type BenchChild } from './lib/child.js';
 import { closeAgent, counterByLabel, get, getJson } from './lib/http.js';
-import { mixAvailablePath, streamCallbackPath } from './lib/linkmic-config.js';
+import { mixAvailablePath, mixResultPath, streamCallbackPath } from './lib/linkmic-config.js';
 import { startBenchRedis, type BenchRedis } from './lib/redis-server.js';
 import { fmt, median, pairedRatio, spread, table } from './lib/stats.js';
 import { machineBusy, machineLine, waitQuiet } from './lib/sys.js';
 
-const ALL = ['noop', 'hset', 'stream-unknown', 'stream-dup', 'mixavail-dup', 'stream-flip'] as const;
+const ALL = [
+  'noop',
+  'hset',
+  'cb-redis',
+  'stream-unknown',
+  'stream-dup',
+  'mixavail-dup',
+  'mixresult-dup',
+  'mixresult-dup-redis',
+  'stream-flip',
+] as const;
+const NEEDS_REDIS: readonly TargetName[] = ['hset', 'cb-redis', 'mixresult-dup-redis'];
 type TargetName = (typeof ALL)[number];
 
 const args = benchArgs({
@@ -45,7 +59,7 @@ const warmupS = intFlag('warmup', args.warmup, 0, 10);
 const runs = args.quick ? 1 : args.runs;
 let targets = listFlag(args.targets) as TargetName[];
 for (const t of targets) if (!ALL.includes(t)) throw new Error(`unknown target ${t} (known: ${ALL.join(', ')})`);
-if (args['no-redis']) targets = targets.filter((t) => t !== 'hset');
+if (args['no-redis']) targets = targets.filter((t) => !NEEDS_REDIS.includes(t));
 
 type Cpu = NodeJS.CpuUsage;
 interface Run {
@@ -77,14 +91,16 @@ const main = async (): Promise<void> => {
   let redis: BenchRedis | null = null;
   const children: BenchChild[] = [];
   try {
-    if (targets.includes('hset')) redis = await startBenchRedis();
+    if (targets.some((t) => NEEDS_REDIS.includes(t))) redis = await startBenchRedis();
     const lm = await startChild('linkmic');
     children.push(lm);
+    const lmRedis = targets.includes('mixresult-dup-redis') ? await startChild('linkmic', { BENCH_REDIS_URL: redis!.url }) : null;
+    if (lmRedis) children.push(lmRedis);
     const bare = await startChild('bare', redis ? { BENCH_REDIS_URL: redis.url } : {});
     children.push(bare);
     if (!args['no-pin']) {
       // Servers on CPU 0; autocannon (this process) and Redis on CPU 1: a server gets one core of its own.
-      const ok = [pin(lm.pid, 0), pin(bare.pid, 0), pin(process.pid, 1), ...(redis ? [pin(redis.pid, 1)] : [])].every(Boolean);
+      const ok = [pin(lm.pid, 0), pin(bare.pid, 0), pin(process.pid, 1), ...(lmRedis ? [pin(lmRedis.pid, 0)] : []), ...(redis ? [pin(redis.pid, 1)] : [])].every(Boolean);
       if (!ok) console.log('(could not pin with taskset; running unpinned)');
     }
     const lmUrl = (await lm.call<{ url: string }>('info')).url;
@@ -99,6 +115,16 @@ const main = async (): Promise<void> => {
       const r = await getJson<{ result: string }>(lmUrl + path);
       if (r.result !== 'applied') throw new Error(`setup ${path}: ${r.result}`);
     }
+    // Room `live` has a co-host whose mix is live: its MixResult Success, again, is the duplicate AliLive resends.
+    const live = await Promise.all(
+      [lm, lmRedis].map(async (node) => {
+        if (!node) return null;
+        await node.call('open', { roomId: 'live', userId: 'anchor-live' });
+        await node.call('stream', { roomId: 'live' });
+        return node.call<{ anchor: string; cohost: string }>('cohost', { roomId: 'live', userId: 'guest' });
+      }),
+    );
+    const lmRedisUrl = lmRedis ? (await lmRedis.call<{ url: string }>('info')).url : '';
     const snapshot = await lm.call<Record<string, unknown>>('snapshot', { roomId: 'cb' });
     // The HSET baseline writes a record the size of a stored room (the full state, not the snapshot).
     await bare.call('payload', { snapshot, room: JSON.stringify({ ...snapshot, timers: {}, seq: 0, pairedWith: null }) });
@@ -112,6 +138,19 @@ const main = async (): Promise<void> => {
       'stream-unknown': { server: lm, url: lmUrl, requests: [{ path: streamCallbackPath('publish', 'a-nobody', T) }], expect: 'unknown' },
       'stream-dup': { server: lm, url: lmUrl, requests: [{ path: streamCallbackPath('publish', 'a-cb', T) }], expect: 'duplicate' },
       'mixavail-dup': { server: lm, url: lmUrl, requests: [{ path: mixAvailablePath('a-cb') }], expect: 'duplicate' },
+      'cb-redis': { server: bare, url: bareUrl, requests: [{ path: `/cb?${query}` }], expect: '' },
+      'mixresult-dup': {
+        server: lm,
+        url: lmUrl,
+        requests: [{ path: mixResultPath(live[0]!.anchor, live[0]!.cohost, 'Success') }],
+        expect: 'duplicate',
+      },
+      'mixresult-dup-redis': {
+        server: lmRedis!,
+        url: lmRedisUrl,
+        requests: live[1] ? [{ path: mixResultPath(live[1].anchor, live[1].cohost, 'Success') }] : [],
+        expect: 'duplicate',
+      },
       'stream-flip': {
         server: lm,
         url: lmUrl,
@@ -124,14 +163,14 @@ const main = async (): Promise<void> => {
       },
     };
 
-    const callbackResults = async (): Promise<Record<string, number>> =>
-      counterByLabel((await get(`${lmUrl}/metrics`)).body, 'linkmic_callbacks_total', 'result');
+    const callbackResults = async (url: string): Promise<Record<string, number>> =>
+      url === bareUrl ? {} : counterByLabel((await get(`${url}/metrics`)).body, 'linkmic_callbacks_total', 'result');
 
     const runOne = async (name: TargetName): Promise<Run> => {
       const { server, url, requests } = spec[name];
       if (warmupS > 0) await autocannon({ url, connections, duration: warmupS, requests });
       await server.call('gc');
-      const before = await callbackResults();
+      const before = await callbackResults(url);
       const busy = machineBusy();
       const c0 = await server.call<Cpu>('cpu');
       const l0 = process.cpuUsage();
@@ -139,7 +178,7 @@ const main = async (): Promise<void> => {
       const l1 = process.cpuUsage(l0);
       const c1 = await server.call<Cpu>('cpu');
       const busyPct = busy();
-      const after = await callbackResults();
+      const after = await callbackResults(url);
       const results: Record<string, number> = {};
       for (const k of Object.keys(after)) if ((after[k] ?? 0) - (before[k] ?? 0) > 0) results[k] = after[k]! - (before[k] ?? 0);
       const total = res.requests.total;
@@ -188,6 +227,10 @@ const main = async (): Promise<void> => {
       fmt(med(t, (r) => r.busy)),
       spec[t].expect ? `${fmt(med(t, (r) => share(r, spec[t].expect)))} % ${spec[t].expect}` : '',
     ]);
+    if (targets.includes('mixresult-dup-redis') && targets.includes('cb-redis')) {
+      const r = pairedRatio(all['mixresult-dup-redis']!.map((x) => x.rps), all['cb-redis']!.map((x) => x.rps));
+      console.log(`\nduplicate MixResult on Redis vs express + HGET + HSET + emit (per-run ratio of req/s): ${r} (target ≥ ×0.5)`);
+    }
     console.log(`\n## callbacks (median of ${runs} run(s) [min–max])\n`);
     console.log(
       table(

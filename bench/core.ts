@@ -159,12 +159,12 @@ const main = async (): Promise<void> => {
       },
       floor: () => {
         const s = states[j++ % n]!;
-        sink += structuredClone(s).version + JSON.stringify(s).length;
+        sink += structuredClone(s).rev + JSON.stringify(s).length;
       },
       floor2: () => {
         const s = states[j++ % n]!;
         const c = structuredClone(s);
-        sink += c.version + JSON.stringify({ ...s, version: 0 }).length + JSON.stringify({ ...c, version: 0 }).length;
+        sink += c.rev + JSON.stringify({ ...s, rev: 0 }).length + JSON.stringify({ ...c, rev: 0 }).length;
       },
     });
     const transitionUs = m.transition.cpuUsPerOp;

@@ -55,7 +55,7 @@ for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown targ
 const MAX_OPS = 2_000_000; // per phase, whatever the speed
 const lat = new Float64Array(MAX_OPS); // reused by every phase: no 16 MB allocation (and its GC) inside a measurement
 
-const noopNotifier: Notifier = { toRoom: () => undefined, toUser: () => undefined };
+const noopNotifier: Notifier = { push: () => undefined, sendUrl: () => undefined };
 const noMix: MixClient = {
   startMix: async () => ({ ok: true, requestId: 'bench' }),
   stopMix: async () => ({ ok: true, requestId: 'bench' }),

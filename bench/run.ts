@@ -15,7 +15,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const BENCHES = ['callbacks', 'fanout', 'core', 'redis'] as const;
+const BENCHES = ['callbacks', 'fanout', 'storm', 'churn', 'core', 'redis'] as const;
 const PER_BENCH_TIMEOUT_MS = 10 * 60_000;
 
 const split = process.argv.indexOf('--', 2);

@@ -4,13 +4,15 @@ import type { Clock } from './app/ports.js';
 import { createRoomService, type RoomService } from './app/room-service.js';
 import { createTimerLoop } from './app/timer-loop.js';
 import type { Simulator } from './adapters/alilive/simulator/index.js';
+import type { Grants } from './adapters/socket/grants.js';
 import { systemClock } from './adapters/clock.js';
+import { createCallbackFastPath } from './adapters/http/callback-fast-path.js';
 import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.js';
-import { signToken } from './adapters/socket/auth.js';
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
 import { buildAliLive } from './compose/alilive.js';
 import { buildHttpApp } from './compose/http-app.js';
+import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
 import { policyFrom } from './config/load.js';
@@ -24,7 +26,8 @@ export interface BuiltServer {
   service: RoomService;
   /** The embedded AliLive, in simulator mode. */
   simulator: Simulator | null;
-  mintToken(userId: string, ttlS?: number): Promise<string>;
+  /** An HS256 app token this node accepts; rejects when AUTH_JWT_SECRET is unset (public-key tokens only). */
+  mintToken(userId: string, ttlS?: number, grants?: Grants): Promise<string>;
   /** Binds the port and starts the timers: only now does the node take sockets, callbacks and timers. */
   listen(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -75,7 +78,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
-    const sockets = buildSocketServer(httpServer, { config, clock, logger, redis: store.redis, serveClient: withConsole });
+    const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole });
     const service = createRoomService({
       repo: store.repo,
       clock,
@@ -87,8 +90,11 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       metrics,
     });
     const { registry } = sockets.wire({ dispatcher: service, urls: alilive.urls });
-    const mintToken = (userId: string, ttlS = 3600) =>
-      signToken({ secret: config.AUTH_JWT_SECRET, userId, ttlS, now: clock.now() });
+    const minter = buildTokenMinter(config, clock);
+    const mintToken = async (userId: string, ttlS = 3600, grants?: Grants): Promise<string> => {
+      if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
+      return minter(userId, ttlS, grants);
+    };
     const http = buildHttpApp({
       config,
       clock,
@@ -99,10 +105,11 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       readiness: { store: store.ping, alilive: async () => alilive.mixClient.reachable() },
       simulator: alilive.simulator,
       withConsole,
-      mintToken,
+      mintToken: minter,
     });
-    handle = http.app;
-    const detachRecovery = attachRawRequestRecovery(httpServer, { handle: http.handleCallback, logger });
+    const fastPath = createCallbackFastPath(http.handleCallback);
+    handle = (req, res) => void (fastPath(req, res) || http.app(req, res));
+    const detachRecovery = attachRawRequestRecovery(httpServer, { handle: http.handleCallback, observer: http.callbackObserver, logger });
     const timers = createTimerLoop({
       scheduler: store.scheduler,
       dispatcher: service,

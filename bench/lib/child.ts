@@ -33,6 +33,8 @@ export interface BenchChild {
   off(event: string, fn: (data: any) => void): void;
   /** Asks the child to exit, then kills it if it has not within 5 s. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would; resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 /** Pins a process (all its threads) to one CPU with taskset; false where that is not possible. */
@@ -121,6 +123,10 @@ export const startChild = async (name: string, env: Record<string, string> = {},
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
         child.send({ id, cmd, args });
       });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

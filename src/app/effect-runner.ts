@@ -66,15 +66,13 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
 
   const runOne = (e: Effect): void => {
     switch (e.type) {
-      case 'Emit':
-        if ('room' in e.to) notifier.toRoom(e.to.room, e.event, e.payload);
-        else notifier.toUser(e.to.user, e.event, e.payload);
-        return;
+      case 'Push':
+        return notifier.push(e);
       case 'SendPushUrl':
-        notifier.toUser(e.userId, 'cohost:accepted', { roomId: e.roomId, push: { url: urls.push(e.stream) } });
+        notifier.sendUrl(e.userId, 'cohost:accepted', { roomId: e.roomId, push: { url: urls.push(e.stream) } });
         return;
       case 'SendPullUrl':
-        notifier.toUser(e.userId, 'stream:pull-low-latency', {
+        notifier.sendUrl(e.userId, 'stream:pull-low-latency', {
           roomId: e.roomId,
           userId: e.ofUserId,
           url: urls.lowLatency(e.stream),

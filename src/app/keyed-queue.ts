@@ -5,7 +5,7 @@
  */
 export const createKeyedQueue = () => {
   const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+  const enqueue = <T>(key: string, task: () => Promise<T>): Promise<T> => {
     const previous = tails.get(key) ?? Promise.resolve();
     const run = previous.then(task, task);
     const tail = run.catch(() => undefined);
@@ -15,5 +15,7 @@ export const createKeyedQueue = () => {
     });
     return run;
   };
+  /** Whether a task for `key` is queued or running. */
+  return Object.assign(enqueue, { busy: (key: string): boolean => tails.has(key) });
 };
 export type KeyedQueue = ReturnType<typeof createKeyedQueue>;

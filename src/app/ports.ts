@@ -1,7 +1,9 @@
 import type { Effect } from '../core/effects.js';
+import type { Push } from '../core/signals.js';
+import type { UrlDeliveries } from '../protocol/events.js';
 import type { DomainError } from '../core/errors.js';
 import type { RoomInput } from '../core/events.js';
-import type { RoomId, RoomState, StreamName, TimerName, UserId } from '../core/types.js';
+import type { RoomId, RoomState, StreamName, StreamStatus, TimerName, UserId } from '../core/types.js';
 
 /** Milliseconds since the epoch. The only source of "now" for the engine. */
 export interface Clock {
@@ -36,9 +38,23 @@ export interface RoomRepository {
   commit(next: RoomState, expectedRev: number, timers: TimerOp[]): Promise<boolean>;
   /** Rooms whose callbacks concern this stream (anchor stream, or a co-host stream). */
   roomsForStream(stream: StreamName): Promise<RoomId[]>;
+  /**
+   * Where a callback naming these streams goes, in one round trip where the store allows: for each stream,
+   * the first of its spellings (`streamCandidates`) that some room knows (else the first spelling), and the
+   * stored states of the rooms that know the first stream. The hot path of callbacks: a repeated one is
+   * recognised from these states without taking the room's queue.
+   */
+  route(streams: readonly (readonly StreamName[])[]): Promise<{ names: StreamName[]; rooms: RoomState[] }>;
   /** Live rooms, for the admin API. */
   list(): Promise<RoomId[]>;
+  /** What was last heard of a stream while no room had it (a room opened mid-stream starts from it). */
+  streamFact(stream: StreamName): Promise<StreamStatus | null>;
+  /** Keep what was heard of a stream no room has, for a while (`STREAM_FACT_TTL_MS`). */
+  recordStreamFact(status: StreamStatus): Promise<void>;
 }
+
+/** How long the store keeps what it heard of a stream that no room has. */
+export const STREAM_FACT_TTL_MS = 86_400_000;
 
 /**
  * Deadlines kept by `RoomRepository.commit`; every node polls and claims due ones atomically.
@@ -73,10 +89,12 @@ export interface SignedUrls {
   lowLatency(stream: StreamName): string;
 }
 
-/** Emits to socket rooms `room:<id>` / `user:<id>`, on every node. */
+/** Delivers to sockets on every node: a room's members (but some users), or every socket of some users. */
 export interface Notifier {
-  toRoom(roomId: RoomId, event: string, payload: unknown): void;
-  toUser(userId: UserId, event: string, payload: unknown): void;
+  /** One view push of a change (core/delivery.ts decided who gets what). */
+  push(push: Push): void;
+  /** A personal URL delivery (not a view: no version). */
+  sendUrl<E extends keyof UrlDeliveries>(userId: UserId, event: E, payload: UrlDeliveries[E]): void;
 }
 
 export type DispatchResult =
@@ -86,8 +104,6 @@ export type DispatchResult =
 /** Applies inputs to rooms, one at a time per room, on whichever node it runs. */
 export interface RoomDispatcher {
   dispatch(roomId: RoomId, input: RoomInput): Promise<DispatchResult>;
-  /** Apply a fact to every room whose streams include `stream` (AliLive callbacks). */
-  dispatchStreamFact(stream: StreamName, input: RoomInput): Promise<DispatchResult[]>;
   load(roomId: RoomId): Promise<RoomState | null>;
 }
 

@@ -1,8 +1,9 @@
 import { domainError } from '../core/errors.js';
-import type { RoomInput } from '../core/events.js';
-import { streamCandidates } from '../core/streams.js';
-import { transition } from '../core/transition.js';
-import type { Policy, RoomId, StreamName } from '../core/types.js';
+import { isCommand, type RoomInput } from '../core/events.js';
+import { applyStreamFact, isStreamFact } from '../core/stream-facts.js';
+import { anchorStream, streamCandidates } from '../core/streams.js';
+import { transition, type TransitionResult } from '../core/transition.js';
+import type { Policy, RoomId, RoomState, StreamName } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createEffectRunner } from './effect-runner.js';
@@ -34,28 +35,42 @@ export const createRoomService = (deps: RoomServiceDeps) => {
   const serial = createKeyedQueue();
   const runner = createEffectRunner({ ...deps, dispatch: (roomId, input) => dispatch(roomId, input) });
 
+  /** A room (re)opened starts from what the store heard of its anchor's stream while no room had it. */
+  const withKnownStream = async (room: RoomState | null, input: RoomInput): Promise<RoomInput> =>
+    input.type === 'OpenRoom' && (room === null || room.status === 'closed') && input.stream === undefined
+      ? { ...input, stream: await repo.streamFact(anchorStream(input.roomId)) }
+      : input;
+
+  /**
+   * Saves what `input` decided on `room` (compare-and-set on its revision) and runs the effects; null when
+   * another writer changed the room first (decide again on a fresh load).
+   */
+  const settle = async (room: RoomState | null, input: RoomInput, result: TransitionResult): Promise<DispatchResult | null> => {
+    if (!result.ok) {
+      metrics.inputs.inc({ type: input.type, outcome: 'refused' });
+      return result;
+    }
+    if (!result.changed) {
+      metrics.inputs.inc({ type: input.type, outcome: 'unchanged' });
+      runner.run(result.effects);
+      return { ok: true, room: result.room, changed: false };
+    }
+    const timers = result.effects.filter((e): e is TimerOp => e.type === 'SetTimer' || e.type === 'ClearTimer');
+    if (!(await repo.commit(result.room!, room?.rev ?? 0, timers))) {
+      metrics.conflicts.inc();
+      return null;
+    }
+    metrics.inputs.inc({ type: input.type, outcome: 'changed' });
+    logger.debug({ roomId: result.room!.roomId, rev: result.room!.rev, views: result.room!.views, input: input.type }, 'room changed');
+    runner.run(result.effects);
+    return { ok: true, room: result.room, changed: true };
+  };
+
   const decide = async (roomId: RoomId, input: RoomInput): Promise<DispatchResult> => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const room = await repo.load(roomId);
-      const result = transition(room, input, clock.now(), policy);
-      if (!result.ok) {
-        metrics.inputs.inc({ type: input.type, outcome: 'refused' });
-        return result;
-      }
-      if (!result.changed) {
-        metrics.inputs.inc({ type: input.type, outcome: 'unchanged' });
-        runner.run(result.effects);
-        return { ok: true, room: result.room, changed: false };
-      }
-      const timers = result.effects.filter((e): e is TimerOp => e.type === 'SetTimer' || e.type === 'ClearTimer');
-      if (!(await repo.commit(result.room!, room?.rev ?? 0, timers))) {
-        metrics.conflicts.inc();
-        continue;
-      }
-      metrics.inputs.inc({ type: input.type, outcome: 'changed' });
-      logger.debug({ roomId, rev: result.room!.rev, version: result.room!.version, input: input.type }, 'room changed');
-      runner.run(result.effects);
-      return { ok: true, room: result.room, changed: true };
+      const settled = await settle(room, input, transition(room, await withKnownStream(room, input), clock.now(), policy));
+      if (settled) return settled;
     }
     logger.error({ roomId, input: input.type }, 'gave up after repeated commit conflicts');
     return { ok: false, error: domainError('internal', 'the room is busy; try again') };
@@ -71,37 +86,34 @@ export const createRoomService = (deps: RoomServiceDeps) => {
       }
     });
 
-  /** The name under which rooms know a callback's stream (AliLive may append a transcode suffix). */
-  const resolveStream = async (stream: StreamName): Promise<{ stream: StreamName; rooms: RoomId[] }> => {
-    for (const candidate of streamCandidates(stream)) {
-      const rooms = await repo.roomsForStream(candidate);
-      if (rooms.length > 0) return { stream: candidate, rooms };
-    }
-    return { stream, rooms: [] };
-  };
-
-  /** An AliLive fact goes to every room whose streams include the one it names. */
-  const dispatchStreamFact = async (stream: StreamName, input: RoomInput): Promise<DispatchResult[]> => {
-    const { rooms } = await resolveStream(stream);
-    return Promise.all(rooms.map((roomId) => dispatch(roomId, input)));
-  };
-
-  /** Normalise a callback's stream names, then apply it; tells the HTTP layer what happened. */
+  /**
+   * An AliLive callback: route it by the stream names rooms know it by (AliLive may append a transcode
+   * suffix), then apply it to each of those rooms. A repeat — AliLive resends until it sees 200, from any
+   * node — is recognised from the states the routing read (one round trip), without the room's queue; only a
+   * callback that changes something goes through load → decide → commit.
+   */
   const applyCallback = async (fact: RoomInput): Promise<CallbackResult> => {
-    let routed: { stream: StreamName; rooms: RoomId[] };
-    let input = fact;
-    if (fact.type === 'MixResult') {
-      routed = await resolveStream(fact.main);
-      const mix = (await resolveStream(fact.mix)).stream;
-      input = { ...fact, main: routed.stream, mix };
-    } else if (fact.type === 'StreamPublished' || fact.type === 'StreamStopped' || fact.type === 'MixAvailable') {
-      routed = await resolveStream(fact.stream);
-      input = { ...fact, stream: routed.stream };
-    } else {
-      throw new Error(`not a callback fact: ${fact.type}`);
+    const named = callbackStreams(fact);
+    const { names, rooms } = await repo.route(named.map(streamCandidates));
+    const input = withStreams(fact, names);
+    if (rooms.length === 0) {
+      // Nobody has this stream yet: remember it, so a room opened for it later knows it is up.
+      if (!isCommand(input) && isStreamFact(input)) await repo.recordStreamFact(applyStreamFact(await repo.streamFact(input.stream), input));
+      return 'unknown';
     }
-    if (routed.rooms.length === 0) return 'unknown';
-    const results = await Promise.all(routed.rooms.map((roomId) => dispatch(roomId, input)));
+    const now = clock.now();
+    const results = await Promise.all(
+      rooms.map(async (room): Promise<DispatchResult> => {
+        // Decided on the state the routing read: saved by compare-and-set on its revision, so a change made
+        // meanwhile (here or on another node) makes it lose and go the ordinary way. A room with inputs queued
+        // on this node goes the ordinary way at once, behind them.
+        if (!serial.busy(room.roomId)) {
+          const settled = await settle(room, input, transition(room, input, now, policy));
+          if (settled) return settled;
+        }
+        return dispatch(room.roomId, input);
+      }),
+    );
     const failed = results.find((r) => !r.ok);
     if (failed && !failed.ok && failed.error.code === 'internal') throw new Error(failed.error.message);
     return results.some((r) => r.ok && r.changed) ? 'applied' : 'duplicate';
@@ -112,7 +124,6 @@ export const createRoomService = (deps: RoomServiceDeps) => {
     idle: () => Promise<void>;
   } = {
     dispatch,
-    dispatchStreamFact,
     applyCallback,
     load: (roomId) => repo.load(roomId),
     idle: () => runner.idle(),
@@ -120,3 +131,25 @@ export const createRoomService = (deps: RoomServiceDeps) => {
   return service;
 };
 export type RoomService = ReturnType<typeof createRoomService>;
+
+/** The streams a callback names: the first is the one it is routed by. */
+const callbackStreams = (fact: RoomInput): StreamName[] => {
+  switch (fact.type) {
+    case 'MixResult':
+    case 'MixEnded':
+      return [fact.main, fact.mix];
+    case 'StreamPublished':
+    case 'StreamStopped':
+    case 'MixAvailable':
+      return [fact.stream];
+    default:
+      throw new Error(`not a callback fact: ${fact.type}`);
+  }
+};
+
+/** The callback with its streams named as the rooms know them. */
+const withStreams = (fact: RoomInput, names: StreamName[]): RoomInput => {
+  if (fact.type === 'MixResult' || fact.type === 'MixEnded') return { ...fact, main: names[0] ?? fact.main, mix: names[1] ?? fact.mix };
+  if ('stream' in fact && typeof fact.stream === 'string') return { ...fact, stream: names[0] ?? fact.stream } as RoomInput;
+  return fact;
+};

@@ -4,6 +4,7 @@ import { createMixClient } from '../adapters/alilive/mix-client.js';
 import { withReadiness } from '../adapters/alilive/readiness.js';
 import { createSimulator, type Simulator } from '../adapters/alilive/simulator/index.js';
 import { createUrlSigner } from '../adapters/alilive/url-signer.js';
+import { configWarnings } from '../config/production-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -24,6 +25,7 @@ export const buildAliLive = (
 ): BuiltAliLive => {
   const { clock, logger, selfUrl } = deps;
   const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger) : null;
+  for (const warning of configWarnings(config)) logger.warn({ mod: 'config' }, warning);
   const mixClient = withReadiness(
     createMixClient({
       endpoint: simulator ? () => `${selfUrl()}/_sim/pop` : config.ALILIVE_ENDPOINT,

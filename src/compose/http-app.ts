@@ -11,6 +11,7 @@ import type { Clock } from '../app/ports.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { MintToken } from './security.js';
 
 export interface HttpAppDeps {
   config: Config;
@@ -23,7 +24,8 @@ export interface HttpAppDeps {
   simulator: Simulator | null;
   /** The dev console: simulator and dev secret only. */
   withConsole: boolean;
-  mintToken(userId: string, ttlS: number): Promise<string>;
+  /** Null when AUTH_JWT_SECRET is unset: `POST /api/tokens` is then off. */
+  mintToken: MintToken | null;
 }
 
 /** Every HTTP route of a node: callbacks, health, metrics, admin API, console, simulator. No listening here. */
@@ -38,6 +40,7 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
     config: {
       appName: config.ALILIVE_APP_NAME,
       pushDomain: config.ALILIVE_PUSH_DOMAIN,
+      playDomain: config.ALILIVE_PLAY_DOMAIN,
       callbackAuthKey: config.ALILIVE_CALLBACK_AUTH_KEY,
       callbackToken: config.CALLBACK_TOKEN,
     },
@@ -48,6 +51,10 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
       metrics.callbacks.inc({ kind: fact.type, result });
       return result;
     },
+    observer: {
+      refused: (route, reason) => metrics.callbacksRefused.inc({ route, reason }),
+      ignored: (route, reason) => metrics.callbacksIgnored.inc({ route, reason }),
+    },
   });
   app.use(callbacks);
   app.use(createHealthRouter(deps.readiness));
@@ -55,11 +62,23 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (config.ADMIN_API_KEY) {
-    app.use(createAdminRouter({ apiKey: config.ADMIN_API_KEY, dispatcher: service, repo: deps.repo, mintToken: deps.mintToken }));
+    app.use(
+      createAdminRouter({
+        apiKey: config.ADMIN_API_KEY,
+        dispatcher: service,
+        repo: deps.repo,
+        mintToken: deps.mintToken,
+        maxTtlS: config.JWT_MAX_TTL_S,
+        failures: { max: config.ADMIN_AUTH_MAX_FAILURES, windowMs: config.ADMIN_AUTH_WINDOW_S * 1000 },
+        clock: deps.clock,
+        logger: deps.logger,
+        metrics: metrics.security,
+      }),
+    );
   }
-  if (deps.withConsole) app.use(createConsoleRouter({ mintToken: deps.mintToken }));
+  if (deps.withConsole && deps.mintToken) app.use(createConsoleRouter({ mintToken: deps.mintToken }));
   if (deps.simulator) app.use('/_sim', deps.simulator.router);
   app.use((_req, res) => sendError(res, 'not_found', 'no such route'));
   app.use(createHttpErrorHandler({ logger: deps.logger }));
-  return { app, handleCallback: callbacks.handleCallback };
+  return { app, handleCallback: callbacks.handleCallback, callbackObserver: callbacks.observer };
 };

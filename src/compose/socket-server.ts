@@ -5,16 +5,20 @@ import type { Clock, RoomDispatcher, SignedUrls } from '../app/ports.js';
 import type { RedisConnections } from '../adapters/redis-connections.js';
 import { createAuthMiddleware } from '../adapters/socket/auth.js';
 import { createGateway } from '../adapters/socket/gateway.js';
+import { createSocketSecurity } from '../adapters/socket/security.js';
 import { createNodeRegistry, type NodeRegistry } from '../adapters/socket/node-registry.js';
 import type { LinkmicServer } from '../adapters/socket/types.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { buildAdmission, buildTokenVerifier } from './security.js';
 
 export interface SocketServerDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
   redis: RedisConnections | null;
+  metrics: Metrics;
   /** Serve the socket.io client script (the dev console loads it from this server). */
   serveClient: boolean;
 }
@@ -25,11 +29,20 @@ export interface SocketServerDeps {
  */
 export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps) => {
   const { config, clock, logger, redis } = deps;
+  const metrics = deps.metrics.security;
   // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
   // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
   const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
   const io: LinkmicServer = new IoServer(httpServer, { serveClient: deps.serveClient, ...(adapter ? { adapter } : {}) });
-  io.use(createAuthMiddleware({ secret: config.AUTH_JWT_SECRET, clock, logger }));
+  // The first HTTP request of each connection (headers and all) is kept for its whole life unless dropped; the
+  // handshake has been read from it by then (socket.io's memory-usage advice). Less heap per socket, cheaper
+  // GC while a broadcast walks thousands of them.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+  const verifier = buildTokenVerifier(config);
+  io.use(createAuthMiddleware({ verifier, clock, logger, metrics }));
+  const admission = buildAdmission(config, { clock, logger, metrics });
 
   const wire = (deps2: { dispatcher: RoomDispatcher; urls: SignedUrls }): { registry: NodeRegistry | null } => {
     const registry = redis
@@ -45,7 +58,16 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
           },
         })
       : null;
-    const gateway = createGateway({ io, ...deps2, logger, ...(registry ? { ledger: registry.ledger } : {}) });
+    const security = createSocketSecurity({
+      verifier,
+      dispatcher: deps2.dispatcher,
+      admission,
+      clock,
+      expiryWarningMs: config.AUTH_EXPIRY_WARNING_S * 1000,
+      logger,
+      metrics,
+    });
+    const gateway = createGateway({ io, ...deps2, logger, security, ...(registry ? { ledger: registry.ledger } : {}) });
     registry?.start();
     return { registry };
   };

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSchema, DEV_JWT_SECRET, type Config } from './schema.js';
+import { isDevOrTest } from './production-rules.js';
+import { configSchema, configShape, DEV_JWT_SECRET, type Config } from './schema.js';
 import type { Policy } from '../core/types.js';
 
 export class ConfigError extends Error {
@@ -21,7 +22,7 @@ const readJson = (path: string): Record<string, unknown> => {
 
 /** Only keys the schema knows are read from the environment. */
 const fromEnv = (env: NodeJS.ProcessEnv): Record<string, unknown> => {
-  const keys = Object.keys(configSchema.shape);
+  const keys = Object.keys(configShape.shape);
   return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
 };
 
@@ -30,6 +31,9 @@ export const loadConfig = (opts: { dir?: string; env?: NodeJS.ProcessEnv } = {})
   const env = opts.env ?? process.env;
   const dir = opts.dir ?? join(process.cwd(), 'config');
   const nodeEnv = env.NODE_ENV ?? 'development';
+  // Checked before it names a file to read: an unknown value is refused, never mapped to a default.
+  const knownEnv = configShape.shape.NODE_ENV.safeParse(nodeEnv);
+  if (!knownEnv.success) throw new ConfigError('NODE_ENV', 'must be development, test or production');
   const merged = { ...readJson(join(dir, 'default.json')), ...readJson(join(dir, `${nodeEnv}.json`)), ...fromEnv(env) };
   merged.NODE_ENV = nodeEnv;
   const parsed = configSchema.safeParse(merged);
@@ -38,10 +42,14 @@ export const loadConfig = (opts: { dir?: string; env?: NodeJS.ProcessEnv } = {})
     throw new ConfigError(String(issue.path[0] ?? '(root)'), issue.message);
   }
   const c = parsed.data;
+  const dev = isDevOrTest(c.NODE_ENV);
   return {
     ...c,
     ALILIVE_MIX_DOMAIN: c.ALILIVE_MIX_DOMAIN ?? c.ALILIVE_PLAY_DOMAIN,
-    AUTH_JWT_SECRET: c.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
+    // Outside development and test both are required (production-rules.ts): these fallbacks never apply there.
+    ALILIVE_MODE: c.ALILIVE_MODE ?? 'simulator',
+    AUTH_JWT_SECRET: c.AUTH_JWT_SECRET ?? (dev ? DEV_JWT_SECRET : undefined),
+    AUTH_DEFAULT_GRANTS: c.AUTH_DEFAULT_GRANTS ?? (dev ? 'open' : 'none'),
   };
 };
 
@@ -58,4 +66,6 @@ export const policyFrom = (c: Config): Policy => ({
   // Every attempt of the mix client timing out, its backoffs (at most 2 s each), and slack.
   mixCallDeadlineMs: c.ALILIVE_CALL_TIMEOUT_MS * (c.ALILIVE_CALL_RETRIES + 1) + 2_000 * c.ALILIVE_CALL_RETRIES + 5_000,
   maxCohosts: c.MAX_COHOSTS,
+  maxPendingRequests: c.MAX_PENDING_REQUESTS,
+  roomHoldMs: (c.ROOM_HOLD_S ?? c.ALILIVE_URL_TTL_S) * 1000,
 });

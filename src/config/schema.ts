@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { configRefusal, DEV_JWT_SECRET } from './production-rules.js';
+import { securityKeys } from './security-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().positive();
@@ -10,65 +12,67 @@ const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 const domain = z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]+)?$/, 'must be a host name');
 
 /** Every key of PROTOCOL §1, with the few operational extras it allows ("add to it freely"). */
-export const configSchema = z
-  .object({
-    NODE_ENV: z.string().default('development'),
-    PORT: port.default(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
-    AUTH_JWT_SECRET: optionalString,
-    ADMIN_API_KEY: optionalString,
-    ALILIVE_MODE: z.enum(['simulator', 'cloud']).default('simulator'),
-    ALILIVE_ENDPOINT: url.default('https://live.aliyuncs.com'),
-    ALILIVE_ACCESS_KEY_ID: optionalString,
-    ALILIVE_ACCESS_KEY_SECRET: optionalString,
-    ALILIVE_PUSH_DOMAIN: domain.default('push.example.com'),
-    ALILIVE_PLAY_DOMAIN: domain.default('play.example.com'),
-    ALILIVE_APP_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]').default('linkmic'),
-    ALILIVE_MIX_DOMAIN: domain.optional(),
-    ALILIVE_MIX_TEMPLATE: z.enum(['picture_in_picture', 'side_by_side']).default('picture_in_picture'),
-    ALILIVE_PUSH_AUTH_KEY: optionalString,
-    ALILIVE_PLAY_AUTH_KEY: optionalString,
-    ALILIVE_URL_TTL_S: z.coerce.number().int().positive().default(3600),
-    ALILIVE_CALLBACK_AUTH_KEY: optionalString,
-    ALILIVE_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
-    ALILIVE_CALL_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
-    CALLBACK_TOKEN: optionalString,
-    /** Where the embedded simulator sends its callbacks; default: this server. */
-    PUBLIC_URL: url.optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    MAX_COHOSTS: z.coerce.number().int().min(1).max(16).default(1),
-    TIMEOUT_REQUEST: seconds.default(30),
-    TIMEOUT_PUBLISH: seconds.default(30),
-    TIMEOUT_STREAM_LOST: seconds.default(15),
-    TIMEOUT_MIX_AVAILABLE: seconds.default(60),
-    TIMEOUT_ANCHOR_DISCONNECT: seconds.default(30),
-    MIX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
-    MIX_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
-    /** Multi-node: how often a node proves it is alive, and after how long without proof its sockets count as gone. */
-    NODE_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
-    NODE_DEAD_AFTER_MS: z.coerce.number().int().positive().default(10_000),
-    SIMULATOR_MIX_AVAILABLE_DELAY_MS: z.coerce.number().int().min(0).default(500),
-    SIMULATOR_MIX_RESULT_DELAY_MS: z.coerce.number().int().min(0).default(200),
-  })
-  .superRefine((c, ctx) => {
-    if (c.ALILIVE_MODE === 'cloud') {
-      for (const key of ['ALILIVE_ACCESS_KEY_ID', 'ALILIVE_ACCESS_KEY_SECRET'] as const) {
-        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when ALILIVE_MODE=cloud' });
-      }
-    }
-    if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required when NODE_ENV=production' });
-    }
-  });
+export const configShape = z.object({
+  /** Anything else is refused: a typo (`prod`, `Production`) must not fall back to development's defaults. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  ...securityKeys,
+  /** No default here: `simulator` is applied in development and test, and outside them it must be chosen. */
+  ALILIVE_MODE: z.enum(['simulator', 'cloud']).optional(),
+  ALILIVE_ENDPOINT: url.default('https://live.aliyuncs.com'),
+  ALILIVE_ACCESS_KEY_ID: optionalString,
+  ALILIVE_ACCESS_KEY_SECRET: optionalString,
+  ALILIVE_PUSH_DOMAIN: domain.default('push.example.com'),
+  ALILIVE_PLAY_DOMAIN: domain.default('play.example.com'),
+  ALILIVE_APP_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]').default('linkmic'),
+  ALILIVE_MIX_DOMAIN: domain.optional(),
+  ALILIVE_MIX_TEMPLATE: z.enum(['picture_in_picture', 'side_by_side']).default('picture_in_picture'),
+  ALILIVE_PUSH_AUTH_KEY: optionalString,
+  ALILIVE_PLAY_AUTH_KEY: optionalString,
+  ALILIVE_URL_TTL_S: z.coerce.number().int().positive().default(3600),
+  ALILIVE_CALLBACK_AUTH_KEY: optionalString,
+  ALILIVE_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  ALILIVE_CALL_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  CALLBACK_TOKEN: optionalString,
+  /** Where the embedded simulator sends its callbacks; default: this server. */
+  PUBLIC_URL: url.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_COHOSTS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Pending co-host requests a room holds at once (a hand-raise beyond is refused with `limit`). */
+  MAX_PENDING_REQUESTS: z.coerce.number().int().min(1).max(1000).default(50),
+  /** How long a closed room's id stays its last anchor's; default: ALILIVE_URL_TTL_S (its push URLs have expired). */
+  ROOM_HOLD_S: z.coerce.number().int().min(0).optional(),
+  TIMEOUT_REQUEST: seconds.default(30),
+  TIMEOUT_PUBLISH: seconds.default(30),
+  TIMEOUT_STREAM_LOST: seconds.default(15),
+  TIMEOUT_MIX_AVAILABLE: seconds.default(60),
+  TIMEOUT_ANCHOR_DISCONNECT: seconds.default(30),
+  MIX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  MIX_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+  /** Multi-node: how often a node proves it is alive, and after how long without proof its sockets count as gone. */
+  NODE_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
+  NODE_DEAD_AFTER_MS: z.coerce.number().int().positive().default(10_000),
+  SIMULATOR_MIX_AVAILABLE_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  SIMULATOR_MIX_RESULT_DELAY_MS: z.coerce.number().int().min(0).default(200),
+});
 
-export type RawConfig = z.infer<typeof configSchema>;
+/** The keys, then the rules that look at several of them (`production-rules.ts`), one refusal at a time. */
+export const configSchema = configShape.superRefine((c, ctx) => {
+  const refusal = configRefusal(c);
+  if (refusal) ctx.addIssue({ code: 'custom', path: [refusal.key], message: refusal.message });
+});
 
-/** Validated configuration with defaults derived from other keys applied. */
+export type RawConfig = z.infer<typeof configShape>;
+
+/** Validated configuration with defaults derived from other keys (and from NODE_ENV) applied. */
 export type Config = RawConfig & {
   ALILIVE_MIX_DOMAIN: string;
-  AUTH_JWT_SECRET: string;
+  ALILIVE_MODE: 'simulator' | 'cloud';
+  AUTH_DEFAULT_GRANTS: 'open' | 'none';
+  /** Unset only outside development and test, when app tokens are verified by AUTH_JWKS_URL / AUTH_JWT_PUBLIC_KEY alone. */
+  AUTH_JWT_SECRET: string | undefined;
 };
 
-/** Used only outside production, where start-up refuses it. */
-export const DEV_JWT_SECRET = 'linkmic-dev-secret-not-for-production';
+export { DEV_JWT_SECRET };

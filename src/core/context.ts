@@ -1,23 +1,27 @@
-import type { Effect, EmitEvent, EmitPayloads, Target } from './effects.js';
+import type { Effect } from './effects.js';
+import type { Signal, SignalEvent, SignalPayloads, SignalTo } from './signals.js';
 import type { CohostSession, MixLeg, Policy, RoomState, StreamStatus, TimerName } from './types.js';
 
-/** The working copy a rule edits, and the effects it decides. Rules never see the stored original. */
+/** The working copy a rule edits, and what it decides. Rules never see the stored original. */
 export interface Ctx {
   room: RoomState;
   now: number;
   policy: Policy;
   effects: Effect[];
+  /** Addressed to sockets only once the change is known (delivery.ts): one push per member per change. */
+  signals: Signal[];
 }
 
 /** Timer key of the anchor's own timers; `@` is outside the id alphabet, so no user id can collide. */
 export const ANCHOR_KEY = '@anchor';
 export const timerId = (name: TimerName, key: string): string => `${name}:${key}`;
 
-export const emit = <E extends EmitEvent>(ctx: Ctx, to: Target, event: E, payload: EmitPayloads[E]): void => {
-  ctx.effects.push({ type: 'Emit', to, event, payload } as Effect);
+export const signal = <E extends SignalEvent>(ctx: Ctx, to: SignalTo, event: E, payload: SignalPayloads[E]): void => {
+  ctx.signals.push({ to, event, payload } as Signal);
 };
 
-export const toRoom = (ctx: Ctx) => ({ room: ctx.room.roomId });
+export const EVERYONE: SignalTo = { everyone: true };
+export const STAGE: SignalTo = { stage: true };
 
 export const setTimer = (ctx: Ctx, name: TimerName, key: string, delayMs: number): void => {
   const at = ctx.now + delayMs;

@@ -1,36 +1,10 @@
 import type { RoomInput } from './events.js';
-import type { RoomSnapshot } from './snapshot.js';
+import type { Push } from './signals.js';
 import type { RoomId, StreamName, TimerName, UserId } from './types.js';
 
-export type Target = { room: RoomId } | { user: UserId };
-
-/** Server→client events whose payloads the core writes whole (URLs are signed by the shell). */
-export interface EmitPayloads {
-  'room:state': RoomSnapshot;
-  'room:closed': { roomId: RoomId; reason: 'closed' | 'anchor-gone' | 'admin' };
-  'cohost:requested': { roomId: RoomId; userId: UserId };
-  'cohost:request-ended': {
-    roomId: RoomId;
-    userId: UserId;
-    reason: 'cancelled' | 'rejected' | 'timeout' | 'room-closed';
-  };
-  'cohost:ended': {
-    roomId: RoomId;
-    userId: UserId;
-    reason: 'left' | 'kicked' | 'timeout' | 'stream-lost' | 'mix-failed' | 'room-closed';
-  };
-  'mix:live': { roomId: RoomId; cohostUserId: UserId };
-  'mix:degraded': { roomId: RoomId; cohostUserId: UserId; code: string };
-  'mix:stopped': { roomId: RoomId; cohostUserId: UserId; reason: string };
-}
-export type EmitEvent = keyof EmitPayloads;
-
-export type Emit = {
-  [E in EmitEvent]: { type: 'Emit'; to: Target; event: E; payload: EmitPayloads[E] };
-}[EmitEvent];
-
 export type Effect =
-  | Emit
+  /** One message to a set of sockets: at most one per socket per change (see delivery.ts). */
+  | Push
   /** Sign a push URL for `stream` and send `cohost:accepted` to the user. */
   | { type: 'SendPushUrl'; userId: UserId; roomId: RoomId; stream: StreamName }
   /** Sign a low-latency play URL for `stream` and send `stream:pull-low-latency` (of `ofUserId`) to `userId`. */

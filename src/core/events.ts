@@ -1,4 +1,4 @@
-import type { EndReasonValue, RoomId, StreamName, StreamStatus, TimerName, UserId } from './types.js';
+import type { EndReasonValue, RoomId, Shown, StreamName, StreamStatus, TimerName, UserId } from './types.js';
 
 /** Codes AliLive puts in a MixResult callback (seed §2.3). */
 export const MIX_RESULT_CODES = ['Success', 'MainStreamNotExist', 'MixStreamNotExist', 'InternalError'] as const;
@@ -9,7 +9,11 @@ export type CloseReason = 'closed' | 'anchor-gone' | 'admin';
 
 /** Intents: commands from apps or the admin API, each with its acting user. */
 export type Command =
-  | { type: 'OpenRoom'; roomId: RoomId; userId: UserId }
+  /**
+   * `stream`: what the store last knew of the anchor's stream while no room had it (callbacks for a stream
+   * no room knew, or the closed room's last word): a room opened mid-stream knows at once that it is up.
+   */
+  | { type: 'OpenRoom'; roomId: RoomId; userId: UserId; stream?: StreamStatus | null }
   | { type: 'JoinRoom'; userId: UserId }
   | { type: 'LeaveRoom'; userId: UserId }
   | { type: 'CloseRoom'; userId: UserId }
@@ -35,6 +39,8 @@ export type Fact =
   | { type: 'StreamStopped'; stream: StreamName; at: number }
   | { type: 'MixAvailable'; stream: StreamName }
   | { type: 'MixResult'; main: StreamName; mix: StreamName; code: MixResultCode }
+  /** AliLive stopped mixing this pair on its own (`Event=EventMixStop`), without our StopMix asking it to. */
+  | { type: 'MixEnded'; main: StreamName; mix: StreamName }
   | { type: 'MixStarted'; main: StreamName; mix: StreamName; gen: number }
   | { type: 'MixStartFailed'; main: StreamName; mix: StreamName; gen: number; code: string; retryable: boolean }
   | { type: 'MixStopped'; main: StreamName; mix: StreamName; gen: number }
@@ -42,11 +48,40 @@ export type Fact =
   | { type: 'StreamChecked'; stream: StreamName; online: boolean | null }
   | { type: 'SocketGone'; userId: UserId }
   | { type: 'TimerFired'; name: TimerName; key: string; at: number }
-  /** This room's anchor became / stopped being a co-host of `roomId` (anchor-to-anchor). */
-  | { type: 'PairingStarted'; roomId: RoomId; userId: UserId }
-  | { type: 'PairingEnded'; roomId: RoomId }
+  /**
+   * This room's anchor co-hosts in `roomId` (anchor-to-anchor): what this room's viewers now see of that
+   * room's anchor `userId`. Sent by `roomId` for its session that began at `since`, at its revision `rev`: a
+   * late update never overrides a newer one.
+   */
+  | {
+      type: 'PairingUpdate';
+      roomId: RoomId;
+      userId: UserId;
+      since: number;
+      rev: number;
+      shown: Shown;
+      ended: boolean;
+      code?: string;
+      reason?: string;
+    }
   /** The paired room was closed or ended the pairing: end the co-host session of `userId`. */
   | { type: 'EndCohost'; userId: UserId; reason: EndReason };
 
 export type RoomInput = Command | Fact;
 export type InputType = RoomInput['type'];
+
+/** Every command type, as a record so the compiler catches one missing (or one that is not a command). */
+const COMMAND_TYPES: Record<Command['type'], true> = {
+  OpenRoom: true,
+  JoinRoom: true,
+  LeaveRoom: true,
+  CloseRoom: true,
+  AdminCloseRoom: true,
+  RequestCohost: true,
+  CancelRequest: true,
+  AcceptCohost: true,
+  RejectCohost: true,
+  LeaveCohost: true,
+  KickCohost: true,
+};
+export const isCommand = (input: RoomInput): input is Command => Object.hasOwn(COMMAND_TYPES, input.type);

@@ -47,7 +47,16 @@ export interface MixLeg {
   owesStop: boolean;
   /** StartMix attempts that failed or ended in InternalError since the last Success. */
   failures: number;
+  /**
+   * What this leg's viewers were last told: `live` (mix:live), `degraded` (mix:degraded after being live),
+   * null (nothing, or mix:stopped). The audience view shows exactly this, so viewers hear of a co-host only
+   * once it is in their picture.
+   */
+  shown: Shown;
 }
+
+/** What a room's viewers see of one overlaid user. */
+export type Shown = 'live' | 'degraded' | null;
 
 export type EndReasonValue = 'left' | 'kicked' | 'timeout' | 'stream-lost' | 'mix-failed' | 'room-closed';
 
@@ -77,22 +86,60 @@ export interface PendingRequest {
   ownRoom: { roomId: RoomId; stream: StreamStatus } | null;
 }
 
+/** Versions of the room's views: each rises by one exactly when that view changes (a gap = a missed push). */
+export interface ViewVersions {
+  stage: number;
+  audience: number;
+}
+
+/**
+ * This room's anchor co-hosts in another room (anchor-to-anchor): that room holds the session and tells this
+ * one what this room's viewers see of the other anchor.
+ */
+export interface Pairing {
+  roomId: RoomId;
+  userId: UserId;
+  shown: Shown;
+  /** When the session that pairs them began (in the other room): identifies this pairing. */
+  since: number;
+}
+
+/**
+ * The last pairing update applied from one room: updates travel as separate deliveries, so each is ordered by
+ * its session's start and the sending room's revision, and a late one (even after the pairing ended, or after
+ * a pairing with a third room) changes nothing.
+ */
+export interface PairingMark {
+  roomId: RoomId;
+  since: number;
+  rev: number;
+  /** That pairing is over (by its own last word, or because this room closed): nothing of it counts any more. */
+  ended: boolean;
+}
+
 export interface RoomState {
   roomId: RoomId;
-  /** What apps see: +1 whenever the snapshot (PROTOCOL §4) changes, so a gap tells a client it missed one. */
-  version: number;
+  views: ViewVersions;
   /** The record's revision: +1 with every stored change, seen or not; the stores' compare-and-set token. */
   rev: number;
   status: 'live' | 'closed';
+  /** When the room last closed: the id stays its anchor's for `Policy.roomHoldMs` after. */
+  closedAt: number | null;
   anchor: { userId: UserId; present: boolean } & { stream: StreamStatus };
   cohosts: CohostSession[];
   requests: PendingRequest[];
-  /** This room's anchor co-hosts in another room (that room holds the session). */
-  pairedWith: { roomId: RoomId; userId: UserId } | null;
+  pairedWith: Pairing | null;
+  /** The last update applied per room that paired with this one, newest last (a few; see rules/pairing.ts). */
+  pairingMarks: PairingMark[];
   /** Deadlines by timer id (`NAME:key`): a firing counts only if its `at` still matches. */
   timers: Record<string, number>;
   /** Counter for per-session co-host stream names, so a kicked co-host's old URL names a dead stream. */
   seq: number;
+  /**
+   * Last mix generation handed out. Room-owned and never reset (not even when the room is re-opened), so a
+   * generation is never reused and a late answer to an old StartMix can never pass a new leg's fence.
+   */
+  gens: number;
 }
 
 /** Timeouts in ms and limits; built from config, passed in so the core stays pure. */
@@ -107,4 +154,11 @@ export interface Policy {
    */
   mixCallDeadlineMs: number;
   maxCohosts: number;
+  /** Pending co-host requests a room holds at once. */
+  maxPendingRequests: number;
+  /**
+   * How long a closed room's id stays its last anchor's: nobody else may open it (and get a push URL for its
+   * stream) until any URL handed out before has expired.
+   */
+  roomHoldMs: number;
 }

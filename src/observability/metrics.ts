@@ -1,9 +1,11 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from './process-metrics.js';
+import { createSecurityMetrics } from './security-metrics.js';
 
 /** The few series an operator needs: what came in, how it ended, what we asked of AliLive. */
 export const createMetrics = (opts: { defaults?: boolean } = {}) => {
   const registry = new Registry();
-  if (opts.defaults) collectDefaultMetrics({ register: registry, prefix: 'linkmic_' });
+  if (opts.defaults) collectProcessMetrics(registry, 'linkmic_');
   return {
     registry,
     inputs: new Counter({
@@ -35,6 +37,19 @@ export const createMetrics = (opts: { defaults?: boolean } = {}) => {
       labelNames: ['kind', 'result'] as const,
       registers: [registry],
     }),
+    callbacksRefused: new Counter({
+      name: 'linkmic_callbacks_refused_total',
+      help: 'AliLive callbacks refused (4xx, 503, or rejected by the HTTP parser), by route and reason',
+      labelNames: ['route', 'reason'] as const,
+      registers: [registry],
+    }),
+    callbacksIgnored: new Counter({
+      name: 'linkmic_callbacks_ignored_total',
+      help: 'AliLive callbacks answered 200 that changed nothing by design (other app, unknown Code, …)',
+      labelNames: ['route', 'reason'] as const,
+      registers: [registry],
+    }),
+    security: createSecurityMetrics(registry),
   };
 };
 export type Metrics = ReturnType<typeof createMetrics>;

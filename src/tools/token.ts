@@ -1,12 +1,24 @@
-import { loadConfig } from '../config/load.js';
-import { signToken } from '../adapters/socket/auth.js';
+import { ConfigError, loadConfig } from '../config/load.js';
 import { systemClock } from '../adapters/clock.js';
+import { buildTokenMinter } from '../compose/security.js';
 
-/** `npm run token -- <userId> [ttlS]`: an app token signed with the configured AUTH_JWT_SECRET. */
+/** `npm run token -- <userId> [ttlS]`: an app token signed with the configured AUTH_JWT_SECRET (iss / aud as configured). */
 const [userId, ttl] = process.argv.slice(2);
 if (!userId) {
   console.error('usage: npm run token -- <userId> [ttlSeconds]');
   process.exit(2);
 }
-const config = loadConfig();
-console.log(await signToken({ secret: config.AUTH_JWT_SECRET, userId, ttlS: Number(ttl ?? 3600), now: systemClock.now() }));
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+const mint = buildTokenMinter(config, systemClock);
+if (!mint) {
+  console.error('AUTH_JWT_SECRET is not set: tokens are minted by the backend that holds the signing key');
+  process.exit(2);
+}
+console.log(await mint(userId, Number(ttl ?? 3600)));

@@ -13,35 +13,38 @@ export interface StoreUnderTest {
 export type StoreFactory = () => Promise<StoreUnderTest>;
 
 /** Hand-built states: the contract suites must not depend on the core's transition. */
-export function liveRoom(roomId: string, version = 1, cohostSeqs: number[] = []): RoomState {
+export function liveRoom(roomId: string, rev = 1, cohostSeqs: number[] = []): RoomState {
   return {
     roomId,
-    version,
-    rev: version,
+    views: { stage: rev, audience: rev },
+    rev,
     status: 'live',
+    closedAt: null,
     anchor: { userId: `u-${roomId}`, present: true, stream: stream(anchorStream(roomId)) },
     cohosts: cohostSeqs.map((seq) => cohost(roomId, seq)),
     requests: [],
     pairedWith: null,
+    pairingMarks: [],
     timers: {},
     seq: Math.max(0, ...cohostSeqs),
+    gens: 0,
   };
 }
 
-export function closedRoom(room: RoomState, version = room.version + 1): RoomState {
-  return { ...room, version, rev: version, status: 'closed', cohosts: [], timers: {} };
+export function closedRoom(room: RoomState, rev = room.rev + 1): RoomState {
+  return { ...room, rev, status: 'closed', closedAt: 1, cohosts: [], timers: {} };
 }
 
-export const withVersion = (room: RoomState, version: number): RoomState => ({ ...room, version, rev: version });
+export const withRev = (room: RoomState, rev: number): RoomState => ({ ...room, rev });
 
-export function withCohosts(room: RoomState, cohostSeqs: number[], version = room.version + 1): RoomState {
-  return { ...room, version, rev: version, cohosts: cohostSeqs.map((seq) => cohost(room.roomId, seq)) };
+export function withCohosts(room: RoomState, cohostSeqs: number[], rev = room.rev + 1): RoomState {
+  return { ...room, rev, cohosts: cohostSeqs.map((seq) => cohost(room.roomId, seq)) };
 }
 
 /** Room `roomId` with the anchor of `otherRoomId` as co-host: that anchor stream then belongs to both rooms. */
-export function withAnchorCohost(room: RoomState, otherRoomId: string, version = room.version + 1): RoomState {
+export function withAnchorCohost(room: RoomState, otherRoomId: string, rev = room.rev + 1): RoomState {
   const session: CohostSession = { ...cohost(room.roomId, 0), stream: stream(anchorStream(otherRoomId)), ownRoom: otherRoomId };
-  return { ...room, version, rev: version, cohosts: [session] };
+  return { ...room, rev, cohosts: [session] };
 }
 
 export const setTimer = (name: TimerName, key: string, at: number): TimerOp => ({ type: 'SetTimer', name, key, at });

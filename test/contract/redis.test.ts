@@ -113,7 +113,7 @@ describe('redis store: specifics', () => {
         expect(await scheduler.claimDue(500, 10, 1_000)).toEqual([]);
         expect(await scheduler.claimDue(1_100, 10, 1_000)).toEqual([claimed]);
         expect(await repo.commit(liveRoom('r1', 2), 1, [])).toBe(true);
-        expect((await repo.load('r1'))?.version).toBe(2);
+        expect((await repo.load('r1'))?.rev).toBe(2);
       } finally {
         redis.disconnect();
       }

@@ -7,7 +7,7 @@ import {
   setTimer,
   withAnchorCohost,
   withCohosts,
-  withVersion,
+  withRev,
   type StoreFactory,
   type StoreUnderTest,
 } from './fixtures.js';
@@ -57,7 +57,7 @@ export function describeRoomRepository(name: string, factory: StoreFactory): voi
       expect(await repo.commit(liveRoom('r1', 2, [1]), 1, [])).toBe(true);
       expect(await repo.commit(liveRoom('r1', 3), 1, [])).toBe(false);
       expect(await repo.commit(liveRoom('r1', 3), 2, [])).toBe(true);
-      expect((await repo.load('r1'))?.version).toBe(3);
+      expect((await repo.load('r1'))?.rev).toBe(3);
     });
 
     it('rejects a commit that does not raise the version (a caller bug) without writing', async () => {
@@ -148,9 +148,38 @@ export function describeRoomRepository(name: string, factory: StoreFactory): voi
     });
 
     it('keeps the version it was given', async () => {
-      await repo.commit(withVersion(liveRoom('r1'), 7), 0, []);
-      expect((await repo.load('r1'))?.version).toBe(7);
-      expect(await repo.commit(withVersion(liveRoom('r1'), 8), 7, [])).toBe(true);
+      await repo.commit(withRev(liveRoom('r1'), 7), 0, []);
+      expect((await repo.load('r1'))?.rev).toBe(7);
+      expect(await repo.commit(withRev(liveRoom('r1'), 8), 7, [])).toBe(true);
+    });
+
+    it('keeps what was heard of a stream no room has, per stream, the last word winning, shared with peers', async () => {
+      expect(await repo.streamFact('a-r1')).toBeNull();
+      await repo.recordStreamFact({ stream: 'a-r1', streaming: true, mixAvailable: false, since: 10 });
+      await repo.recordStreamFact({ stream: 'a-r1', streaming: true, mixAvailable: true, since: 10 });
+      await repo.recordStreamFact({ stream: 'a-r2', streaming: false, mixAvailable: false, since: 3 });
+      expect(await repo.streamFact('a-r1')).toEqual({ stream: 'a-r1', streaming: true, mixAvailable: true, since: 10 });
+      const peer = await store.peer();
+      expect(await peer.repo.streamFact('a-r2')).toEqual({ stream: 'a-r2', streaming: false, mixAvailable: false, since: 3 });
+      const copy = await repo.streamFact('a-r1');
+      copy!.streaming = false;
+      expect((await repo.streamFact('a-r1'))?.streaming).toBe(true);
+    });
+
+    it('routes streams in one call: the spelling rooms know, and the states of the rooms of the first', async () => {
+      const a = liveRoom('ra', 1, [1]);
+      const b = withAnchorCohost(liveRoom('rb', 1), 'ra');
+      await repo.commit(a, 0, []);
+      await repo.commit(b, 0, []);
+      const main = anchorStream('ra');
+      const routed = await repo.route([[`${main}_mix480`, main], [cohostStream('ra', 1)]]);
+      expect(routed.names).toEqual([main, cohostStream('ra', 1)]);
+      expect(routed.rooms.map((r) => r.roomId).sort()).toEqual(['ra', 'rb']);
+      expect(routed.rooms.find((r) => r.roomId === 'ra')).toEqual(a);
+      const none = await repo.route([['nobody_mix'], ['nobody2']]);
+      expect(none).toEqual({ names: ['nobody_mix', 'nobody2'], rooms: [] });
+      const peer = await store.peer();
+      expect((await peer.repo.route([[main]])).rooms).toHaveLength(2);
     });
   });
 }

@@ -17,8 +17,8 @@ export function describeScheduler(name: string, factory: StoreFactory): void {
 
     async function commitTimers(roomId: string, ops: TimerOp[]): Promise<void> {
       const prev = rooms.get(roomId);
-      const next = liveRoom(roomId, (prev?.version ?? 0) + 1);
-      expect(await repo.commit(next, prev?.version ?? 0, ops)).toBe(true);
+      const next = liveRoom(roomId, (prev?.rev ?? 0) + 1);
+      expect(await repo.commit(next, prev?.rev ?? 0, ops)).toBe(true);
       rooms.set(roomId, next);
     }
 

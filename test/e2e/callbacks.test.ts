@@ -70,7 +70,10 @@ describe('AliLive callbacks end to end', () => {
         expect(await send('mix-result', mixResultParams('a-r1', cohostStream, code)), code).toEqual(answered('duplicate'));
       }
     });
-    expect(viewer.names()).toEqual(['mix:live', 'cohost:ended', 'mix:stopped']);
+    // New model (issue 8): a viewer's ordinary session is two pushes; cohost:ended is the stage's and the
+    // co-host's (viewers used to get it between the two).
+    expect(viewer.names()).toEqual(['mix:live', 'mix:stopped']);
+    expect(cohost.names().filter((n) => n.startsWith('mix:') || n === 'cohost:ended')).toEqual(['mix:live', 'cohost:ended', 'mix:stopped']);
   });
 
   it('a publish_done older than the last publish (by time) is ignored', async () => {
@@ -110,7 +113,7 @@ describe('AliLive callbacks end to end', () => {
     await eventually(() => cloud.sim.calls.some((c) => c.action === 'StartMixStreamsService' && c.status === 200));
   });
 
-  it('callbacks for unknown streams or other apps → 200 and nothing changes; malformed ones → 400', async () => {
+  it('callbacks for unknown streams, other apps or an unknown Code → 200 and nothing changes; malformed ones → 400', async () => {
     const cloud = await cloudStage();
     st = cloud;
     await cloudLive(cloud);
@@ -121,9 +124,37 @@ describe('AliLive callbacks end to end', () => {
       expect(await send('mix-result', mixResultParams('nobody', 'c9-nowhere', 'MixStreamNotExist'))).toEqual(answered('unknown'));
       const foreign = await send('stream', { ...streamParams('publish_done', 'a-r1'), appname: 'someone-else' });
       expect(foreign).toMatchObject({ status: 200, body: { ok: true, result: 'ignored' } });
-      const malformed = await send('mix-result', { ...mixResultParams('a-r1', 'c1-r1', 'Success'), Code: 'Bogus' });
+      // AliLive would resend a refused one five times and then drop it: an unknown Code is answered 200.
+      const unknownCode = await send('mix-result', { ...mixResultParams('a-r1', 'c1-r1', 'Success'), Code: 'Bogus' });
+      expect(unknownCode).toMatchObject({ status: 200, body: { ok: true, result: 'ignored' } });
+      const malformed = await send('mix-result', { ...mixResultParams('a-r1', 'c1-r1', 'Success'), MixStream: '' });
       expect(malformed).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request' } } });
+      // Each route takes only its own parameters: a stream-status callback on a mix route is refused.
+      const wrongRoute = await send('mix-result', streamParams('publish_done', 'a-r1', nowS() + 1));
+      expect(wrongRoute).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request' } } });
     });
+    const metrics = await (await fetch(`${cloud.server.url}/metrics`)).text();
+    expect(metrics).toContain('linkmic_callbacks_ignored_total{route="mix-result",reason="unknown_code"} 1');
+    expect(metrics).toContain('linkmic_callbacks_refused_total{route="mix-result",reason="malformed"} 1');
+    expect(metrics).toContain('linkmic_callbacks_refused_total{route="mix-result",reason="wrong_route"} 1');
+  });
+
+  it('EventMixStop: the mix ended without our StopMix → mix:degraded EventMixStop, and the pair is started again', async () => {
+    const cloud = await cloudStage();
+    st = cloud;
+    const { viewer, cohost, cohostStream } = await cloudLive(cloud);
+    const starts = () => cloud.sim.calls.filter((c) => c.action === 'StartMixStreamsService').length;
+    const before = starts();
+    const stop = { ...mixResultParams('a-r1', cohostStream, 'Success'), Event: 'EventMixStop' };
+    expect(await send('mix-result', stop)).toEqual(answered('applied'));
+    const degraded = { roomId: 'r1', cohostUserId: 'cohost-r1', code: 'EventMixStop' };
+    expect(await received(viewer, 'mix:degraded')).toEqual(degraded);
+    expect(await received(cohost, 'mix:degraded')).toEqual(degraded);
+    // Retried with backoff (MIX_RETRY_BASE_MS), and no StopMix for a mix AliLive already ended.
+    await eventually(() => starts() > before);
+    expect(cloud.sim.calls.some((c) => c.action === 'StopMixStreamsService')).toBe(false);
+    expect(await send('mix-result', mixResultParams('a-r1', cohostStream, 'Success'))).toEqual(answered('applied'));
+    expect(await received(viewer, 'mix:live', 2)).toEqual({ roomId: 'r1', cohostUserId: 'cohost-r1' });
   });
 
   it('a MixResult with raw spaces in Message, sent over a raw TCP socket, is processed', async () => {
@@ -200,8 +231,69 @@ describe('AliLive callbacks end to end', () => {
         expect(await send(route, params, headers), `${route} ${JSON.stringify(headers)}`).toMatchObject(unauthorized);
       }
     });
+    // Issue 9 item 2: with the token but no signature, a stream fact in any shape on a mix route changes nothing.
+    await changesNothing('r1', async () => {
+      const proto = await fetch(`${st!.server.url}/callbacks/alilive/mix-result?token=${TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"__proto__":${JSON.stringify({ ...done, action: 'publish_done' })}}`,
+      });
+      expect(proto.status).toBe(400);
+      expect(await send('mix-result', { ...done, token: TOKEN }, signed)).toMatchObject({ status: 400 });
+      expect(await send('mix-available', { ...done, token: TOKEN }, signed)).toMatchObject({ status: 400 });
+    });
+    const metrics = await (await fetch(`${st.server.url}/metrics`)).text();
+    for (const line of [
+      'linkmic_callbacks_refused_total{route="stream",reason="missing_token"} 1',
+      'linkmic_callbacks_refused_total{route="stream",reason="missing_signature"} 1',
+      'linkmic_callbacks_refused_total{route="stream",reason="stale_timestamp"} 1',
+      'linkmic_callbacks_refused_total{route="mix-result",reason="bad_token"} 1',
+      'linkmic_callbacks_refused_total{route="mix-result",reason="wrong_route"} 1',
+      'linkmic_callbacks_refused_total{route="mix-result",reason="malformed"} 1',
+    ]) {
+      expect(metrics).toContain(line);
+    }
     // The same callback with the token and a good signature is applied.
     expect(await send('stream', { ...done, token: TOKEN }, signed)).toEqual(answered('applied'));
     expect((await st.server.service.load('r1'))?.cohosts[0]?.stream.streaming).toBe(false);
+  });
+
+  it('issue 9 item 3: a signed publish_done claiming time=9999999999 does not make later genuine callbacks duplicates', async () => {
+    const TOKEN = 'cb-token-2';
+    const KEY = 'cb-auth-key-2';
+    st = await stage({ CALLBACK_TOKEN: TOKEN, ALILIVE_CALLBACK_AUTH_KEY: KEY });
+    const anchor = await st.connect('anchor');
+    ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    st.server.simulator!.pushStream('a-r1');
+    await eventually(async () => (await st!.server.service.load('r1'))?.anchor.stream.mixAvailable);
+    await st.server.simulator!.idle();
+    const ts = nowS();
+    const capturedHeaders = streamCallbackHeaders('push.example.com', ts, KEY);
+    const forged = { ...streamParams('publish_done', 'a-r1', 9_999_999_999), token: TOKEN };
+    expect(await send('stream', forged, capturedHeaders)).toEqual(answered('applied'));
+    // Applied at the signed moment, not at the time it claimed.
+    expect((await st.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: false, since: ts });
+    // The next genuine callback, a second later, counts.
+    const genuine = { ...streamParams('publish', 'a-r1', ts + 1), token: TOKEN };
+    expect(await send('stream', genuine, streamCallbackHeaders('push.example.com', ts + 1, KEY))).toEqual(answered('applied'));
+    expect((await st.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, since: ts + 1 });
+    // Replays of the captured signature inside the window, whatever they claim, change nothing now.
+    await changesNothing('r1', async () => {
+      for (const replay of [forged, { ...forged, time: String(ts + 60) }, { ...forged, action: 'publish_done', time: '' }]) {
+        expect(await send('stream', replay, capturedHeaders)).toEqual(answered('duplicate'));
+      }
+    });
+  });
+
+  it('the token as a path segment works for the AliLive routes, and a wrong one is refused', async () => {
+    const TOKEN = 'cb-token-3';
+    st = await stage({ CALLBACK_TOKEN: TOKEN });
+    const anchor = await st.connect('anchor');
+    ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    const at = (token: string) => `${st!.server.url}/callbacks/alilive/${token}/mix-available?Domain=play.example.com&App=linkmic&Stream=a-r1`;
+    expect((await fetch(at('wrong'))).status).toBe(401);
+    expect((await st.server.service.load('r1'))?.anchor.stream.mixAvailable).toBe(false);
+    expect(await (await fetch(at(TOKEN))).json()).toEqual({ ok: true, result: 'applied' });
+    expect((await st.server.service.load('r1'))?.anchor.stream.mixAvailable).toBe(true);
   });
 });

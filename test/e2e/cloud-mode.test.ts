@@ -90,6 +90,13 @@ describe('cloud mode against the standalone simulator', () => {
     return { anchor, viewer, cohost, cohostStream, t };
   };
 
+  /**
+   * The DescribeLiveStreamsOnlineList checks answered for `stream` (opening a room whose anchor is not known
+   * to stream asks about the anchor's stream too: not the check these tests are about).
+   */
+  const checksOf = (stream: string): number =>
+    st!.sim.calls.filter((c) => c.action === 'DescribeLiveStreamsOnlineList' && c.status === 200 && c.params.StreamName === stream).length;
+
   const cohostStates = async () => {
     const room = await st!.server.service.load('r1');
     return room?.cohosts.map((c) => ({ userId: c.userId, ending: c.ending, phase: c.legs[0]?.phase }));
@@ -110,7 +117,7 @@ describe('cloud mode against the standalone simulator', () => {
     const cohostStream = streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url);
     sim.pushStream(cohostStream); // pushing, but its publish callback never reaches linkmic
 
-    await eventually(() => popCalls(sim, 'DescribeLiveStreamsOnlineList', 200) === 1);
+    await eventually(() => checksOf(cohostStream) === 1);
     await eventually(async () => (await st!.server.service.load('r1'))?.cohosts[0]?.stream.streaming === true);
     await sleep(400); // past the re-armed PUBLISH deadline: nothing ends
     const room = await st.server.service.load('r1');
@@ -129,8 +136,11 @@ describe('cloud mode against the standalone simulator', () => {
     ok(await cohost.client.request('room:join', { roomId: 'r1' }));
     ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
     ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
-    expect(await received(cohost, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'timeout' });
-    expect(popCalls(st.sim, 'DescribeLiveStreamsOnlineList', 200)).toBe(1);
+    const cohostStream = streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url);
+    const ended = { roomId: 'r1', userId: 'userA', reason: 'timeout' };
+    expect(await received(cohost, 'cohost:ended')).toEqual(ended);
+    expect(await received(anchor, 'cohost:ended')).toEqual(ended);
+    expect(checksOf(cohostStream)).toBe(1);
   });
 
   it('runs the seed flow: Success → mix:live, leave → one StopMix and mix:stopped', async () => {
@@ -142,7 +152,11 @@ describe('cloud mode against the standalone simulator', () => {
     const live = { roomId: 'r1', cohostUserId: 'userA' };
     const ended = ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'left' }];
     const stopped = ['mix:stopped', { ...live, reason: 'left' }];
-    expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+    // New model (issue 8): a viewer's ordinary session is two pushes, mix:live and mix:stopped; cohost:ended
+    // goes to the stage and the co-host only (viewers used to get it too).
+    expect(viewer.log.map(([e]) => e)).toEqual(['mix:live', 'mix:stopped']);
+    expect(viewer.signals()).toEqual([['mix:live', live], stopped]);
+    expect(cohost.signals().slice(-3)).toEqual([['mix:live', live], ended, stopped]);
     expect(anchor.signals()).toEqual([
       ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
       ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
@@ -192,14 +206,18 @@ describe('cloud mode against the standalone simulator', () => {
     await received(viewer, 'mix:stopped', 1, 3_000);
     expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
     const live = { roomId: 'r1', cohostUserId: 'userA' };
-    for (const p of [viewer, cohost]) {
-      expect(p.signals().slice(-4)).toEqual([
-        ['mix:live', live],
-        ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
-        ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'stream-lost' }],
-        ['mix:stopped', { ...live, reason: 'stream-lost' }],
-      ]);
-    }
+    expect(cohost.signals().slice(-4)).toEqual([
+      ['mix:live', live],
+      ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
+      ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'stream-lost' }],
+      ['mix:stopped', { ...live, reason: 'stream-lost' }],
+    ]);
+    // New model (issue 8): viewers learn of the end from mix:stopped alone (they used to get cohost:ended).
+    expect(viewer.signals()).toEqual([
+      ['mix:live', live],
+      ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
+      ['mix:stopped', { ...live, reason: 'stream-lost' }],
+    ]);
     expect([popCalls(st!.sim, START), popCalls(st!.sim, STOP, 200)]).toEqual([1, 1]);
     expect((await st!.server.service.load('r1'))?.cohosts).toEqual([]);
   });
@@ -239,7 +257,7 @@ describe('cloud mode against the standalone simulator', () => {
   });
 
   it('InternalError → mix:degraded, StartMix retried with backoff, bounded by MIX_RETRIES, then mix-failed', async () => {
-    const { viewer, cohost, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100' });
+    const { anchor, viewer, cohost, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100' });
     const sim = st!.sim;
     // Two retries, each after base · 2^(n−1): 100 ms, then 200 ms.
     for (const [n, delay] of [
@@ -258,17 +276,19 @@ describe('cloud mode against the standalone simulator', () => {
 
     const live = { roomId: 'r1', cohostUserId: 'userA' };
     const degraded = ['mix:degraded', { ...live, code: 'InternalError' }];
-    for (const p of [viewer, cohost]) {
+    const stopped = ['mix:stopped', { ...live, reason: 'mix-failed' }];
+    // The stage (the co-host here): live, then degraded (again after each retry that brought its state back
+    // to mixing), never live again, and the end is mix-failed.
+    for (const p of [anchor, cohost]) {
       const names = p.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended');
-      expect(names[0]).toEqual(['mix:live', live]);
-      expect(names[1]).toEqual(degraded);
-      // Never live again, and the end is mix-failed.
-      expect(names.slice(1, -2).every((s) => JSON.stringify(s) === JSON.stringify(degraded))).toBe(true);
-      expect(names.slice(-2)).toEqual([
-        ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'mix-failed' }],
-        ['mix:stopped', { ...live, reason: 'mix-failed' }],
-      ]);
+      expect(names[0], p.userId).toEqual(['mix:live', live]);
+      expect(names[1], p.userId).toEqual(degraded);
+      expect(names.slice(1, -2).every((x) => JSON.stringify(x) === JSON.stringify(degraded)), p.userId).toBe(true);
+      expect(names.slice(-2), p.userId).toEqual([['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'mix-failed' }], stopped]);
     }
+    // New model (issue 8): viewers are told of the degradation once (their picture does not change while the
+    // retries run) and never of cohost:ended; mix:stopped says the picture is the anchor's again.
+    expect(viewer.signals()).toEqual([['mix:live', live], degraded, stopped]);
     expect([popCalls(sim, START), popCalls(sim, STOP)]).toEqual([3, 1]);
     expect((await st!.server.service.load('r1'))?.cohosts).toEqual([]);
   });
@@ -288,12 +308,17 @@ describe('cloud mode against the standalone simulator', () => {
     ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
 
     await eventually(() => popCalls(sim, START) >= 1);
-    const ended = await received(viewer, 'cohost:ended', 1, 4_000);
+    const ended = await received(anchor, 'cohost:ended', 1, 4_000);
     expect(ended).toEqual({ roomId: 'r1', userId: 'userA', reason: 'mix-failed' });
-    expect(viewer.names()).not.toContain('mix:live');
+    expect(await received(cohost, 'cohost:ended')).toEqual(ended);
+    expect(anchor.names()).not.toContain('mix:live');
     expect(sim.calls.filter((c) => c.action === START).every((c) => c.code === 'SignatureDoesNotMatch')).toBe(true);
     expect(sim.state().mixes).toEqual([]);
     await eventually(async () => (await st!.server.service.load('r1'))?.cohosts.length === 0);
+
+    // New model (issue 8): the co-host never reached the viewers' picture, so they were pushed nothing at all
+    // (they used to get cohost:ended).
+    expect(viewer.log).toEqual([]);
 
     // No crash: health answers, and the room still takes commands.
     expect((await fetch(`${st.server.url}/healthz`)).status).toBe(200);

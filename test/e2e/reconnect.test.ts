@@ -54,7 +54,7 @@ describe('reconnecting', () => {
 
     const again = await st!.connect('v1');
     const joined = ok(await again.client.request('room:join', { roomId: 'r1' }));
-    expect(joined.room.version).toBe(before?.version);
+    expect(joined.room).toMatchObject({ view: 'audience', version: before?.views.audience });
 
     const userB = await st!.connect('userB');
     ok(await userB.client.request('room:join', { roomId: 'r1' }));
@@ -65,10 +65,8 @@ describe('reconnecting', () => {
     st!.server.simulator!.pushStream(streamOf(push));
     expect(await received(again, 'mix:live')).toEqual({ roomId: 'r1', cohostUserId: 'userB' });
     expect(viewer.names()).toEqual([]);
-    // Its snapshots continue without gaps from the version it joined at.
-    const versions = again.log.filter(([e]) => e === 'room:state').map(([, s]) => (s as { version: number }).version);
-    expect(versions[0]).toBe(joined.room.version + 1);
-    versions.forEach((v, i) => i > 0 && expect(v).toBe(versions[i - 1]! + 1));
+    // Its views continue without gaps from the version it joined at: only the mix reached the audience.
+    expect(again.views().map(({ event, view }) => [event, view.version])).toEqual([['mix:live', joined.room.version + 1]]);
   });
 
   it('an anchor back within ANCHOR_DISCONNECT keeps the room and gets its co-host pull URL again', async () => {
@@ -94,21 +92,23 @@ describe('reconnecting', () => {
     expect([room?.status, room?.anchor.present, room?.cohosts.map((c) => c.legs[0]?.phase)]).toEqual(['live', true, ['live']]);
     expect(room?.timers).toEqual({});
     ok(await back.client.request('cohost:kick', { roomId: 'r1', userId: 'userA' }));
-    expect(await received(viewer, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'kicked' });
+    expect(await received(back, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'kicked' });
+    expect(await received(viewer, 'mix:stopped')).toEqual({ ...live, reason: 'kicked' });
   });
 
   it('an anchor that does not come back in time: room:closed anchor-gone; a late re-open is a fresh room', async () => {
     const { anchor, viewer, cohost } = await goLive({ TIMEOUT_ANCHOR_DISCONNECT: '0.3' });
-    const closedAt = (await load())!.version;
+    const closedAt = (await load())!.views;
     anchor.client.close();
+    // One push each: room:closed says it all (the co-host's session and the mix ended with the room).
     expect(await received(viewer, 'room:closed', 1, 3_000)).toEqual({ roomId: 'r1', reason: 'anchor-gone' });
-    expect(await received(cohost, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'room-closed' });
-    expect(await received(viewer, 'mix:stopped')).toEqual({ ...live, reason: 'room-closed' });
+    expect(await received(cohost, 'room:closed')).toEqual({ roomId: 'r1', reason: 'anchor-gone' });
+    expect(viewer.names()).toEqual(['mix:live', 'room:closed']);
 
     const back = await st!.connect('anchor');
     const reopened = ok(await back.client.request('room:open', { roomId: 'r1' }));
     expect(reopened.room).toMatchObject({ roomId: 'r1', status: 'live', cohosts: [], requests: [] });
-    expect(reopened.room.version).toBeGreaterThan(closedAt);
+    expect(reopened.room.version).toBeGreaterThan(closedAt.stage);
     await sleep(50);
     expect(back.names()).not.toContain('stream:pull-low-latency');
   });
@@ -134,6 +134,56 @@ describe('reconnecting', () => {
     expect(viewer.names()).toEqual(['mix:live']);
     // And it acts as the co-host from the new socket.
     ok(await back.client.request('cohost:leave', { roomId: 'r1' }));
-    expect(await received(viewer, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'left' });
+    expect(await received(back, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'left' });
+    expect(await received(viewer, 'mix:stopped')).toEqual({ ...live, reason: 'left' });
+  });
+
+  it('after a server-side disconnect the typed client reconnects and re-joins by itself: every role kept, views current', async () => {
+    const { anchor, viewer, cohost } = await goLive({ TIMEOUT_ANCHOR_DISCONNECT: '5', TIMEOUT_STREAM_LOST: '5' });
+    const rejoined = [anchor, viewer, cohost].map((p) => p.client.next('rejoined', undefined, 5_000));
+    // The server drops every socket, as a node shedding load or draining would.
+    st!.server.io.disconnectSockets(true);
+    const back = await Promise.all(rejoined);
+    expect(back).toEqual([
+      { roomId: 'r1', ok: true, role: 'anchor', previous: 'anchor' },
+      { roomId: 'r1', ok: true, role: 'viewer', previous: 'viewer' },
+      { roomId: 'r1', ok: true, role: 'cohost', previous: 'cohost' },
+    ]);
+    const room = (await load())!;
+    expect([room.status, room.anchor.present, room.cohosts.map((c) => [c.userId, c.present, c.legs[0]?.phase])]).toEqual([
+      'live',
+      true,
+      [['userA', true, 'live']],
+    ]);
+    expect(anchor.client.view('r1')).toMatchObject({ view: 'stage', version: room.views.stage });
+    expect(viewer.client.view('r1')).toMatchObject({ view: 'audience', version: room.views.audience, cohosts: [{ userId: 'userA', state: 'live' }] });
+    // And pushes reach them again: the co-host leaves, the viewer sees the anchor alone.
+    const stopped = viewer.client.next('mix:stopped');
+    ok(await cohost.client.request('cohost:leave', { roomId: 'r1' }));
+    expect(await stopped).toMatchObject({ cohostUserId: 'userA', reason: 'left' });
+  });
+
+  it('a co-host whose grace expired while away is told so when the client re-joins', async () => {
+    const { cohost } = await goLive({ TIMEOUT_STREAM_LOST: '0.3', TIMEOUT_PUBLISH: '0.3' });
+    // Away, and its stream with it: STREAM_LOST runs out (AliLive confirms the stream is gone) and the session ends.
+    cohost.client.socket.io.opts.reconnection = false;
+    cohost.client.socket.disconnect();
+    st!.server.simulator!.stopStream(streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url));
+    await eventually(async () => (await load())?.cohosts.length === 0, 5_000);
+    const rejoined = cohost.client.next('rejoined', undefined, 5_000);
+    cohost.client.socket.connect();
+    expect(await rejoined).toEqual({ roomId: 'r1', ok: true, role: 'viewer', previous: 'cohost' });
+    expect(cohost.client.view('r1')).toMatchObject({ view: 'audience', cohosts: [] });
+  });
+
+  it('an anchor whose room closed while away is told so, and the room is not silently opened again', async () => {
+    const { anchor } = await openRoom({ TIMEOUT_ANCHOR_DISCONNECT: '0.2' });
+    anchor.client.socket.io.opts.reconnection = false;
+    anchor.client.socket.disconnect();
+    await eventually(async () => (await load())?.status === 'closed', 3_000);
+    const rejoined = anchor.client.next('rejoined', undefined, 5_000);
+    anchor.client.socket.connect();
+    expect(await rejoined).toMatchObject({ roomId: 'r1', ok: false, previous: 'anchor', error: { code: 'not_found' } });
+    expect((await load())?.status).toBe('closed');
   });
 });

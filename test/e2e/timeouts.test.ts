@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, ok, popCalls, received, sleep, stage, streamOf, type Participant, type Stage } from '../support/app.js';
+import { expectContiguous, viewsSeen } from './multi-node/cluster.js';
 
 /** Each timeout of PROTOCOL §1, shortened through its TIMEOUT_* env override, fires and says what PROTOCOL says. */
 describe('timeouts', () => {
@@ -75,34 +76,55 @@ describe('timeouts', () => {
   it('PUBLISH: an accepted co-host that never pushes is ended with timeout', async () => {
     const room = await openRoom({});
     const sent = Date.now();
-    await acceptA(room);
-    expect(await received(room.viewer, 'cohost:ended', 1, 3_000)).toEqual({ roomId: 'r1', userId: 'userA', reason: 'timeout' });
+    const stream = await acceptA(room);
+    const ended = { roomId: 'r1', userId: 'userA', reason: 'timeout' };
+    expect(await received(room.anchor, 'cohost:ended', 1, 3_000)).toEqual(ended);
     expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
     // StartMix had gone out (the anchor was mix-available), so it owes and gets one StopMix.
-    await received(room.viewer, 'mix:stopped');
-    expect(room.viewer.signals()).toEqual([
-      ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'timeout' }],
-      ['mix:stopped', { ...live, reason: 'timeout' }],
-    ]);
+    expect(await received(room.anchor, 'mix:stopped')).toEqual({ ...live, reason: 'timeout' });
+    await st!.server.service.idle();
     const sim = st!.server.simulator!;
     expect([popCalls(sim, 'StartMixStreamsService'), popCalls(sim, 'StopMixStreamsService')]).toEqual([1, 1]);
     expect((await load())?.cohosts).toEqual([]);
+    // The stage hears the session end and the mix it never showed stop (stage only: viewers never saw it).
+    expect(room.anchor.signals()).toEqual([
+      ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
+      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${stream}` }],
+      ['cohost:ended', ended],
+      ['mix:stopped', { ...live, reason: 'timeout' }],
+    ]);
+    expect(room.userA.signals().slice(-1)).toEqual([['cohost:ended', ended]]);
+    // New model (issue 8): the co-host was never in the viewers' picture, so their view never changed and
+    // they are pushed nothing at all (they used to get cohost:ended and mix:stopped).
+    expect(room.viewer.log).toEqual([]);
+    for (const p of [room.anchor, room.userA]) expectContiguous(p, 'r1');
   });
 
   it('STREAM_LOST: a co-host stream that stops and does not return ends the session with stream-lost', async () => {
     const room = await openRoom({});
     const stream = await liveA(room);
     st!.server.simulator!.stopStream(stream);
-    const ended = await received(room.viewer, 'cohost:ended', 1, 3_000);
-    expect(ended).toEqual({ roomId: 'r1', userId: 'userA', reason: 'stream-lost' });
-    await received(room.viewer, 'mix:stopped');
+    const ended = { roomId: 'r1', userId: 'userA', reason: 'stream-lost' };
+    for (const p of [room.anchor, room.userA]) expect(await received(p, 'cohost:ended', 1, 3_000)).toEqual(ended);
+    expect(await received(room.viewer, 'mix:stopped', 1, 3_000)).toEqual({ ...live, reason: 'stream-lost' });
+    await st!.server.service.idle();
+    // New model (issue 8): cohost:ended goes to the stage and the co-host; viewers learn of the end from
+    // mix:stopped alone (they used to get cohost:ended too).
     expect(room.viewer.signals()).toEqual([
       ['mix:live', live],
       ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
-      ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'stream-lost' }],
       ['mix:stopped', { ...live, reason: 'stream-lost' }],
     ]);
+    for (const p of [room.anchor, room.userA]) {
+      expect(p.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended'), p.userId).toEqual([
+        ['mix:live', live],
+        ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
+        ['cohost:ended', ended],
+        ['mix:stopped', { ...live, reason: 'stream-lost' }],
+      ]);
+    }
     expect((await load())?.cohosts).toEqual([]);
+    for (const p of [room.anchor, room.userA, room.viewer]) expectContiguous(p, 'r1');
   });
 
   it('STREAM_LOST: a co-host stream that returns in time keeps the session', async () => {
@@ -129,18 +151,28 @@ describe('timeouts', () => {
     const during = await load();
     expect(during?.anchor.stream.streaming).toBe(false);
     expect(during?.cohosts.map((c) => [c.userId, c.ending])).toEqual([['userA', null]]);
-    expect(room.viewer.names()).not.toContain('cohost:ended');
+    expect(room.anchor.names()).not.toContain('cohost:ended');
 
-    expect(await received(room.viewer, 'cohost:ended', 1, 3_000)).toEqual({ roomId: 'r1', userId: 'userA', reason: 'stream-lost' });
+    const ended = { roomId: 'r1', userId: 'userA', reason: 'stream-lost' };
+    expect(await received(room.anchor, 'cohost:ended', 1, 3_000)).toEqual(ended);
     expect(Date.now() - stopped).toBeGreaterThanOrEqual(400);
-    await received(room.viewer, 'mix:stopped');
+    expect(await received(room.userA, 'cohost:ended')).toEqual(ended);
+    expect(await received(room.viewer, 'mix:stopped')).toEqual({ ...live, reason: 'stream-lost' });
+    await st!.server.service.idle();
+    // New model (issue 8): viewers learn of the end from mix:stopped; cohost:ended is the stage's.
     expect(room.viewer.signals()).toEqual([
       ['mix:live', live],
       ['mix:degraded', { ...live, code: 'MainStreamNotExist' }],
-      ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'stream-lost' }],
+      ['mix:stopped', { ...live, reason: 'stream-lost' }],
+    ]);
+    expect(room.anchor.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended')).toEqual([
+      ['mix:live', live],
+      ['mix:degraded', { ...live, code: 'MainStreamNotExist' }],
+      ['cohost:ended', ended],
       ['mix:stopped', { ...live, reason: 'stream-lost' }],
     ]);
     expect((await load())?.status).toBe('live');
+    for (const p of [room.anchor, room.userA, room.viewer]) expectContiguous(p, 'r1');
   });
 
   it('STREAM_LOST: an anchor stream that returns in time keeps the co-hosts and mixes again', async () => {
@@ -167,12 +199,25 @@ describe('timeouts', () => {
     const sent = Date.now();
     const stream = await acceptA(room);
     sim.pushStream(stream);
-    expect(await received(room.viewer, 'cohost:ended', 1, 3_000)).toEqual({ roomId: 'r1', userId: 'userA', reason: 'mix-failed' });
+    const ended = { roomId: 'r1', userId: 'userA', reason: 'mix-failed' };
+    expect(await received(room.anchor, 'cohost:ended', 1, 3_000)).toEqual(ended);
     expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
+    expect(await received(room.userA, 'cohost:ended')).toEqual(ended);
     await st!.server.service.idle();
     expect(popCalls(sim, 'StartMixStreamsService')).toBe(0);
-    expect(room.viewer.names()).not.toContain('mix:live');
-    expect((await load())?.cohosts).toEqual([]);
+    // No StartMix went out, so there is no mix to stop: the stage hears cohost:ended and nothing more.
+    expect(room.anchor.signals().slice(-1)).toEqual([['cohost:ended', ended]]);
+    expect(room.anchor.names()).not.toContain('mix:stopped');
+    // New model (issue 8): the co-host never reached the viewers' picture, so the only push they get is the
+    // anchor starting to stream (before the request); nothing of the session (they used to get cohost:ended).
+    const after = await load();
+    expect(after?.cohosts).toEqual([]);
+    expect(room.viewer.log).toEqual([
+      [
+        'room:state',
+        { roomId: 'r1', view: 'audience', version: after?.views.audience, status: 'live', anchor: { userId: 'anchor', streaming: true }, cohosts: [] },
+      ],
+    ]);
   });
 
   it('ANCHOR_DISCONNECT: an anchor that stays away closes the room with anchor-gone', async () => {
@@ -180,11 +225,21 @@ describe('timeouts', () => {
     await liveA(room);
     const gone = Date.now();
     room.anchor.client.close();
-    expect(await received(room.viewer, 'room:closed', 1, 3_000)).toEqual({ roomId: 'r1', reason: 'anchor-gone' });
+    const closed = { roomId: 'r1', reason: 'anchor-gone' };
+    expect(await received(room.viewer, 'room:closed', 1, 3_000)).toEqual(closed);
     expect(Date.now() - gone).toBeGreaterThanOrEqual(300);
-    expect(room.userA.names()).toContain('room:closed');
-    expect(await received(room.viewer, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'room-closed' });
+    expect(await received(room.userA, 'room:closed')).toEqual(closed);
     await st!.server.service.idle();
+    await sleep(100);
+    // New model (issue 8): room:closed absorbs the rest of its change — one push each, no separate
+    // cohost:ended or mix:stopped (viewers used to get cohost:ended room-closed as well).
+    expect(room.viewer.signals()).toEqual([['mix:live', live], ['room:closed', closed]]);
+    expect(room.userA.names().slice(-2)).toEqual(['mix:live', 'room:closed']);
+    for (const p of [room.viewer, room.userA]) expect(p.names().filter((n) => n === 'room:closed'), p.userId).toHaveLength(1);
+    // Each hears the close in its own view kind, the version following the last it was pushed.
+    expect(viewsSeen(room.viewer, 'r1').slice(-1)[0]).toMatch(/^audience@/);
+    expect(viewsSeen(room.userA, 'r1').slice(-1)[0]).toMatch(/^stage@/);
+    for (const p of [room.viewer, room.userA]) expectContiguous(p, 'r1');
     expect((await load())?.status).toBe('closed');
     expect(popCalls(st!.server.simulator!, 'StopMixStreamsService')).toBe(1);
   });

@@ -20,26 +20,45 @@ export interface Participant {
   client: LinkmicClient;
   /** [event, payload] in arrival order. */
   log: [string, unknown][];
-  /** The log without `room:state` snapshots. */
+  /** The log without `room:state` pushes, each signal without the `version` and `room` (view) it carries. */
   signals(): [string, unknown][];
+  /** The views pushed to this participant (by `room:state` or carried by a signal), in arrival order. */
+  views(): { event: string; view: any }[];
   /** Names of the signals, for compact assertions. */
   names(): string[];
 }
 
-export const join = async (server: { url: string; mintToken(u: string): Promise<string> }, userId: string): Promise<Participant> => {
-  const client = await connectLinkmic(server.url, await server.mintToken(userId));
+export const join = async (server: { url: string; mintToken(u: string): Promise<string> }, userId: string): Promise<Participant> =>
+  track(userId, await connectLinkmic(server.url, await server.mintToken(userId)));
+
+/** Records every server → client event `client` receives, raw and in arrival order (not the client's ordering). */
+export const track = (userId: string, client: LinkmicClient): Participant => {
   const log: [string, unknown][] = [];
   client.socket.onAny((event: string, payload: unknown) => log.push([event, payload]));
-  const signals = () => log.filter(([e]) => e !== 'room:state');
-  return { userId, client, log, signals, names: () => signals().map(([e]) => e) };
+  const signals = () => log.filter(([e]) => e !== 'room:state').map(([e, p]): [string, unknown] => [e, bare(p)]);
+  const views = () =>
+    log.flatMap(([event, p]) => (event === 'room:state' ? [{ event, view: p }] : isRecord(p) && 'room' in p ? [{ event, view: p.room }] : []));
+  return { userId, client, log, signals, views, names: () => signals().map(([e]) => e) };
 };
 
-/** Waits until the participant's log holds `count` signals named `event`; returns the last one's payload. */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** A signal's own fields, without the view push's `version` and `room`. */
+export const bare = (payload: unknown): unknown => {
+  if (!isRecord(payload) || !('version' in payload)) return payload;
+  const { version: _v, room: _r, ...rest } = payload;
+  return rest;
+};
+
+/**
+ * Waits until the participant's log holds `count` signals named `event`; returns the last one's own fields
+ * (a view push without its `version` and `room`: see `views()` for those).
+ */
 export const received = async <T = any>(p: Participant, event: string, count = 1, timeoutMs = 5_000): Promise<T> =>
   eventually(() => {
     const hits = p.log.filter(([e]) => e === event);
     if (hits.length < count) throw new Error(`${p.userId} has ${hits.length}/${count} ${event}`);
-    return hits[count - 1]![1] as T;
+    return bare(hits[count - 1]![1]) as T;
   }, timeoutMs);
 
 /** Polls until `check` stops throwing (or returns truthy), failing with its last error after `timeoutMs`. */

@@ -1,4 +1,5 @@
 import type { Effect } from '../../src/core/effects.js';
+import type { Push } from '../../src/core/signals.js';
 import type { RoomInput } from '../../src/core/events.js';
 import { transition, type TransitionResult } from '../../src/core/transition.js';
 import type { Policy, RoomState } from '../../src/core/types.js';
@@ -9,6 +10,25 @@ export const policy: Policy = {
   mixRetryBaseMs: 1_000,
   mixCallDeadlineMs: 20_000,
   maxCohosts: 1,
+  maxPendingRequests: 50,
+  roomHoldMs: 3_600_000,
+};
+
+/** A push, written compactly for assertions: who (`users:a,b` or `room:r1-a,b` = the room but a and b), what. */
+export interface Told {
+  to: string;
+  event: string;
+  /** The signal's own fields (without `version` and `room`); for `room:state`, null. */
+  payload: unknown;
+  /** The kind and version of the view the push carries. */
+  view: string;
+}
+
+export const told = (p: Push): Told => {
+  const to = 'users' in p.to ? `users:${p.to.users.join(',')}` : `room:${p.to.room}-${p.to.except.join(',')}`;
+  if (p.event === 'room:state') return { to, event: p.event, payload: null, view: `${p.payload.view}@${p.payload.version}` };
+  const { version, room, ...own } = p.payload as { version: number; room: { view: string } } & Record<string, unknown>;
+  return { to, event: p.event, payload: own, view: `${room.view}@${version}` };
 };
 
 export const T0 = 1_700_000_000_000;
@@ -31,9 +51,26 @@ export class RoomDriver {
     return this.last.ok ? this.last.effects : [];
   }
 
-  /** Effects of the last step without the `room:state` snapshot emit. */
-  get signals(): Effect[] {
-    return this.effects.filter((e) => !(e.type === 'Emit' && e.event === 'room:state'));
+  /** The pushes of the last step, compactly (see `Told`). */
+  get told(): Told[] {
+    return this.effects.filter((e): e is Push => e.type === 'Push').map(told);
+  }
+
+  /** Effects of the last step other than pushes (AliLive calls, timers, URL deliveries, forwards). */
+  get actions(): Effect[] {
+    return this.effects.filter((e) => e.type !== 'Push');
+  }
+
+  /**
+   * What `userId` got of the last step, as [event, the signal's own fields]: its personal push, else (a room
+   * member) the room broadcast unless it left the user out; null when nothing.
+   */
+  heard(userId: string, member = true): [string, unknown] | null {
+    const pushes = this.effects.filter((e): e is Push => e.type === 'Push');
+    const mine = pushes.filter((p) => ('users' in p.to ? p.to.users.includes(userId) : member && !p.to.except.includes(userId)));
+    if (mine.length > 1) throw new Error(`${userId} got ${mine.length} pushes of one change`);
+    const p = mine[0];
+    return p ? [p.event, told(p).payload] : null;
   }
 
   timerAt(name: string, key: string): number | undefined {

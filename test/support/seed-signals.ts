@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { eventually, received, streamOf, type Participant } from './app.js';
+import { bare, eventually, received, streamOf, type Participant } from './app.js';
 
 /**
  * The signals of the seed's typical flow (§1.4) in room r1 — anchor `anchor`, co-host `userA`, viewers —
@@ -26,7 +26,8 @@ export const expectSeedSignals = (
     ended,
     stopped,
   ]);
-  for (const viewer of p.viewers) expect(viewer.signals()).toEqual([['mix:live', live], ended, stopped]);
+  // Viewers hear of the co-host only once it is in their picture, and of nothing on the stage: two pushes.
+  for (const viewer of p.viewers) expect(viewer.log.map(([e, x]) => [e, bare(x)])).toEqual([['mix:live', live], stopped]);
 };
 
 /**

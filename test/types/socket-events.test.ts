@@ -6,9 +6,9 @@ import type { Server } from 'socket.io';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { EmitPayloads } from '../../src/core/effects.js';
 import type { ErrorCode } from '../../src/core/errors.js';
-import type { RoomSnapshot } from '../../src/core/snapshot.js';
+import type { SignalPayloads } from '../../src/core/signals.js';
+import type { Role, RoomView, StageView } from '../../src/core/views.js';
 import type {
   Ack,
   ClientAck,
@@ -20,8 +20,8 @@ import type {
   ServerPayloads,
   ServerToClientEvents,
   SocketData,
-} from '../../src/adapters/socket/events.js';
-import type { payloadSchemas } from '../../src/adapters/socket/payloads.js';
+} from '../../src/protocol/events.js';
+import type { payloadSchemas } from '../../src/protocol/payloads.js';
 import type { LinkmicClient } from '../../src/client/index.js';
 
 describe('socket event maps', () => {
@@ -29,6 +29,7 @@ describe('socket event maps', () => {
     expectTypeOf<ClientEvent>().toEqualTypeOf<
       | 'room:open'
       | 'room:join'
+      | 'room:sync'
       | 'room:leave'
       | 'room:close'
       | 'cohost:request'
@@ -42,12 +43,12 @@ describe('socket event maps', () => {
 
   it('gives every client event one payload and an ack callback', () => {
     expectTypeOf<ClientToServerEvents['room:open']>().parameters.toEqualTypeOf<
-      [{ roomId: string }, (res: Ack<{ room: RoomSnapshot; push: { url: string } }>) => void]
+      [{ roomId: string }, (res: Ack<{ room: StageView; push: { url: string } }>) => void]
     >();
     expectTypeOf<ClientPayload<'cohost:accept'>>().toEqualTypeOf<{ roomId: string; userId: string }>();
     expectTypeOf<ClientPayload<'cohost:request'>>().toEqualTypeOf<{ roomId: string }>();
     expectTypeOf<ClientAck<'room:join'>>().toEqualTypeOf<
-      | { ok: true; room: RoomSnapshot; play: { rtmp: string; flv: string; hls: string } }
+      | { ok: true; room: RoomView; role: Role; play: { rtmp: string; flv: string; hls: string } }
       | { ok: false; error: { code: ErrorCode; message: string } }
     >();
     expectTypeOf<ClientAck<'room:close'>>().toEqualTypeOf<{ ok: true } | { ok: false; error: { code: ErrorCode; message: string } }>();
@@ -66,7 +67,7 @@ describe('socket event maps', () => {
     expectTypeOf(handle).toBeFunction();
   });
 
-  it('lists every server event of PROTOCOL §4, with the core payloads reused', () => {
+  it('lists every server event of PROTOCOL §4, with the core payloads reused and a view on every signal', () => {
     expectTypeOf<ServerEvent>().toEqualTypeOf<
       | 'room:state'
       | 'room:closed'
@@ -78,9 +79,13 @@ describe('socket event maps', () => {
       | 'mix:degraded'
       | 'mix:stopped'
       | 'cohost:ended'
+      | 'auth:expiring'
+      | 'auth:expired'
     >();
-    expectTypeOf<ServerToClientEvents['room:state']>().parameters.toEqualTypeOf<[RoomSnapshot]>();
-    expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<EmitPayloads['mix:live']>();
+    expectTypeOf<ServerToClientEvents['room:state']>().parameters.toEqualTypeOf<[RoomView]>();
+    expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<SignalPayloads['mix:live'] & { version: number; room: RoomView }>();
+    expectTypeOf<ServerPayloads['auth:expiring']>().toEqualTypeOf<{ at: number }>();
+    expectTypeOf<ServerPayloads['auth:expired']>().toEqualTypeOf<{ at: number }>();
     expectTypeOf<ServerPayloads['cohost:accepted']>().toEqualTypeOf<{ roomId: string; push: { url: string } }>();
     expectTypeOf<ServerPayloads['stream:pull-low-latency']>().toEqualTypeOf<{ roomId: string; userId: string; url: string }>();
   });
@@ -90,7 +95,21 @@ describe('socket event maps', () => {
     expectTypeOf<Parameters<S['emit']>[0]>().toEqualTypeOf<ServerEvent>();
     type C = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
     expectTypeOf<C['emitWithAck']>().toBeFunction();
-    expectTypeOf<SocketData>().toEqualTypeOf<{ userId: string; rooms: string[]; anchorOf: string[] }>();
+    expectTypeOf<SocketData>().toEqualTypeOf<{
+      userId: string;
+      rooms: string[];
+      anchorOf: string[];
+      exp: number;
+      grants: { anchor: string[]; cohost: boolean; pair: boolean };
+    }>();
+  });
+
+  it('keeps auth:refresh apart from the room commands, with its own ack', () => {
+    expectTypeOf<'auth:refresh'>().not.toExtend<ClientEvent>();
+    expectTypeOf<ClientToServerEvents['auth:refresh']>().parameters.toEqualTypeOf<
+      [{ token: string }, (res: Ack<{ at: number }>) => void]
+    >();
+    expectTypeOf<LinkmicClient['refresh']>().returns.resolves.toEqualTypeOf<Ack<{ at: number }>>();
   });
 
   it('types the app client by event', () => {

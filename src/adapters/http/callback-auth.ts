@@ -14,72 +14,87 @@ export const DEFAULT_SIGNATURE_WINDOW_S = 300;
 export const SIGNATURE_HEADER = 'ali-live-signature';
 export const TIMESTAMP_HEADER = 'ali-live-timestamp';
 
-const md5hex = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
+const fail = <R extends string>(reason: R, message: string): { ok: false; reason: R; message: string } => ({ ok: false, reason, message });
+
+const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 /**
- * Equal strings, in time independent of where they differ. Both sides are hashed first so the
- * comparison also hides the expected length (timingSafeEqual needs equal-length buffers).
+ * The `CALLBACK_TOKEN` check that every callback URL must pass (the mix callbacks carry no signature).
+ * The configured token's digest is taken once: a request costs one SHA-256 of what it presents, and the
+ * fixed-length digests compare in constant time, so neither the token's content nor its length leaks.
+ * Unset (or empty) `configured` = no token required.
  */
-export const safeEqual = (a: string, b: string): boolean => {
-  const ha = createHash('sha256').update(a, 'utf8').digest();
-  const hb = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(ha, hb);
+export const createTokenCheck = (configured: string | undefined): ((presented: unknown) => AuthResult<TokenFailure>) => {
+  if (configured === undefined || configured === '') return () => ({ ok: true });
+  const expected = sha256(configured);
+  return (presented) => {
+    if (typeof presented !== 'string' || presented === '') return fail('missing_token', 'missing token');
+    return timingSafeEqual(sha256(presented), expected) ? { ok: true } : fail('bad_token', 'bad token');
+  };
 };
 
-/** `md5hex(domain|timestamp|key)`: alilive-facts §3; `domain` is the ingest domain the callback is configured on. */
-export const streamSignature = (pushDomain: string, timestamp: string, key: string): string =>
-  md5hex(`${pushDomain}|${timestamp}|${key}`);
+/** `md5hex(domain|timestamp|key)`: alilive-facts §3; `domain` is the domain the callback is configured on. */
+export const streamSignature = (domain: string, timestamp: string, key: string): string =>
+  createHash('md5').update(`${domain}|${timestamp}|${key}`, 'utf8').digest('hex');
+
+declare const verified: unique symbol;
+/**
+ * What a verified stream callback may claim about time: only `verifyStreamCallback` makes one, so a stream
+ * fact cannot be parsed without passing it. `signedAtS`: the ALI-LIVE-TIMESTAMP the signature covers;
+ * null when signatures are not configured (development and test).
+ */
+export type StreamProof = { readonly signedAtS: number | null } & { readonly [verified]: true };
+
+export interface StreamVerifierConfig {
+  /** `ALILIVE_CALLBACK_AUTH_KEY`; unset = stream callbacks are not verified. */
+  key?: string | undefined;
+  /**
+   * Domains a signature may be computed over: the ingest domain the callback is configured on, and the play
+   * domain (a stream ingested through the live centre reports it, facts §3 `app`).
+   */
+  domains: readonly string[];
+  windowS?: number;
+}
+
+export type StreamVerification = { ok: true; proof: StreamProof } | { ok: false; reason: SignatureFailure; message: string };
 
 /** A header by lowercase name; a repeated header is ambiguous, so it counts as absent. */
 const header = (headers: HeaderBag, name: string): string | undefined => {
   const direct = headers[name];
-  const value =
-    direct !== undefined ? direct : Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  const value = direct !== undefined ? direct : Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 };
 
-export interface VerifyStreamSignatureInput {
-  headers: HeaderBag;
-  pushDomain: string;
-  key: string;
-  /** Unix seconds, from the injected clock. */
-  nowS: number;
-  windowS?: number;
-}
+const HEX32 = /^[0-9a-fA-F]{32}$/;
 
 /**
- * Checks AliLive's stream-callback signature. The timestamp window is what stops a captured
- * callback (signature and all) from being replayed later.
+ * Checks AliLive's stream-callback signature (headers only: it covers no parameter). The timestamp window
+ * stops a captured callback from being replayed later; inside the window a replay can only claim times up
+ * to the signed timestamp (see `StreamProof`).
  */
-export const verifyStreamSignature = ({
-  headers,
-  pushDomain,
-  key,
-  nowS,
-  windowS = DEFAULT_SIGNATURE_WINDOW_S,
-}: VerifyStreamSignatureInput): AuthResult<SignatureFailure> => {
-  const signature = header(headers, SIGNATURE_HEADER);
-  const timestamp = header(headers, TIMESTAMP_HEADER);
-  if (signature === undefined) return fail('missing_signature', 'missing ALI-LIVE-SIGNATURE header');
-  if (timestamp === undefined) return fail('missing_timestamp', 'missing ALI-LIVE-TIMESTAMP header');
-  if (!/^[0-9]{1,12}$/.test(timestamp)) return fail('bad_timestamp', 'ALI-LIVE-TIMESTAMP must be unix seconds');
-  if (Math.abs(nowS - Number(timestamp)) > windowS) {
-    return fail('stale_timestamp', `ALI-LIVE-TIMESTAMP outside the ±${windowS}s window`);
-  }
-  const expected = streamSignature(pushDomain, timestamp, key);
-  if (!safeEqual(signature.toLowerCase(), expected)) return fail('bad_signature', 'ALI-LIVE-SIGNATURE does not match');
-  return { ok: true };
+export const createStreamVerifier = ({ key, domains, windowS = DEFAULT_SIGNATURE_WINDOW_S }: StreamVerifierConfig) => {
+  const unsigned: StreamVerification = { ok: true, proof: { signedAtS: null } as StreamProof };
+  const candidates = [...new Set(domains.filter((d) => d !== ''))];
+  return (headers: HeaderBag, nowS: number): StreamVerification => {
+    if (key === undefined || key === '') return unsigned;
+    const signature = header(headers, SIGNATURE_HEADER);
+    const timestamp = header(headers, TIMESTAMP_HEADER);
+    if (signature === undefined) return fail('missing_signature', 'missing ALI-LIVE-SIGNATURE header');
+    if (timestamp === undefined) return fail('missing_timestamp', 'missing ALI-LIVE-TIMESTAMP header');
+    if (!/^[0-9]{1,12}$/.test(timestamp)) return fail('bad_timestamp', 'ALI-LIVE-TIMESTAMP must be unix seconds');
+    const signedAtS = Number(timestamp);
+    if (Math.abs(nowS - signedAtS) > windowS) {
+      return fail('stale_timestamp', `ALI-LIVE-TIMESTAMP outside the ±${windowS}s window`);
+    }
+    // A signature's length is no secret (always 32 hex digits), so only well-formed ones are compared.
+    if (!HEX32.test(signature)) return fail('bad_signature', 'ALI-LIVE-SIGNATURE does not match');
+    const presented = Buffer.from(signature.toLowerCase(), 'latin1');
+    let match = false;
+    for (const domain of candidates) {
+      match = timingSafeEqual(presented, Buffer.from(streamSignature(domain, timestamp, key), 'latin1')) || match;
+    }
+    if (!match) return fail('bad_signature', 'ALI-LIVE-SIGNATURE does not match');
+    return { ok: true, proof: { signedAtS } as StreamProof };
+  };
 };
-
-/**
- * The shared `CALLBACK_TOKEN` that must ride in every callback URL (the mix callbacks carry no signature).
- * Unset `configured` = not required.
- */
-export const checkToken = (token: unknown, configured: string | undefined): AuthResult<TokenFailure> => {
-  if (configured === undefined || configured === '') return { ok: true };
-  if (typeof token !== 'string' || token === '') return fail('missing_token', 'missing token');
-  if (!safeEqual(token, configured)) return fail('bad_token', 'bad token');
-  return { ok: true };
-};
-
-const fail = <R extends string>(reason: R, message: string): AuthResult<R> => ({ ok: false, reason, message });
+export type StreamVerifier = ReturnType<typeof createStreamVerifier>;

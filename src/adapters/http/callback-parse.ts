@@ -1,133 +1,150 @@
-import { z } from 'zod';
-import { MIX_RESULT_CODES, type Fact } from '../../core/events.js';
+import { MIX_RESULT_CODES, type Fact, type MixResultCode } from '../../core/events.js';
 import type { StreamName } from '../../core/types.js';
+import type { StreamProof } from './callback-auth.js';
+import { hasParam, readParam, type ParamBag } from './callback-params.js';
 
-/** The three callback routes of PROTOCOL §3. */
-export const CALLBACK_KINDS = ['stream', 'mix-available', 'mix-result'] as const;
-export type CallbackKind = (typeof CALLBACK_KINDS)[number];
-
-/** Query and body parameters merged, as express / URLSearchParams hand them over. */
-export type CallbackParams = Record<string, unknown>;
+/** The three AliLive callback routes of PROTOCOL §3. */
+export const CALLBACK_ROUTES = ['stream', 'mix-available', 'mix-result'] as const;
+export type CallbackRoute = (typeof CALLBACK_ROUTES)[number];
 
 export interface ParseContext {
   /** `ALILIVE_APP_NAME`: callbacks for any other AppName are not ours. */
   appName: string;
-  /** Unix seconds: the `at` of a stream callback that carries no `time`. */
+  /** Unix seconds, from the injected clock. */
   nowS: number;
 }
 
+/** How far an unsigned stream callback's `time` may run ahead of our clock (clock skew between hosts). */
+export const CLOCK_SKEW_S = 30;
+
+export type IgnoreReason = 'foreign_app' | 'unknown_code';
+export type RefuseReason = 'malformed' | 'wrong_route';
+
 export type ParseResult =
   /** `streams`: the stream names exactly as received (not yet normalised with `streamCandidates`). */
-  | { ok: true; kind: CallbackKind; fact: Fact; streams: StreamName[] }
-  | { ok: true; kind: CallbackKind; ignored: string }
-  | { ok: false; error: { code: 'bad_request'; message: string } };
+  | { ok: true; fact: Fact; streams: StreamName[]; clamped?: { time: number; at: number } }
+  | { ok: true; ignored: IgnoreReason; message: string }
+  | { ok: false; reason: RefuseReason; message: string };
 
-/**
- * Which parameters give each kind away. `Event` is deliberately not used: it is spelled `MixResult`,
- * `EventMix`, … depending on the source (alilive-facts §6), and one notify URL may receive both mix kinds.
- * Checked in this order; names are case-sensitive because `app` (stream: the domain) ≠ `App` (mix: AppName).
- */
-const KIND_KEYS: ReadonlyArray<readonly [CallbackKind, readonly string[]]> = [
-  ['mix-result', ['MainMixStream', 'MixStream', 'MainMixApp', 'MixApp', 'MainMixDomain', 'MixDomain', 'Code']],
-  ['mix-available', ['Stream', 'App', 'Domain']],
-  ['stream', ['action', 'id', 'appname']],
-];
+/** Parameters that give a stream-status callback away (names are case-sensitive: `app` ≠ `App`). */
+const STREAM_KEYS = ['action', 'appname'] as const;
+/** Parameters that give a MixResult (or EventMixStop) away. */
+const RESULT_KEYS = ['MainMixStream', 'MixStream', 'MainMixApp', 'MixApp', 'MainMixDomain', 'MixDomain', 'Code'] as const;
+/** Parameters that give a MixAvailable away. */
+const AVAILABLE_KEYS = ['Stream', 'App', 'Domain'] as const;
 
-const present = (params: CallbackParams, key: string): boolean => params[key] !== undefined && params[key] !== null;
+const KNOWN_CODES: ReadonlySet<string> = new Set(MIX_RESULT_CODES);
+const MAX_NAME = 256;
 
-/** The kind the parameters say; with none of the telling parameters, the route's own kind (for its error messages). */
-export const detectKind = (params: CallbackParams, route: CallbackKind): CallbackKind =>
-  KIND_KEYS.find(([, keys]) => keys.some((k) => present(params, k)))?.[0] ?? route;
+const shown = (v: string): string => JSON.stringify(v.slice(0, 64));
 
-const required = z
-  .string({ error: (iss) => (iss.input === undefined ? 'required' : 'must be a single value') })
-  .min(1, 'must not be empty')
-  .max(256, 'too long');
+const emptiness = (value: string | undefined): string | null =>
+  value === undefined ? 'required' : value === '' ? 'must not be empty' : value.length > MAX_NAME ? 'too long' : null;
 
-const shown = (v: unknown): string => JSON.stringify(String(v).slice(0, 64));
+/** Reads a closed set of parameters, collecting every problem so one answer names them all. */
+class Fields {
+  readonly problems: string[] = [];
+  constructor(private readonly bag: ParamBag) {}
 
-const streamSchema = z.object({
-  action: z.enum(['publish', 'publish_done'], {
-    error: (iss) => (iss.input === undefined ? 'required' : `unknown value ${shown(iss.input)} (expected publish or publish_done)`),
-  }),
-  id: required,
-  appname: required,
-  time: z.string().regex(/^([0-9]{1,12})?$/, 'must be unix seconds').optional(),
-});
-
-const mixAvailableSchema = z.object({ Stream: required, App: required });
-
-const mixResultSchema = z.object({
-  MainMixStream: required,
-  MixStream: required,
-  MainMixApp: required,
-  MixApp: required,
-  Code: z.enum(MIX_RESULT_CODES, {
-    error: (iss) =>
-      iss.input === undefined ? 'required' : `unknown value ${shown(iss.input)} (expected ${MIX_RESULT_CODES.join(', ')})`,
-  }),
-});
-
-const bad = (message: string): ParseResult => ({ ok: false, error: { code: 'bad_request', message } });
-
-/**
- * Scalars become strings (JSON bodies may carry numbers); a parameter repeated with one value counts once,
- * repeated with different values is ambiguous. Parameters no schema reads are left as they are.
- */
-const normalize = (params: CallbackParams): { ok: true; values: CallbackParams } | { ok: false; message: string } => {
-  const values: CallbackParams = {};
-  for (const [key, raw] of Object.entries(params)) {
-    const list = Array.isArray(raw) ? raw : [raw];
-    const scalars = list.filter((v) => v !== undefined && v !== null);
-    if (scalars.length === 0) continue;
-    if (!scalars.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
-      values[key] = raw; // not a string: the schema names the parameter if it reads it
-      continue;
-    }
-    const distinct = [...new Set(scalars.map(String))];
-    if (distinct.length > 1) return { ok: false, message: `${key}: given more than once with different values` };
-    values[key] = distinct[0];
+  optional(key: string): string | undefined {
+    const r = readParam(this.bag, key);
+    if (r.ok) return r.value;
+    this.problems.push(`${key}: ${r.problem}`);
+    return undefined;
   }
-  return { ok: true, values };
+
+  required(key: string): string {
+    const r = readParam(this.bag, key);
+    const problem = !r.ok ? r.problem : emptiness(r.value);
+    if (problem === null) return r.ok && r.value !== undefined ? r.value : '';
+    this.problems.push(`${key}: ${problem}`);
+    return '';
+  }
+
+  note(problem: string): void {
+    this.problems.push(problem);
+  }
+}
+
+const malformed = (fields: Fields): ParseResult => ({ ok: false, reason: 'malformed', message: fields.problems.join('; ') });
+const wrongRoute = (message: string): ParseResult => ({ ok: false, reason: 'wrong_route', message });
+
+const foreign = (field: string, value: string, appName: string): ParseResult | null =>
+  value === appName ? null : { ok: true, ignored: 'foreign_app', message: `${field} ${shown(value)} is not ours (${shown(appName)})` };
+
+/**
+ * A stream-status callback (`/callbacks/alilive/stream`): `action`, `id`, `appname`, `time`. It takes a
+ * `StreamProof`, so it runs only after the signature check. The event time is never later than the signed
+ * timestamp (the signature does not cover the query, so a replay could claim any `time`), and without a
+ * signature never later than now + CLOCK_SKEW_S: a forged future `time` cannot make genuine callbacks stale.
+ */
+export const parseStreamCallback = (bag: ParamBag, ctx: ParseContext, proof: StreamProof): ParseResult => {
+  if ([...RESULT_KEYS, ...AVAILABLE_KEYS].some((k) => hasParam(bag, k))) {
+    return wrongRoute('a mix callback on the stream route (send it to mix-available or mix-result)');
+  }
+  const fields = new Fields(bag);
+  const action = fields.optional('action');
+  if (action === undefined) {
+    if (fields.problems.length === 0) fields.note('action: required');
+  } else if (action !== 'publish' && action !== 'publish_done') {
+    fields.note(`action: unknown value ${shown(action)} (expected publish or publish_done)`);
+  }
+  const id = fields.required('id');
+  const appname = fields.required('appname');
+  const time = fields.optional('time');
+  if (time !== undefined && !/^([0-9]{1,12})?$/.test(time)) fields.note('time: must be unix seconds');
+  if (fields.problems.length > 0) return malformed(fields);
+  const notOurs = foreign('appname', appname, ctx.appName);
+  if (notOurs) return notOurs;
+
+  const ceiling = proof.signedAtS ?? ctx.nowS + CLOCK_SKEW_S;
+  const claimed = time ? Number(time) : (proof.signedAtS ?? ctx.nowS);
+  const at = Math.min(claimed, ceiling);
+  const type = action === 'publish' ? 'StreamPublished' : 'StreamStopped';
+  const parsed: ParseResult = { ok: true, fact: { type, stream: id, at }, streams: [id] };
+  return claimed > ceiling ? { ...parsed, clamped: { time: claimed, at } } : parsed;
 };
 
-const issuesMessage = (error: z.ZodError): string =>
-  error.issues.map((i) => `${i.path.map(String).join('.') || 'params'}: ${i.message}`).join('; ');
-
-const notOurs = (field: string, value: string, appName: string): string | null =>
-  value === appName ? null : `${field} ${shown(value)} is not ours (${shown(appName)})`;
-
-/** Validates one callback into the core `Fact` it reports, or says why it is ignored or malformed. */
-export const parseCallback = (route: CallbackKind, params: CallbackParams, ctx: ParseContext): ParseResult => {
-  const normal = normalize(params);
-  if (!normal.ok) return bad(normal.message);
-  const values = normal.values;
-  const kind = detectKind(values, route);
-
-  if (kind === 'stream') {
-    const r = streamSchema.safeParse(values);
-    if (!r.success) return bad(issuesMessage(r.error));
-    const foreign = notOurs('appname', r.data.appname, ctx.appName);
-    if (foreign) return { ok: true, kind, ignored: foreign };
-    const at = r.data.time ? Number(r.data.time) : ctx.nowS;
-    const type = r.data.action === 'publish' ? 'StreamPublished' : 'StreamStopped';
-    return { ok: true, kind, fact: { type, stream: r.data.id, at }, streams: [r.data.id] };
+/**
+ * A mix callback (`/callbacks/alilive/mix-available` or `mix-result`: one AliLive notify URL may receive
+ * both, so the parameters decide). `Event` is not trusted to tell the kinds apart (it is spelled
+ * `MixResult`, `EventMix`, … depending on the source, alilive-facts §6), except `EventMixStop`: the mix
+ * has ended. A stream-status parameter set is never read here.
+ */
+export const parseMixCallback = (bag: ParamBag, route: CallbackRoute, ctx: ParseContext): ParseResult => {
+  if (STREAM_KEYS.some((k) => hasParam(bag, k))) {
+    return wrongRoute('a stream-status callback on a mix route (send it to the stream route)');
   }
+  const fields = new Fields(bag);
+  const event = fields.optional('Event');
+  const isResult = event === 'EventMixStop' || RESULT_KEYS.some((k) => hasParam(bag, k));
+  const isAvailable = !isResult && AVAILABLE_KEYS.some((k) => hasParam(bag, k));
+  if (isAvailable || (!isResult && route === 'mix-available')) return mixAvailable(fields, ctx);
+  return mixResult(fields, event === 'EventMixStop', ctx);
+};
 
-  if (kind === 'mix-available') {
-    const r = mixAvailableSchema.safeParse(values);
-    if (!r.success) return bad(issuesMessage(r.error));
-    const foreign = notOurs('App', r.data.App, ctx.appName);
-    if (foreign) return { ok: true, kind, ignored: foreign };
-    return { ok: true, kind, fact: { type: 'MixAvailable', stream: r.data.Stream }, streams: [r.data.Stream] };
-  }
+const mixAvailable = (fields: Fields, ctx: ParseContext): ParseResult => {
+  const stream = fields.required('Stream');
+  const app = fields.required('App');
+  if (fields.problems.length > 0) return malformed(fields);
+  return foreign('App', app, ctx.appName) ?? { ok: true, fact: { type: 'MixAvailable', stream }, streams: [stream] };
+};
 
-  const r = mixResultSchema.safeParse(values);
-  if (!r.success) return bad(issuesMessage(r.error));
+const mixResult = (fields: Fields, stopped: boolean, ctx: ParseContext): ParseResult => {
+  const main = fields.required('MainMixStream');
+  const mix = fields.required('MixStream');
+  const mainApp = fields.required('MainMixApp');
+  const mixApp = fields.required('MixApp');
+  // EventMixStop reports the end of the mix, whatever its Code says.
+  const code = stopped ? fields.optional('Code') : fields.required('Code');
+  if (fields.problems.length > 0) return malformed(fields);
   // Both legs are ours in every mix we start (anchor-to-anchor included); anything else is someone else's mix.
-  const foreign =
-    notOurs('MainMixApp', r.data.MainMixApp, ctx.appName) ?? notOurs('MixApp', r.data.MixApp, ctx.appName);
-  if (foreign) return { ok: true, kind, ignored: foreign };
-  const { MainMixStream: main, MixStream: mix, Code: code } = r.data;
-  return { ok: true, kind, fact: { type: 'MixResult', main, mix, code }, streams: [main, mix] };
+  const notOurs = foreign('MainMixApp', mainApp, ctx.appName) ?? foreign('MixApp', mixApp, ctx.appName);
+  if (notOurs) return notOurs;
+  if (stopped) return { ok: true, fact: { type: 'MixEnded', main, mix }, streams: [main, mix] };
+  if (code === undefined || !KNOWN_CODES.has(code)) {
+    const message = `Code ${shown(code ?? '')} is not one AliLive documents (${MIX_RESULT_CODES.join(', ')})`;
+    return { ok: true, ignored: 'unknown_code', message };
+  }
+  return { ok: true, fact: { type: 'MixResult', main, mix, code: code as MixResultCode }, streams: [main, mix] };
 };

@@ -1,66 +1,19 @@
 import { STATUS_CODES, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../observability/logger.js';
-import type { HeaderBag } from './callback-auth.js';
-import { CALLBACK_KINDS, type CallbackKind, type CallbackParams } from './callback-parse.js';
-import type { HandleCallback } from './callbacks.js';
+import { NO_OBSERVER, queryToken, type CallbackObserver, type HandleCallback } from './callback-handler.js';
+import { MAX_RAW_HEAD, parseRawCallbackRequest } from './raw-request-parse.js';
+
+export { parseRawCallbackRequest, type RawCallbackRequest, type RawParse } from './raw-request-parse.js';
 
 export interface RawRequestRecoveryDeps {
   handle: HandleCallback;
   logger: Logger;
+  observer?: CallbackObserver | undefined;
+  /** How long the rest of a refused request head may take to arrive. */
+  completeWithinMs?: number;
 }
-
-export interface RawCallbackRequest {
-  route: CallbackKind;
-  params: CallbackParams;
-  headers: HeaderBag;
-}
-
-const ROUTE = new RegExp(`^GET /callbacks/alilive/(${CALLBACK_KINDS.join('|')})\\?(.*)$`, 's');
-const VERSION = /^ HTTP\/1\.[01]$/;
-
-/** Bytes a URL may not carry raw: each is sent on as %XX (the text is latin1, so one char = one byte). */
-const percentEncodeRaw = (query: string): string =>
-  query.replace(/[^\x21-\x7e]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-
-const toRecord = (entries: Iterable<[string, string]>): Record<string, string | string[]> => {
-  const out: Record<string, string | string[]> = Object.create(null);
-  for (const [k, v] of entries) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-};
-
-/**
- * Rebuilds a callback GET that Node's parser refused because its query has raw spaces
- * (`…&Message=mix stream not exist HTTP/1.1`). The version is split off at the END of the line,
- * since the spaces inside the query make any other split ambiguous. Anything else → null.
- * Only the bytes of the failing chunk are known: a request line cut across TCP packets is not recovered.
- */
-export const parseRawCallbackRequest = (packet: Buffer): RawCallbackRequest | null => {
-  const text = packet.toString('latin1');
-  const lines = text.split(/\r?\n/);
-  if (lines.length < 2) return null; // no complete request line
-  const line = lines[0] ?? '';
-  const v = line.lastIndexOf(' HTTP/1.');
-  if (v < 0 || !VERSION.test(line.slice(v))) return null;
-  const m = ROUTE.exec(line.slice(0, v));
-  const query = m?.[2];
-  // Without a raw space the parser failed for some other reason, which is not ours to second-guess.
-  if (!m || query === undefined || !query.includes(' ')) return null;
-  const headerEntries: Array<[string, string]> = [];
-  for (const h of lines.slice(1)) {
-    if (h === '') break;
-    const colon = h.indexOf(':');
-    if (colon > 0) headerEntries.push([h.slice(0, colon).trim().toLowerCase(), h.slice(colon + 1).trim()]);
-  }
-  return {
-    route: m[1] as CallbackKind,
-    params: toRecord(new URLSearchParams(percentEncodeRaw(query))),
-    headers: toRecord(headerEntries),
-  };
-};
 
 /** Node's own answers to a client error (lib/_http_server.js), which a `clientError` listener replaces. */
 const defaultResponse = (code: unknown): string => {
@@ -82,7 +35,7 @@ interface ParserError extends Error {
 
 /** A response of an earlier request on this keep-alive socket is being written: ours would corrupt it. */
 const responseInFlight = (socket: Duplex): boolean => {
-  const msg = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  const msg = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
   return msg !== undefined && msg !== null;
 };
 
@@ -104,38 +57,98 @@ const reply = (socket: Duplex, status: number, body: unknown): void => {
 };
 
 /**
- * AliLive has sent MixResults whose `Message` holds raw spaces; Node rejects such a request line before
- * express runs (`clientError`, HPE_INVALID_CONSTANT). This listener rebuilds those callbacks and answers
- * them through the same `handle` as the routes; every other client error gets Node's default answer.
- * Returns a function that detaches the listener.
+ * Per connection: the bytes of the request head being received (Node's parser keeps none it would show us),
+ * and, once the parser refused them, the recovery under way.
  */
-export const attachRawRequestRecovery = (server: Server, { handle, logger }: RawRequestRecoveryDeps): (() => void) => {
-  const log = logger.child({ mod: 'raw-request-recovery' });
-  const recovered = new WeakSet<Duplex>();
+interface Capture {
+  chunks: Buffer[];
+  bytes: number;
+  recovery: { bytes: Buffer; timer: NodeJS.Timeout } | 'done' | null;
+}
 
-  const fallback = (err: ParserError, socket: Duplex): void => {
+/**
+ * AliLive has sent callbacks whose query holds raw spaces or raw UTF-8 (`Message`); Node rejects such a
+ * request line before express runs (`clientError`: HPE_INVALID_CONSTANT / HPE_INVALID_URL), and the failing
+ * chunk (`rawPacket`) may hold only part of it when the request came in several TCP packets. So each
+ * connection keeps the bytes of the request head it is receiving; on a parser error they are joined with
+ * the failing chunk and any that follow until the head is complete, rebuilt, and answered through the same
+ * `handle` as the routes. Every other client error gets Node's default answer; a refused callback is logged
+ * and counted. Returns a function that detaches the listeners.
+ */
+export const attachRawRequestRecovery = (server: Server, deps: RawRequestRecoveryDeps): (() => void) => {
+  const { handle, logger, observer = NO_OBSERVER, completeWithinMs = LINGER_MS } = deps;
+  const log = logger.child({ mod: 'raw-request-recovery' });
+  const captures = new WeakMap<Duplex, Capture>();
+
+  const onConnection = (socket: Socket): void => {
+    const capture: Capture = { chunks: [], bytes: 0, recovery: null };
+    captures.set(socket, capture);
+    // A 'data' listener takes the socket's reads from Node's C++ parser into JS (a few µs per request).
+    const onData = (chunk: Buffer): void => {
+      // Upgraded (websocket): no longer HTTP, nothing to keep.
+      if (!(socket as Socket & { parser?: unknown }).parser) return void socket.off('data', onData);
+      // After a parser error every chunk also raises one: the recovery takes them from there.
+      if (capture.recovery !== null) return;
+      // A request is being answered, so its head was parsed: what came so far is done with.
+      if (responseInFlight(socket) || capture.bytes + chunk.length > MAX_RAW_HEAD) {
+        capture.chunks = [];
+        capture.bytes = 0;
+        return;
+      }
+      capture.chunks.push(chunk);
+      capture.bytes += chunk.length;
+    };
+    socket.on('data', onData);
+  };
+
+  const refuse = (socket: Duplex, err: ParserError, route: string | null): void => {
+    if (route !== null) {
+      observer.refused(route, 'unparseable');
+      log.warn({ route, code: err.code }, 'callback refused by the HTTP parser and not recoverable');
+    } else {
+      log.debug({ code: err.code }, 'client error');
+    }
     if (socket.writable && !responseInFlight(socket)) socket.write(defaultResponse(err.code));
     socket.destroy();
   };
 
-  const recover = async (err: ParserError, socket: Duplex): Promise<void> => {
+  const onClientError = (err: ParserError, socket: Duplex): void => {
+    let capture = captures.get(socket);
+    if (!capture) captures.set(socket, (capture = { chunks: [], bytes: 0, recovery: null }));
     // The parser stays failed: further bytes on a recovered socket only raise more errors.
-    if (recovered.has(socket)) return void socket.destroy();
-    const raw = Buffer.isBuffer(err.rawPacket) ? parseRawCallbackRequest(err.rawPacket) : null;
-    if (!raw || responseInFlight(socket)) return fallback(err, socket);
-    recovered.add(socket);
-    log.warn({ route: raw.route, code: err.code }, 'recovering a callback with raw spaces in its query');
-    const { status, body } = await handle(raw.route, raw.params, raw.headers);
-    if (socket.writable) reply(socket, status, body);
-    else socket.destroy();
+    if (capture.recovery === 'done') return void socket.destroy();
+    const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : Buffer.alloc(0);
+    const earlier = capture.recovery?.bytes ?? Buffer.concat(capture.chunks, capture.bytes);
+    const bytes = Buffer.concat([earlier, packet]);
+    if (capture.recovery) clearTimeout(capture.recovery.timer);
+    capture.chunks = [];
+    capture.bytes = 0;
+    const parsed = responseInFlight(socket) ? ({ kind: 'other', route: null } as const) : parseRawCallbackRequest(bytes);
+    if (parsed.kind === 'incomplete') {
+      const timer = setTimeout(() => {
+        capture.recovery = 'done';
+        refuse(socket, err, 'unknown');
+      }, completeWithinMs);
+      timer.unref();
+      capture.recovery = { bytes, timer };
+      return;
+    }
+    capture.recovery = 'done';
+    if (parsed.kind === 'other') return refuse(socket, err, parsed.route);
+    const { route, pathToken, params, headers } = parsed.request;
+    log.warn({ route, code: err.code }, 'recovering a callback the HTTP parser refused (raw spaces or UTF-8 in its query)');
+    handle({ route, token: pathToken ?? queryToken(params), headers, params })
+      .then(({ status, body }) => (socket.writable ? reply(socket, status, body) : socket.destroy()))
+      .catch((e: unknown) => {
+        log.error({ err: e }, 'raw request recovery failed');
+        socket.destroy();
+      });
   };
 
-  const listener = (err: ParserError, socket: Duplex): void => {
-    recover(err, socket).catch((e: unknown) => {
-      log.error({ err: e }, 'raw request recovery failed');
-      socket.destroy();
-    });
+  server.on('connection', onConnection);
+  server.on('clientError', onClientError);
+  return () => {
+    server.off('connection', onConnection);
+    server.off('clientError', onClientError);
   };
-  server.on('clientError', listener);
-  return () => void server.off('clientError', listener);
 };

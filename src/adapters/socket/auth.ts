@@ -1,55 +1,47 @@
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { SignJWT } from 'jose';
 import type { Clock } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
+import type { SecurityMetrics } from '../../observability/security-metrics.js';
 import { isValidId } from '../../core/streams.js';
+import type { Grants } from './grants.js';
+import type { TokenVerifier } from './token-verifier.js';
 import type { LinkmicSocket } from './types.js';
 
-export type AuthFailure = 'missing token' | 'token expired' | 'invalid token' | 'invalid subject';
+export type { AuthFailure } from './token-verifier.js';
 
 export interface AuthDeps {
-  /** The HS256 secret (`AUTH_JWT_SECRET`). */
-  secret: string;
+  verifier: TokenVerifier;
   /** `exp` is judged against this clock, not the host's. */
   clock: Clock;
   logger: Logger;
+  metrics?: SecurityMetrics;
 }
 
-const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
-
-/** Pinned, so a token cannot pick its own algorithm (`none`, or RS256 with our secret as a "public key"). */
-const ALGORITHMS = ['HS256'];
-
-/** Resolves the token's user id, or why it is refused. */
-const verify = async (token: unknown, key: Uint8Array, now: number): Promise<{ userId: string } | AuthFailure> => {
-  if (typeof token !== 'string' || token.length === 0) return 'missing token';
-  try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ALGORITHMS, currentDate: new Date(now) });
-    return isValidId(payload.sub) ? { userId: payload.sub } : 'invalid subject';
-  } catch (err) {
-    return err instanceof errors.JWTExpired ? 'token expired' : 'invalid token';
-  }
-};
-
 /**
- * `io.use()` middleware: the handshake's `auth.token` must be an HS256 JWT whose `sub` is a valid user id.
- * A refusal reaches the client as `connect_error` with message `unauthorized: <reason>`.
+ * `io.use()` middleware: the handshake's `auth.token` must be a valid app token (see `token-verifier.ts`).
+ * Its claims land in `socket.data` (`userId`, `exp`, `grants`). A refusal reaches the client as
+ * `connect_error` with message `unauthorized: <reason>`.
  * @example
- *   io.use(createAuthMiddleware({ secret, clock, logger }));
+ *   io.use(createAuthMiddleware({ verifier, clock, logger }));
  *   // client: io(url, { auth: { token } }).on('connect_error', (e) => e.message === 'unauthorized: token expired')
  */
-export const createAuthMiddleware = ({ secret, clock, logger }: AuthDeps) => {
-  const key = keyOf(secret);
+export const createAuthMiddleware = ({ verifier, clock, logger, metrics }: AuthDeps) => {
   const log = logger.child({ mod: 'socket-auth' });
   return (socket: LinkmicSocket, next: (err?: Error) => void): void => {
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-    verify(token, key, clock.now())
+    verifier
+      .verify(token, clock.now())
       .then((result) => {
-        if (typeof result === 'string') {
-          log.debug({ sid: socket.id, reason: result }, 'handshake refused');
-          return next(new Error(`unauthorized: ${result}`));
+        if (!result.ok) {
+          log.info({ sid: socket.id, address: socket.handshake.address, reason: result.reason }, 'handshake refused');
+          metrics?.refusals.inc({ surface: 'handshake', code: 'unauthorized', reason: result.reason });
+          return next(new Error(`unauthorized: ${result.reason}`));
         }
-        socket.data.userId = result.userId;
+        const { userId, exp, grants } = result.token;
+        socket.data.userId = userId;
+        socket.data.exp = exp;
+        socket.data.grants = grants;
         socket.data.rooms = [];
         socket.data.anchorOf = [];
         next();
@@ -66,20 +58,25 @@ export interface SignTokenInput {
   ttlS: number;
   /** Milliseconds since the epoch (a `Clock` reading). */
   now: number;
+  grants?: Grants | undefined;
+  issuer?: string | undefined;
+  audience?: string | undefined;
 }
 
 /**
- * Mints an app token (admin API `POST /api/tokens`, dev tooling, tests).
+ * Mints an HS256 app token (admin API `POST /api/tokens`, dev tooling, tests).
  * @example
- *   const token = await signToken({ secret, userId: 'u1', ttlS: 3600, now: clock.now() });
+ *   const token = await signToken({ secret, userId: 'u1', ttlS: 3600, now: clock.now(), grants: { anchor: ['r1'], cohost: true, pair: false } });
  */
-export const signToken = async ({ secret, userId, ttlS, now }: SignTokenInput): Promise<string> => {
+export const signToken = async ({ secret, userId, ttlS, now, grants, issuer, audience }: SignTokenInput): Promise<string> => {
   if (!isValidId(userId)) throw new TypeError('userId must be 1-64 characters of [A-Za-z0-9_-]');
   const iat = Math.floor(now / 1000);
-  return new SignJWT({})
+  const jwt = new SignJWT(grants ? { grants } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlS)
-    .sign(keyOf(secret));
+    .setExpirationTime(iat + ttlS);
+  if (issuer !== undefined) jwt.setIssuer(issuer);
+  if (audience !== undefined) jwt.setAudience(audience);
+  return jwt.sign(new TextEncoder().encode(secret));
 };

@@ -1,5 +1,5 @@
 import type { DomainError, ErrorCode } from '../../core/errors.js';
-import type { AckError } from './events.js';
+import type { AckError } from '../../protocol/events.js';
 
 /** Every failed ack is built here, so the wire shape `{ ok: false, error: { code, message } }` has one source. */
 export const ackFailure = (code: ErrorCode, message: string): { ok: false; error: AckError } => ({

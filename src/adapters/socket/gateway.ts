@@ -3,10 +3,11 @@ import { isValidId } from '../../core/streams.js';
 import type { Logger } from '../../observability/logger.js';
 import { roomChannel, userChannel } from './channels.js';
 import { badRequest, internalError } from './errors.js';
-import type { Ack, ClientEvent } from './events.js';
+import type { Ack, ClientEvent } from '../../protocol/events.js';
 import { createHandlers } from './handlers.js';
-import { payloadSchemas, parsePayload } from './payloads.js';
+import { payloadSchemas, parsePayload } from '../../protocol/payloads.js';
 import { createPresence, type Presence } from './presence.js';
+import type { SocketSecurity } from './security.js';
 import type { LinkmicServer, LinkmicSocket } from './types.js';
 import type { MembershipLedger } from './node-registry.js';
 
@@ -20,6 +21,8 @@ export interface GatewayDeps {
   lookupTimeoutMs?: number;
   /** Multi-node: records which (room, user) pairs this node holds, for the sweep if it dies. */
   ledger?: MembershipLedger;
+  /** Token expiry and refresh on each connection; grants and admission before room commands. */
+  security: SocketSecurity;
 }
 
 const CLIENT_EVENTS = Object.keys(payloadSchemas) as ClientEvent[];
@@ -31,18 +34,20 @@ type AnyHandler = (socket: LinkmicSocket, payload: unknown) => Promise<Ack<unkno
  * Wires PROTOCOL §4 onto `io`: every client event is validated, turned into a core command acted by the
  * token's user, dispatched, and acked; a socket's departure becomes `SocketGone` in the rooms it was in.
  * @example
- *   io.use(createAuthMiddleware({ secret, clock, logger }));
- *   createGateway({ io, dispatcher, urls, logger });
+ *   io.use(createAuthMiddleware({ verifier, clock, logger }));
+ *   createGateway({ io, dispatcher, urls, logger, security: createSocketSecurity({ verifier, dispatcher, admission, ... }) });
  */
-export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 3000, ledger }: GatewayDeps): { presence: Presence } => {
+export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 3000, ledger, security }: GatewayDeps): { presence: Presence } => {
   const log = logger.child({ mod: 'socket' });
   const presence = createPresence({ io, dispatcher, logger, lookupTimeoutMs });
-  const handlers = createHandlers({ dispatcher, urls, presence, ...(ledger ? { ledger: trackLocal(io, ledger, log) } : {}) });
+  const handlers = createHandlers({ dispatcher, urls, presence, gate: security.gate, ...(ledger ? { ledger: trackLocal(io, ledger, log) } : {}) });
 
   const handle = (socket: LinkmicSocket, event: ClientEvent, args: unknown[]): void => {
     const ack = args[args.length - 1];
     if (typeof ack !== 'function') return void log.debug({ event, sid: socket.id }, 'ignore event without ack');
     const reply = ack as AckFn;
+    const expired = security.session.refuse(socket);
+    if (expired) return reply(expired);
     if (args.length !== 2) return reply(badRequest('expected one payload object and an ack'));
     const parsed = parsePayload(event, args[0]);
     if (!parsed.ok) return reply(badRequest(parsed.message));
@@ -67,6 +72,7 @@ export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 
     void socket.join(userChannel(userId));
     socket.data.rooms ??= [];
     socket.data.anchorOf ??= [];
+    security.session.attach(socket);
     for (const event of CLIENT_EVENTS) socket.on(event, (...args: unknown[]) => handle(socket, event, args));
     socket.on('disconnect', () => {
       void handlers.released(socket, socket.data.rooms);

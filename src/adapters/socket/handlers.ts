@@ -1,11 +1,12 @@
 import type { DispatchResult, RoomDispatcher, SignedUrls } from '../../app/ports.js';
 import type { Command } from '../../core/events.js';
-import { toSnapshot } from '../../core/snapshot.js';
+import { roleOf, stageView, viewFor } from '../../core/views.js';
 import { anchorStream } from '../../core/streams.js';
 import type { RoomState } from '../../core/types.js';
 import { roomChannel } from './channels.js';
 import { fromDomainError } from './errors.js';
-import type { ClientAck, ClientEvent, ClientPayload, SocketData } from './events.js';
+import type { ClientAck, ClientEvent, ClientPayload, SocketData } from '../../protocol/events.js';
+import type { CommandGate } from './command-gate.js';
 import type { Presence } from './presence.js';
 import type { LinkmicSocket } from './types.js';
 import type { LocalLedger } from './gateway.js';
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   urls: SignedUrls;
   presence: Presence;
   ledger?: LocalLedger;
+  /** Grants and admission, asked before room:open, cohost:request and cohost:accept reach the room. */
+  gate: CommandGate;
 }
 
 /** Runs one validated client event for `socket`; throws only on infrastructure failure (acked `internal`). */
@@ -49,7 +52,7 @@ const ownRoomOf = async (dispatcher: RoomDispatcher, data: SocketData, roomId: s
   return null;
 };
 
-export const createHandlers = ({ dispatcher, urls, presence, ledger }: HandlerDeps): Handlers => {
+export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: HandlerDeps): Handlers => {
   /** Joins the socket room; if the socket dropped while the command ran, its disconnect missed this room. */
   const enter = async (socket: LinkmicSocket, roomId: string, asAnchor: boolean): Promise<void> => {
     await socket.join(roomChannel(roomId));
@@ -73,18 +76,27 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger }: HandlerDe
   return {
     released: async (socket, roomIds) => ledger?.left(socket, roomIds),
     'room:open': async (socket, { roomId }) => {
+      const refused = await gate.open(socket.data, roomId);
+      if (refused) return refused;
       const res = await dispatcher.dispatch(roomId, { type: 'OpenRoom', roomId, userId: socket.data.userId });
       if (!res.ok) return fromDomainError(res.error);
       const room = roomOf(res, 'OpenRoom');
       await enter(socket, roomId, true);
-      return { ok: true, room: toSnapshot(room), push: { url: urls.push(anchorStream(roomId)) } };
+      return { ok: true, room: stageView(room), push: { url: urls.push(anchorStream(roomId)) } };
     },
     'room:join': async (socket, { roomId }) => {
       const res = await dispatcher.dispatch(roomId, { type: 'JoinRoom', userId: socket.data.userId });
       if (!res.ok) return fromDomainError(res.error);
       const room = roomOf(res, 'JoinRoom');
-      await enter(socket, roomId, false);
-      return { ok: true, room: toSnapshot(room), play: urls.play(anchorStream(roomId)) };
+      const role = roleOf(room, socket.data.userId);
+      // The anchor joining again (a reconnect) is the anchor: its room is a candidate for anchor-to-anchor.
+      await enter(socket, roomId, role === 'anchor');
+      return { ok: true, room: viewFor(room, socket.data.userId), role, play: urls.play(anchorStream(roomId)) };
+    },
+    'room:sync': async (socket, { roomId }) => {
+      const room = await dispatcher.load(roomId);
+      if (!room) return fromDomainError({ code: 'not_found', message: 'no such room' });
+      return { ok: true, room: viewFor(room, socket.data.userId), role: roleOf(room, socket.data.userId) };
     },
     'room:leave': async (socket, { roomId }) => {
       const res = await dispatcher.dispatch(roomId, { type: 'LeaveRoom', userId: socket.data.userId });
@@ -99,11 +111,14 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger }: HandlerDe
       const { userId } = socket.data;
       const joined = socket.rooms.has(roomChannel(roomId));
       const ownRoom = await ownRoomOf(dispatcher, socket.data, roomId);
+      const refused = await gate.request(socket.data, roomId, ownRoom !== null);
+      if (refused) return refused;
       const res = await dispatcher.dispatch(roomId, { type: 'RequestCohost', userId, joined, ownRoom });
       return res.ok ? { ok: true } : fromDomainError(res.error);
     },
     'cohost:cancel': plain((userId) => ({ type: 'CancelRequest', userId })),
-    'cohost:accept': withTarget('AcceptCohost'),
+    'cohost:accept': async (socket, payload) =>
+      (await gate.accept(socket.data, payload.roomId, payload.userId)) ?? withTarget('AcceptCohost')(socket, payload),
     'cohost:reject': withTarget('RejectCohost'),
     'cohost:leave': plain((userId) => ({ type: 'LeaveCohost', userId })),
     'cohost:kick': withTarget('KickCohost'),

@@ -2,20 +2,27 @@ import type { Notifier } from '../../app/ports.js';
 import { roomChannel, userChannel } from './channels.js';
 import type { LinkmicServer } from './types.js';
 
-/** The port is stringly typed (the core's effects are checked against `EmitPayloads` where they are made). */
+/** socket.io's typed emit cannot take a union of event names with their payloads in one call. */
 type LooseEmit = { emit(event: string, payload: unknown): boolean };
 
 /**
- * Notifier over socket rooms: through the Redis adapter an emit reaches matching sockets on every node.
+ * Notifier over socket rooms: through the Redis adapter an emit reaches matching sockets on every node. A room
+ * broadcast leaves out, by their `user:<id>` rooms, the users the change addressed one by one, so nobody gets
+ * two pushes of one change; socket.io's broadcast encodes the packet once for every socket it reaches.
  * @example
- *   const notifier = createNotifier(io);
- *   notifier.toUser('u1', 'cohost:accepted', { roomId: 'r1', push: { url } });   // every socket of u1
+ *   notifier.push({ type: 'Push', to: { room: 'r1', except: ['anchor'] }, event: 'mix:live', payload });
  */
 export const createNotifier = (io: LinkmicServer): Notifier => ({
-  toRoom(roomId, event, payload) {
-    (io.to(roomChannel(roomId)) as unknown as LooseEmit).emit(event, payload);
+  push({ to, event, payload }) {
+    const target =
+      'room' in to
+        ? to.except.length > 0
+          ? io.to(roomChannel(to.room)).except(to.except.map(userChannel))
+          : io.to(roomChannel(to.room))
+        : io.to(to.users.map(userChannel));
+    (target as unknown as LooseEmit).emit(event, payload);
   },
-  toUser(userId, event, payload) {
+  sendUrl(userId, event, payload) {
     (io.to(userChannel(userId)) as unknown as LooseEmit).emit(event, payload);
   },
 });

@@ -1,6 +1,6 @@
-import type { Clock, DueTimer, RoomRepository, Scheduler, TimerOp } from '../../app/ports.js';
+import { STREAM_FACT_TTL_MS, type Clock, type DueTimer, type RoomRepository, type Scheduler, type TimerOp } from '../../app/ports.js';
 import { streamsOf } from '../../core/streams.js';
-import type { RoomId, RoomState, StreamName } from '../../core/types.js';
+import type { RoomId, RoomState, StreamName, StreamStatus } from '../../core/types.js';
 import { assertClaimArgs, assertCommittable } from './commit-guard.js';
 import { parseTimerId, timerId } from './timer-id.js';
 
@@ -40,6 +40,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   /** Closed rooms by when they closed; re-inserted on every commit, so oldest first. */
   const closedAt = new Map<RoomId, number>();
   const timers = new Map<string, Timer>();
+  /** Stream facts by stream, with when they were written (re-inserted on write, so oldest first). */
+  const facts = new Map<StreamName, { status: StreamStatus; at: number }>();
 
   function dropExpired(): void {
     const now = clock.now();
@@ -101,8 +103,27 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       return [...(byStream.get(stream) ?? [])];
     },
 
+    async route(streams) {
+      dropExpired();
+      const names = streams.map((spellings) => spellings.find((s) => byStream.has(s)) ?? spellings[0] ?? '');
+      const ids = [...(byStream.get(names[0] ?? '') ?? [])];
+      return { names, rooms: ids.flatMap((id) => (rooms.has(id) ? [structuredClone(rooms.get(id)!)] : [])) };
+    },
+
     async list() {
       return [...live];
+    },
+
+    async streamFact(stream) {
+      const fact = facts.get(stream);
+      return fact && clock.now() - fact.at < STREAM_FACT_TTL_MS ? { ...fact.status } : null;
+    },
+
+    async recordStreamFact(status) {
+      const now = clock.now();
+      for (const [name, f] of facts) if (now - f.at >= STREAM_FACT_TTL_MS) facts.delete(name); else break;
+      facts.delete(status.stream);
+      facts.set(status.stream, { status: { ...status }, at: now });
     },
   };
 

@@ -12,8 +12,12 @@ export interface RedisKeys {
   stream(name: StreamName): string;
   /** Prefix of `stream(name)`: the commit script builds stream keys itself from the stored stream list. */
   streamPrefix: string;
+  /** Prefix of `room(id)`: the route script builds room keys itself from the stream index. */
+  roomPrefix: string;
   /** Set of the ids of rooms that are not closed. */
   liveRooms: string;
+  /** String: JSON of what was last heard of a stream no room had (expires). */
+  streamFact(name: StreamName): string;
   /** Sorted set: timer id → when it is next handed out (its `at`, or the end of a claim's lease). */
   timersDue: string;
   /** Hash: timer id → its `at`, the deadline the room stored; what `ack` compares against. */
@@ -28,12 +32,15 @@ export const DEFAULT_PREFIX = 'linkmic:';
  */
 export function createRedisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
   const streamPrefix = `${prefix}stream:`;
+  const roomPrefix = `${prefix}room:`;
   return {
     prefix,
-    room: (roomId) => `${prefix}room:${roomId}`,
+    room: (roomId) => `${roomPrefix}${roomId}`,
+    roomPrefix,
     stream: (name) => `${streamPrefix}${name}`,
     streamPrefix,
     liveRooms: `${prefix}rooms:live`,
+    streamFact: (name) => `${prefix}fact:${name}`,
     timersDue: `${prefix}timers:due`,
     timersAt: `${prefix}timers:at`,
   };

@@ -91,3 +91,36 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
 `;
+
+/**
+ * ARGV: streamPrefix, roomPrefix, then per stream: the number of its spellings, the spellings.
+ * Returns the chosen name per stream (the first spelling some room knows, else the first), then the stored
+ * state JSON of each room that knows the first stream: where a callback goes and what those rooms hold, in
+ * one round trip. Standalone Redis only (it builds keys), like the commit.
+ */
+export const ROUTE_SCRIPT = `
+local names = {}
+local rooms = {}
+local i = 3
+local n = 0
+while i <= #ARGV do
+  local count = tonumber(ARGV[i])
+  local chosen = ARGV[i + 1]
+  local ids = nil
+  for j = 1, count do
+    local found = redis.call('SMEMBERS', ARGV[1] .. ARGV[i + j])
+    if #found > 0 then chosen = ARGV[i + j]; ids = found; break end
+  end
+  n = n + 1
+  names[n] = chosen
+  if n == 1 and ids then rooms = ids end
+  i = i + count + 1
+end
+local out = { tostring(n) }
+for _, name in ipairs(names) do table.insert(out, name) end
+for _, id in ipairs(rooms) do
+  local json = redis.call('HGET', ARGV[2] .. id, 's')
+  if json then table.insert(out, json) end
+end
+return out
+`;

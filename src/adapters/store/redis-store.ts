@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { DueTimer, RoomRepository, Scheduler, TimerOp } from '../../app/ports.js';
+import { STREAM_FACT_TTL_MS, type DueTimer, type RoomRepository, type Scheduler, type TimerOp } from '../../app/ports.js';
 import { streamsOf } from '../../core/streams.js';
-import type { RoomState } from '../../core/types.js';
+import type { RoomState, StreamStatus } from '../../core/types.js';
 import { assertClaimArgs, assertCommittable } from './commit-guard.js';
 import { defineLuaScript } from './lua-script.js';
 import { createRedisKeys } from './redis-keys.js';
-import { ACK_SCRIPT, CLAIM_DUE_SCRIPT, COMMIT_SCRIPT } from './redis-scripts.js';
+import { ACK_SCRIPT, CLAIM_DUE_SCRIPT, COMMIT_SCRIPT, ROUTE_SCRIPT } from './redis-scripts.js';
 import { parseTimerId, timerId } from './timer-id.js';
 
 export interface RedisStoreOptions {
@@ -24,6 +24,7 @@ export interface RedisStore {
 }
 
 const commitScript = defineLuaScript(COMMIT_SCRIPT);
+const routeScript = defineLuaScript(ROUTE_SCRIPT);
 const claimDueScript = defineLuaScript(CLAIM_DUE_SCRIPT);
 const ackScript = defineLuaScript(ACK_SCRIPT);
 
@@ -60,8 +61,24 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return redis.smembers(keys.stream(stream));
     },
 
+    async route(streams) {
+      const args = [keys.streamPrefix, keys.roomPrefix, ...streams.flatMap((s) => [String(s.length), ...s])];
+      const out = (await routeScript(redis, [], args)) as string[];
+      const n = Number(out[0]);
+      return { names: out.slice(1, 1 + n), rooms: out.slice(1 + n).map((json) => JSON.parse(json) as RoomState) };
+    },
+
     async list() {
       return redis.smembers(keys.liveRooms);
+    },
+
+    async streamFact(stream) {
+      const json = await redis.get(keys.streamFact(stream));
+      return json === null ? null : (JSON.parse(json) as StreamStatus);
+    },
+
+    async recordStreamFact(status) {
+      await redis.set(keys.streamFact(status.stream), JSON.stringify(status), 'PX', STREAM_FACT_TTL_MS);
     },
   };
 

@@ -2,28 +2,19 @@ import { domainError, type DomainError } from '../errors.js';
 import type { EndReason } from '../events.js';
 import { cohostStream } from '../streams.js';
 import type { CohostSession, MixLeg, PendingRequest, StreamStatus } from '../types.js';
-import {
-  activeSessions,
-  ANCHOR_KEY,
-  clearTimer,
-  emit,
-  findSession,
-  legTimerKey,
-  overlaidUser,
-  setTimer,
-  toRoom,
-  type Ctx,
-} from '../context.js';
+import { activeSessions, ANCHOR_KEY, clearTimer, findSession, legTimerKey, setTimer, signal, STAGE, type Ctx } from '../context.js';
+import { pairingUpdate, tellStopped } from '../mix-signals.js';
 import { advance } from './mix.js';
 
-const newLeg = (main: string, mix: string, audience: string, gen = 0): MixLeg => ({
+const newLeg = (main: string, mix: string, audience: string): MixLeg => ({
   main,
   mix,
   audience,
-  gen,
+  gen: 0,
   phase: 'idle',
   owesStop: false,
   failures: 0,
+  shown: null,
 });
 
 export const requireAnchor = (ctx: Ctx, userId: string | null): DomainError | undefined =>
@@ -49,13 +40,7 @@ export const accept = (ctx: Ctx, actor: string, target: string): DomainError | u
     { type: 'SendPullUrl', userId: target, roomId, ofUserId: anchor.userId, stream: anchor.stream.stream },
   );
   if (!session.stream.streaming) setTimer(ctx, 'PUBLISH', target, ctx.policy.timeouts.PUBLISH);
-  if (session.ownRoom) {
-    ctx.effects.push({
-      type: 'Forward',
-      roomId: session.ownRoom,
-      input: { type: 'PairingStarted', roomId, userId: anchor.userId },
-    });
-  }
+  if (session.ownRoom) pairingUpdate(ctx, session, session.ownRoom, { shown: null });
   advance(ctx, session);
   return undefined;
 };
@@ -66,18 +51,11 @@ const newSession = (ctx: Ctx, request: PendingRequest): CohostSession => {
   if (request.ownRoom) {
     // Another room's anchor: it keeps pushing its own stream, and each audience sees the other anchor over its own.
     const stream: StreamStatus = { ...request.ownRoom.stream };
-    // The same two anchor streams pair again in a later session: start past every generation an earlier
-    // pairing used (each StartMix is its own change, so none exceeded the room's version), so its late
-    // answers stay fenced off. A viewer's per-session stream makes its pair new anyway.
-    const gen = ctx.room.version;
     return {
       ...base,
       stream,
       ownRoom: request.ownRoom.roomId,
-      legs: [
-        newLeg(anchorStream, stream.stream, ctx.room.roomId, gen),
-        newLeg(stream.stream, anchorStream, request.ownRoom.roomId, gen),
-      ],
+      legs: [newLeg(anchorStream, stream.stream, ctx.room.roomId), newLeg(stream.stream, anchorStream, request.ownRoom.roomId)],
     };
   }
   ctx.room.seq += 1;
@@ -119,24 +97,19 @@ export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, 
     session.verifying = null;
     for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
     for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-    emit(ctx, toRoom(ctx), 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
+    signal(ctx, { ...STAGE, users: [session.userId] }, 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
     session.legs = session.legs.filter((leg) => leg.owesStop);
     for (const leg of session.legs) {
       leg.phase = 'stopping';
       ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
       if (!immediate) setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), ctx.policy.mixCallDeadlineMs);
     }
-    if (session.ownRoom) {
-      ctx.effects.push({ type: 'Forward', roomId: session.ownRoom, input: { type: 'PairingEnded', roomId: ctx.room.roomId } });
-    }
   }
   // A closing room will not hear its StopMix answers: viewers learn now that the picture is the anchor's again.
-  if (immediate) {
-    for (const leg of session.legs) {
-      const cohostUserId = overlaidUser(ctx.room, session, leg);
-      emit(ctx, { room: leg.audience }, 'mix:stopped', { roomId: leg.audience, cohostUserId, reason: session.ending });
-    }
-  }
+  if (immediate) for (const leg of session.legs) tellStopped(ctx, session, leg, session.ending);
+  // The paired room hears last, after any mix:stopped its viewers are owed (updates are ordered by revision).
+  if (session.ownRoom && (immediate || session.legs.length === 0)) pairingUpdate(ctx, session, session.ownRoom, { ended: true });
   if (immediate || session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
   if (activeSessions(ctx.room).length === 0) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
 };
+

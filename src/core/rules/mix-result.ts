@@ -1,15 +1,8 @@
 import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
-import {
-  awaitRepublish,
-  clearTimer,
-  emit,
-  legStream,
-  legTimerKey,
-  mainStatus,
-  type Ctx,
-} from '../context.js';
-import { advance, audienceOf, failAttempt, findLeg, REGISTERED } from './mix.js';
+import { awaitRepublish, clearTimer, legStream, legTimerKey, mainStatus, type Ctx } from '../context.js';
+import { tellDegraded, tellLive } from '../mix-signals.js';
+import { advance, failAttempt, findLeg, REGISTERED } from './mix.js';
 
 /**
  * A MixResult callback (seed §2.3), for a pair AliLive holds. Success makes the co-host `live`;
@@ -20,7 +13,6 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
   // Results for a stopped, never-started or ended pair are stale (seed §2.3 III).
   if (!found || found.session.ending || !REGISTERED.has(found.leg.phase)) return;
   const { session, leg } = found;
-  const { to, payload } = audienceOf(ctx, session, leg);
   const wasDegraded = leg.phase === 'degraded' || leg.phase === 'backoff';
   switch (code) {
     case 'Success': {
@@ -31,14 +23,14 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
       // The overlaid stream is back in the picture: a wait started by MixStreamNotExist is over.
       const overlaid = legStream(ctx.room, session, leg.mix);
       if (overlaid.status.streaming) clearTimer(ctx, 'STREAM_LOST', overlaid.key);
-      emit(ctx, to, 'mix:live', payload);
+      tellLive(ctx, session, leg);
       return;
     }
     case 'MixStreamNotExist': {
       // The picture keeps the co-host's last frame: wait (STREAM_LOST) for a republish.
       if (leg.phase === 'degraded') return;
       leg.phase = 'degraded';
-      emit(ctx, to, 'mix:degraded', { ...payload, code });
+      tellDegraded(ctx, session, leg, code);
       awaitRepublish(ctx, legStream(ctx.room, session, leg.mix).key);
       return;
     }
@@ -46,7 +38,7 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
       return mainLost(ctx, session, leg);
     case 'InternalError':
       if (leg.phase === 'backoff') return;
-      if (!wasDegraded) emit(ctx, to, 'mix:degraded', { ...payload, code });
+      if (!wasDegraded) tellDegraded(ctx, session, leg, code);
       return failAttempt(ctx, session, leg, true);
   }
 };
@@ -58,10 +50,7 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
  */
 export const mainLost = (ctx: Ctx, session: CohostSession, leg: MixLeg): void => {
   if (!REGISTERED.has(leg.phase)) return;
-  const { to, payload } = audienceOf(ctx, session, leg);
-  if (leg.phase !== 'degraded' && leg.phase !== 'backoff') {
-    emit(ctx, to, 'mix:degraded', { ...payload, code: 'MainStreamNotExist' });
-  }
+  if (leg.phase !== 'degraded' && leg.phase !== 'backoff') tellDegraded(ctx, session, leg, 'MainStreamNotExist');
   mainStatus(ctx.room, session, leg).mixAvailable = false;
   leg.phase = 'idle';
   clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));

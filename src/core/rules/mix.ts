@@ -1,17 +1,6 @@
 import type { CohostSession, MixLeg } from '../types.js';
-import {
-  clearTimer,
-  emit,
-  ensureTimer,
-  legStream,
-  legTimerKey,
-  mainStatus,
-  overlaidUser,
-  setTimer,
-  statusesOf,
-  timerId,
-  type Ctx,
-} from '../context.js';
+import { clearTimer, ensureTimer, legStream, legTimerKey, mainStatus, setTimer, statusesOf, timerId, type Ctx } from '../context.js';
+import { pairingUpdate, tellStopped } from '../mix-signals.js';
 import { endSession } from './cohost.js';
 import { retryDelay } from './timers.js';
 
@@ -34,7 +23,7 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
       if (main.streaming || ctx.room.timers[timerId('STREAM_LOST', owner)] === undefined) waiting = true;
       continue;
     }
-    leg.gen += 1;
+    leg.gen = ++ctx.room.gens;
     leg.phase = 'starting';
     leg.owesStop = true;
     ctx.effects.push({ type: 'StartMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
@@ -53,11 +42,6 @@ export const findLeg = (ctx: Ctx, main: string, mix: string): { session: CohostS
   }
   return undefined;
 };
-
-export const audienceOf = (ctx: Ctx, session: CohostSession, leg: MixLeg) => ({
-  to: { room: leg.audience },
-  payload: { roomId: leg.audience, cohostUserId: overlaidUser(ctx.room, session, leg) },
-});
 
 export const onMixAvailable = (ctx: Ctx, stream: string): void => {
   for (const status of statusesOf(ctx.room, stream)) {
@@ -146,10 +130,11 @@ export const onMixStopped = (ctx: Ctx, main: string, mix: string, gen: number): 
 };
 
 /** A stopped leg is gone: its audience sees the anchor alone again; the session goes with its last leg. */
-const dropLeg = (ctx: Ctx, session: CohostSession, leg: MixLeg): void => {
-  const { to, payload } = audienceOf(ctx, session, leg);
-  emit(ctx, to, 'mix:stopped', { ...payload, reason: session.ending ?? 'left' });
+export const dropLeg = (ctx: Ctx, session: CohostSession, leg: MixLeg): void => {
+  tellStopped(ctx, session, leg, session.ending ?? 'left');
   clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
   session.legs = session.legs.filter((l) => l !== leg);
-  if (session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
+  if (session.legs.length > 0) return;
+  ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
+  if (session.ownRoom) pairingUpdate(ctx, session, session.ownRoom, { ended: true });
 };

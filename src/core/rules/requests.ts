@@ -1,12 +1,8 @@
 import { domainError, type DomainError } from '../errors.js';
+import type { RequestEndReason } from '../signals.js';
 import type { RoomId, StreamStatus } from '../types.js';
-import { activeSessions, clearTimer, emit, findSession, setTimer, type Ctx } from '../context.js';
+import { activeSessions, clearTimer, findSession, setTimer, signal, type Ctx } from '../context.js';
 import { requireAnchor } from './cohost.js';
-
-/** Keeps a room record small whatever a crowd of viewers does. */
-export const MAX_PENDING_REQUESTS = 50;
-
-type Ended = 'cancelled' | 'rejected' | 'timeout' | 'room-closed';
 
 export const request = (
   ctx: Ctx,
@@ -20,24 +16,24 @@ export const request = (
   if (findSession(room, userId)) return domainError('conflict', `${userId} is already a co-host`);
   if (room.requests.some((r) => r.userId === userId)) return domainError('conflict', 'a request is already pending');
   if (activeSessions(room).length >= ctx.policy.maxCohosts) return domainError('limit', 'the room is at its co-host limit');
-  if (room.requests.length >= MAX_PENDING_REQUESTS) return domainError('limit', 'too many pending requests');
+  if (room.requests.length >= ctx.policy.maxPendingRequests) return domainError('limit', 'too many pending requests');
   // This room's anchor already co-hosts in the requester's room: the pair is mixed both ways already.
-  if (ownRoom && room.pairedWith?.roomId === ownRoom.roomId) return domainError('conflict', 'the rooms are already paired');
+  if (ownRoom && room.pairedWith?.roomId === ownRoom.roomId) {
+    return domainError('conflict', 'the rooms are already paired');
+  }
   room.requests.push({ userId, since: ctx.now, ownRoom });
   setTimer(ctx, 'REQUEST', userId, ctx.policy.timeouts.REQUEST);
-  emit(ctx, { user: room.anchor.userId }, 'cohost:requested', { roomId: room.roomId, userId });
+  signal(ctx, { users: [room.anchor.userId] }, 'cohost:requested', { roomId: room.roomId, userId });
   return undefined;
 };
 
 /** Drop a pending request and tell both sides why. */
-export const endRequest = (ctx: Ctx, userId: string, reason: Ended): boolean => {
+export const endRequest = (ctx: Ctx, userId: string, reason: RequestEndReason): boolean => {
   const { room } = ctx;
   if (!room.requests.some((r) => r.userId === userId)) return false;
   room.requests = room.requests.filter((r) => r.userId !== userId);
   clearTimer(ctx, 'REQUEST', userId);
-  const payload = { roomId: room.roomId, userId, reason };
-  emit(ctx, { user: room.anchor.userId }, 'cohost:request-ended', payload);
-  emit(ctx, { user: userId }, 'cohost:request-ended', payload);
+  signal(ctx, { users: [room.anchor.userId, userId] }, 'cohost:request-ended', { roomId: room.roomId, userId, reason });
   return true;
 };
 

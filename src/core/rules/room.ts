@@ -1,27 +1,45 @@
 import { domainError, type DomainError } from '../errors.js';
 import type { CloseReason } from '../events.js';
 import { anchorStream } from '../streams.js';
-import type { RoomState } from '../types.js';
-import { clearTimer, emit, findSession, toRoom, type Ctx } from '../context.js';
-import { endSession } from './cohost.js';
+import type { RoomState, StreamStatus, TimerName } from '../types.js';
+import { clearTimer, EVERYONE, findSession, signal, type Ctx } from '../context.js';
+import { endSession, leave } from './cohost.js';
 import { endRequest } from './requests.js';
+import { endPairing } from './pairing.js';
 import { onBack } from './presence.js';
-import { leave } from './cohost.js';
-import { TIMER_NAMES } from '../types.js';
 
-/** A fresh live room. A re-opened closed room keeps counting versions, so clients never see one go back. */
-export const newRoom = (roomId: string, userId: string, previous: RoomState | null): RoomState => ({
-  roomId,
-  version: previous?.version ?? 0,
-  rev: previous?.rev ?? 0,
-  status: 'live',
-  anchor: { userId, present: true, stream: { stream: anchorStream(roomId), streaming: false, mixAvailable: false, since: 0 } },
-  cohosts: [],
-  requests: [],
-  pairedWith: null,
-  timers: {},
-  seq: previous?.seq ?? 0,
-});
+/** The newer of two things known of a stream (by the time of the callback that said it). */
+const newer = (a: StreamStatus | null | undefined, b: StreamStatus | null | undefined): StreamStatus | null =>
+  !a ? (b ?? null) : !b ? a : b.since > a.since ? b : a;
+
+/**
+ * A fresh live room. A re-opened closed room keeps counting versions and generations, so clients never see a
+ * version go back and no mix generation is ever reused; it starts from what is known of its anchor's stream
+ * (a room opened while its anchor already streams must not wait for a publish callback that already came).
+ */
+export const newRoom = (roomId: string, userId: string, previous: RoomState | null, known: StreamStatus | null): RoomState => {
+  const stream = anchorStream(roomId);
+  const last = newer(previous?.anchor.stream.stream === stream ? previous.anchor.stream : null, known?.stream === stream ? known : null);
+  return {
+    roomId,
+    views: previous?.views ?? { stage: 0, audience: 0 },
+    rev: previous?.rev ?? 0,
+    status: 'live',
+    closedAt: null,
+    anchor: { userId, present: true, stream: last ? { ...last } : { stream, streaming: false, mixAvailable: false, since: 0 } },
+    cohosts: [],
+    requests: [],
+    pairedWith: null,
+    pairingMarks: previous?.pairingMarks ?? [],
+    timers: {},
+    seq: previous?.seq ?? 0,
+    gens: previous?.gens ?? 0,
+  };
+};
+
+/** Whether `userId` may open this closed room now: its last anchor always, anyone else once the hold is over. */
+export const mayReopen = (room: RoomState, userId: string, now: number, holdMs: number): boolean =>
+  room.anchor.userId === userId || room.closedAt === null || now - room.closedAt >= holdMs;
 
 /** Re-open by the same anchor returns the same room (and counts as coming back). */
 export const reopen = (ctx: Ctx, userId: string): DomainError | undefined => {
@@ -36,19 +54,21 @@ export const close = (ctx: Ctx, reason: CloseReason): void => {
   for (const s of [...room.cohosts]) endSession(ctx, s, 'room-closed', true);
   room.cohosts = [];
   for (const id of Object.keys(room.timers)) {
-    const [name, key] = id.split(/:(.*)/s) as [(typeof TIMER_NAMES)[number], string];
-    clearTimer(ctx, name, key);
+    const at = id.indexOf(':');
+    clearTimer(ctx, id.slice(0, at) as TimerName, id.slice(at + 1));
   }
   room.status = 'closed';
-  emit(ctx, toRoom(ctx), 'room:closed', { roomId: room.roomId, reason });
-  if (room.pairedWith) {
+  room.closedAt = ctx.now;
+  signal(ctx, EVERYONE, 'room:closed', { roomId: room.roomId, reason });
+  const pairing = room.pairedWith;
+  if (pairing) {
     ctx.effects.push({
       type: 'Forward',
-      roomId: room.pairedWith.roomId,
+      roomId: pairing.roomId,
       input: { type: 'EndCohost', userId: room.anchor.userId, reason: 'room-closed' },
     });
-    room.pairedWith = null;
   }
+  endPairing(ctx);
 };
 
 export const closeByAnchor = (ctx: Ctx, userId: string): DomainError | undefined => {

@@ -17,6 +17,9 @@ export const verifyOrEnd = (ctx: Ctx, session: CohostSession, name: 'PUBLISH' | 
 };
 
 export const onStreamChecked = (ctx: Ctx, stream: string, online: boolean | null): void => {
+  // The anchor's stream, asked at open: up after all (it pushed before the room existed); MixAvailable is owed.
+  const anchor = ctx.room.anchor.stream;
+  if (anchor.stream === stream && online === true && !anchor.streaming) anchor.streaming = true;
   for (const session of activeSessions(ctx.room)) {
     if (!session.verifying || session.stream.stream !== stream) continue;
     if (online !== true) {

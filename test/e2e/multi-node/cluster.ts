@@ -4,9 +4,9 @@ import { pino } from 'pino';
 import { parseStandaloneArgs, startStandalone, type Standalone } from '../../../src/adapters/alilive/simulator/standalone.js';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { signToken } from '../../../src/adapters/socket/auth.js';
-import { connectLinkmic, type RoomSnapshot } from '../../../src/client/index.js';
+import { connectLinkmic } from '../../../src/client/index.js';
 import type { RoomState } from '../../../src/core/types.js';
-import { eventually, type Participant } from '../../support/app.js';
+import { eventually, track, type Participant } from '../../support/app.js';
 import { startNode, type NodeProcess } from '../../support/node-process.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
@@ -22,8 +22,13 @@ export interface Cluster {
   /** A test-side connection to the cluster's Redis (reads room records as the nodes stored them). */
   db: Redis;
   token(userId: string): Promise<string>;
-  /** A connected app on `node` that records every event; no automatic reconnection (tests reconnect explicitly). */
-  connect(node: NodeProcess, userId: string): Promise<Participant>;
+  /**
+   * A connected app on `node` that records every event; no automatic reconnection (tests reconnect
+   * explicitly) unless `reconnect`, where the typed client reconnects to the same address by itself.
+   */
+  connect(node: NodeProcess, userId: string, opts?: { reconnect?: boolean }): Promise<Participant>;
+  /** Stops node `index` with `signal` and starts a new one on the same port (a restart in place). */
+  restart(index: number, signal?: NodeJS.Signals): Promise<NodeProcess>;
   /** The room record in Redis. */
   room(roomId: string): Promise<RoomState | null>;
   /** Sends one callback to `node` the way AliLive does (GET with a query string). */
@@ -72,6 +77,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   let sim: Standalone | undefined;
   let db: Redis | undefined;
   const nodes: NodeProcess[] = [];
+  let envOfNodes: Record<string, string> = {};
 
   const close = async (): Promise<void> => {
     for (const p of clients.splice(0)) p.client.close();
@@ -103,6 +109,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       AUTH_JWT_SECRET: JWT_SECRET,
       ...options.env,
     };
+    envOfNodes = nodeEnv;
     const started = await Promise.allSettled(
       Array.from({ length: options.nodes ?? 2 }, () => startNode({ env: nodeEnv })),
     );
@@ -118,16 +125,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const token = (userId: string): Promise<string> =>
     signToken({ secret: JWT_SECRET, userId, ttlS: 3600, now: Date.now() });
 
-  const connect = async (node: NodeProcess, userId: string): Promise<Participant> => {
+  const connect = async (node: NodeProcess, userId: string, opts: { reconnect?: boolean } = {}): Promise<Participant> => {
     const client = await connectLinkmic(node.url, await token(userId), {
       connectTimeoutMs: 5_000,
       ackTimeoutMs: 5_000,
-      socket: { reconnection: false },
+      socket: opts.reconnect ? { reconnectionDelay: 100, reconnectionDelayMax: 500 } : { reconnection: false },
     });
-    const log: [string, unknown][] = [];
-    client.socket.onAny((event: string, payload: unknown) => log.push([event, payload]));
-    const signals = () => log.filter(([e]) => e !== 'room:state');
-    const p: Participant = { userId, client, log, signals, names: () => signals().map(([e]) => e) };
+    const p = track(userId, client);
     clients.push(p);
     return p;
   };
@@ -156,7 +160,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       nodes.forEach((n, i) => console.error(`--- node ${i} (pid ${n.pid}, ${n.alive() ? 'alive' : 'exited'}) ---\n${n.stdout()}`));
     });
 
-  return { redis: redis!, sim: sim!, nodes, db: theDb, token, connect, room, deliver, logOnFailure, close };
+  const restart = async (index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<NodeProcess> => {
+    const old = nodes[index];
+    if (!old) throw new Error(`no node ${index}`);
+    await old.kill(signal);
+    const node = await startNode({ env: { ...envOfNodes, PORT: String(old.port) } });
+    nodes[index] = node;
+    return node;
+  };
+
+  return { redis: redis!, sim: sim!, nodes, db: theDb, token, connect, restart, room, deliver, logOnFailure, close };
 }
 
 /**
@@ -256,11 +269,19 @@ export const seededRandom = (seed: number): (() => number) => {
   };
 };
 
-/** The `room:state` versions a participant saw for `roomId`, in arrival order. */
-export const versionsSeen = (p: Participant, roomId: string): number[] =>
-  p.log
-    .filter(([e, s]) => e === 'room:state' && (s as RoomSnapshot).roomId === roomId)
-    .map(([, s]) => (s as RoomSnapshot).version);
+/** The views (kind@version) pushed to a participant for `roomId`, in arrival order. */
+export const viewsSeen = (p: Participant, roomId: string): string[] =>
+  p.views().filter(({ view }) => view.roomId === roomId).map(({ view }) => `${view.view}@${view.version}`);
+
+/** The view versions a participant was pushed rise by one between any two pushes of the same view kind. */
+export const expectContiguous = (p: Participant, roomId: string): void => {
+  const seen = viewsSeen(p, roomId);
+  seen.forEach((v, i) => {
+    const [kind, version] = v.split('@') as [string, string];
+    const [prevKind, prevVersion] = (seen[i - 1] ?? '').split('@');
+    if (prevKind === kind && Number(version) !== Number(prevVersion) + 1) throw new Error(`${p.userId}: ${seen.join(', ')}`);
+  });
+};
 
 /** Acks `{ ok: true, ... }` or throws with the error, for setup steps that must succeed. */
 export const must = <T extends { ok: boolean }>(res: T): Extract<T, { ok: true }> => {

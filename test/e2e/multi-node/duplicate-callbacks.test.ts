@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
-import { must, produced as producedBy, startCluster, versionsSeen, type CallbackReply, type Cluster } from './cluster.js';
+import { must, produced as producedBy, startCluster, viewsSeen, type CallbackReply, type Cluster } from './cluster.js';
 
 /**
  * AliLive delivers at least once, and a load balancer may hand each copy to a different node: the same
@@ -32,8 +32,13 @@ describe('duplicate callbacks delivered to both nodes at once', () => {
     );
   };
 
-  const settledVersion = async (version: number): Promise<void> => {
-    await eventually(async () => (await cluster!.room(ROOM))?.version === version);
+  const settledRev = async (rev: number): Promise<void> => {
+    await eventually(async () => (await cluster!.room(ROOM))?.rev === rev);
+  };
+  /** What each participant's client shows now: its view kind and version. */
+  const shown = (p: Participant): string | undefined => {
+    const view = p.client.view(ROOM);
+    return view && `${view.view}@${view.version}`;
   };
 
   it('applies a MixAvailable once (one StartMix) and a MixResult Success once (one mix:live)', async () => {
@@ -62,26 +67,30 @@ describe('duplicate callbacks delivered to both nodes at once', () => {
     // The session waits for MixAvailable: no StartMix yet.
     const before = (await c.room(ROOM))!;
     expect(before.anchor.stream.mixAvailable).toBe(false);
-    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version));
+    const { stage, audience } = before.views;
+    await eventually(() => [anchor, cohost].every((p) => shown(p) === `stage@${stage}`));
+    await eventually(() => [viewerA, viewerB].every((p) => shown(p) === `audience@${audience}`));
     expect(sim.calls.filter((call) => call.action === 'StartMixStreamsService')).toHaveLength(0);
+    const seen = everyone.map((p) => viewsSeen(p, ROOM).length);
 
-    // MixAvailable × 200: one transition (version +1), whose StartMix is answered (MixStarted: a change apps
-    // don't see, so rev +1 and no version); nothing else.
+    // MixAvailable × 200: one transition (the stage view +1: the anchor is mix-available; viewers see no
+    // change), whose StartMix is answered (MixStarted: a change nobody sees, so rev +1 only); nothing else.
     const first = await blast(mixAvailable);
     expect(first.map((r) => r.status)).toEqual(first.map(() => 200));
     expect(first.filter((r) => r.body.result === 'applied')).toHaveLength(1);
     expect(first.filter((r) => r.body.result === 'duplicate')).toHaveLength(2 * COPIES - 1);
-    await settledVersion(before.version + 1);
+    await settledRev(before.rev + 2);
     await eventually(async () => (await c.room(ROOM))?.cohosts[0]?.legs[0]?.phase === 'started');
-    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === before.version + 1));
+    await eventually(() => [anchor, cohost].every((p) => shown(p) === `stage@${stage + 1}`));
     await sleep(300);
     const settled = (await c.room(ROOM))!;
-    expect(settled.version).toBe(before.version + 1);
+    expect(settled.views).toEqual({ stage: stage + 1, audience });
     expect(settled.rev).toBe(before.rev + 2);
     expect(sim.calls.filter((call) => call.action === 'StartMixStreamsService')).toHaveLength(1);
-    for (const p of everyone) {
-      expect(versionsSeen(p, ROOM).filter((v) => v > before.version), p.userId).toEqual([before.version + 1]);
-    }
+    everyone.forEach((p, i) => {
+      const expected = p === anchor || p === cohost ? [`stage@${stage + 1}`] : [];
+      expect(viewsSeen(p, ROOM).slice(seen[i]), p.userId).toEqual(expected);
+    });
 
     // The co-host pushes; its publish and MixAvailable go once each, and AliLive reports the mix.
     sim.pushStream(cohostStream);
@@ -89,23 +98,25 @@ describe('duplicate callbacks delivered to both nodes at once', () => {
     expect((await c.deliver(A, 'mixAvailable', (await produced('mixAvailable', cohostStream)).params)).status).toBe(200);
     const success = await produced('mixResult', cohostStream, { Code: 'Success' });
     const mid = (await c.room(ROOM))!;
-    await eventually(() => everyone.every((p) => versionsSeen(p, ROOM).at(-1) === mid.version));
+    await eventually(() => [anchor, cohost].every((p) => shown(p) === `stage@${mid.views.stage}`));
     expect(everyone.every((p) => !p.names().includes('mix:live'))).toBe(true);
+    const seenMid = everyone.map((p) => viewsSeen(p, ROOM).length);
 
-    // MixResult Success × 200: live once, one mix:live each, one room:state each.
+    // MixResult Success × 200: live once; one push each, mix:live, carrying each its own view.
     const second = await blast(success);
     expect(second.map((r) => r.status)).toEqual(second.map(() => 200));
     expect(second.filter((r) => r.body.result === 'applied')).toHaveLength(1);
-    await settledVersion(mid.version + 1);
+    await settledRev(mid.rev + 1);
     await eventually(() => everyone.every((p) => p.names().includes('mix:live')));
     await sleep(300);
     const after = (await c.room(ROOM))!;
-    expect(after.version).toBe(mid.version + 1);
+    expect(after.views).toEqual({ stage: mid.views.stage + 1, audience: mid.views.audience + 1 });
     expect(after.cohosts.map((s) => s.legs.map((l) => l.phase))).toEqual([['live']]);
-    for (const p of everyone) {
+    everyone.forEach((p, i) => {
       expect(p.names().filter((n) => n === 'mix:live'), p.userId).toHaveLength(1);
-      expect(versionsSeen(p, ROOM).filter((v) => v > mid.version), p.userId).toEqual([mid.version + 1]);
-    }
+      const expected = p === anchor || p === cohost ? `stage@${after.views.stage}` : `audience@${after.views.audience}`;
+      expect(viewsSeen(p, ROOM).slice(seenMid[i]), p.userId).toEqual([expected]);
+    });
     expect(sim.calls.filter((call) => call.action.includes('Mix')).map((call) => call.action)).toEqual(['StartMixStreamsService']);
   });
 });

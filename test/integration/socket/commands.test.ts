@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toSnapshot } from '../../../src/core/snapshot.js';
+import { audienceView, stageView } from '../../../src/core/views.js';
 import type { LinkmicClient } from '../../../src/client/index.js';
 import { makeRoom, startServer, urls, waitFor, type TestServer } from './harness.js';
 
@@ -42,7 +42,7 @@ describe('socket events → core commands', () => {
     expect(server.recorder.calls).toEqual([{ roomId: 'r1', input: { type: 'OpenRoom', roomId: 'r1', userId: 'alice' } }]);
     expect(res).toEqual({
       ok: true,
-      room: toSnapshot(makeRoom('r1', 'alice')),
+      room: stageView(makeRoom('r1', 'alice')),
       push: { url: urls.push('a-r1') },
     });
     const socket = await socketOf(alice);
@@ -51,14 +51,29 @@ describe('socket events → core commands', () => {
     expect(socket.data.rooms).toContain('r1');
   });
 
-  it('room:join → JoinRoom; acks the snapshot and play URLs of the anchor stream', async () => {
+  it("room:join → JoinRoom; acks the caller's view, its role and the play URLs of the anchor stream", async () => {
     server.recorder.rooms.set('r2', makeRoom('r2', 'bob'));
     const res = await alice.request('room:join', { roomId: 'r2' });
     expect(server.recorder.calls).toEqual([{ roomId: 'r2', input: { type: 'JoinRoom', userId: 'alice' } }]);
-    expect(res).toEqual({ ok: true, room: toSnapshot(makeRoom('r2', 'bob')), play: urls.play('a-r2') });
+    expect(res).toEqual({ ok: true, room: audienceView(makeRoom('r2', 'bob')), role: 'viewer', play: urls.play('a-r2') });
     const socket = await socketOf(alice);
     expect(socket.rooms.has('room:r2')).toBe(true);
     expect(socket.data.anchorOf).not.toContain('r2');
+  });
+
+  it("room:sync → the caller's current view and role, and no command at all", async () => {
+    server.recorder.rooms.set('r5', makeRoom('r5', 'alice'));
+    server.recorder.calls.length = 0;
+    expect(await alice.request('room:sync', { roomId: 'r5' })).toEqual({ ok: true, room: stageView(makeRoom('r5', 'alice')), role: 'anchor' });
+    expect(await alice.request('room:sync', { roomId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(server.recorder.calls).toEqual([]);
+  });
+
+  it("room:join by the room's anchor (a reconnect) counts its room as its own again", async () => {
+    server.recorder.rooms.set('r6', makeRoom('r6', 'alice'));
+    const res = await alice.request('room:join', { roomId: 'r6' });
+    expect(res).toMatchObject({ ok: true, role: 'anchor', room: { view: 'stage' } });
+    expect((await socketOf(alice)).data.anchorOf).toContain('r6');
   });
 
   it('room:leave → LeaveRoom; leaves the socket room', async () => {

@@ -6,6 +6,9 @@ import type { RoomInput } from '../../../src/core/events.js';
 import type { RoomState } from '../../../src/core/types.js';
 import { createAuthMiddleware, signToken } from '../../../src/adapters/socket/auth.js';
 import { createGateway } from '../../../src/adapters/socket/gateway.js';
+import { OPEN_GRANTS } from '../../../src/adapters/socket/grants.js';
+import { createSocketSecurity } from '../../../src/adapters/socket/security.js';
+import { createTokenVerifier } from '../../../src/adapters/socket/token-verifier.js';
 import type { LinkmicServer } from '../../../src/adapters/socket/types.js';
 import { connectLinkmic, type ConnectOptions, type LinkmicClient } from '../../../src/client/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -15,9 +18,10 @@ export const SECRET = 'socket-test-secret-that-is-long-enough';
 /** A room as the engine would return it; only the fields the gateway reads matter. */
 export const makeRoom = (roomId: string, anchorUserId: string, status: 'live' | 'closed' = 'live'): RoomState => ({
   roomId,
-  version: 1,
+  views: { stage: 1, audience: 1 },
   rev: 1,
   status,
+  closedAt: null,
   anchor: {
     userId: anchorUserId,
     present: true,
@@ -26,8 +30,10 @@ export const makeRoom = (roomId: string, anchorUserId: string, status: 'live' | 
   cohosts: [],
   requests: [],
   pairedWith: null,
+    pairingMarks: [],
   timers: {},
   seq: 0,
+  gens: 0,
 });
 
 export interface Call {
@@ -53,9 +59,6 @@ export const createRecordingDispatcher = () => {
     async dispatch(roomId, input) {
       calls.push({ roomId, input });
       return script(roomId, input);
-    },
-    async dispatchStreamFact() {
-      throw new Error('not used by the gateway');
     },
     async load(roomId) {
       loads.push(roomId);
@@ -114,8 +117,17 @@ export const startServer = async (): Promise<TestServer> => {
   let now = Date.now();
   const clock = { now: () => now, set: (ms: number) => void (now = ms) };
   const recorder = createRecordingDispatcher();
-  io.use(createAuthMiddleware({ secret: SECRET, clock, logger: silentLogger }));
-  createGateway({ io, dispatcher: recorder.dispatcher, urls, logger: silentLogger, lookupTimeoutMs: 500 });
+  const verifier = createTokenVerifier({ secret: SECRET, maxTtlS: 86_400, defaultGrants: OPEN_GRANTS });
+  io.use(createAuthMiddleware({ verifier, clock, logger: silentLogger }));
+  const security = createSocketSecurity({
+    verifier,
+    dispatcher: recorder.dispatcher,
+    admission: null,
+    clock,
+    expiryWarningMs: 60_000,
+    logger: silentLogger,
+  });
+  createGateway({ io, dispatcher: recorder.dispatcher, urls, logger: silentLogger, lookupTimeoutMs: 500, security });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const clients: LinkmicClient[] = [];

@@ -1,34 +1,44 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../../src/adapters/socket/notifier.js';
+import type { Push } from '../../../src/core/signals.js';
+import { audienceView } from '../../../src/core/views.js';
 import type { LinkmicClient } from '../../../src/client/index.js';
-import { startServer, type TestServer } from './harness.js';
+import { makeRoom, startServer, type TestServer } from './harness.js';
 
-/** Collects every payload of `event` a client receives. */
-const collect = (client: LinkmicClient, event: 'cohost:accepted' | 'mix:live') => {
+/** Collects every payload of `event` a client receives (raw, as the socket got it). */
+const collect = (client: LinkmicClient, event: 'cohost:accepted' | 'room:state') => {
   const seen: unknown[] = [];
-  client.on(event, (p) => seen.push(p));
+  client.socket.on(event, (p: unknown) => seen.push(p));
   return seen;
 };
+
+const state = (roomId: string, version: number): Push => ({
+  type: 'Push',
+  to: { room: roomId, except: [] },
+  event: 'room:state',
+  payload: { ...audienceView(makeRoom(roomId, 'a')), version },
+});
 
 describe('notifier over socket rooms', () => {
   let server: TestServer;
   let u1a: LinkmicClient;
   let u1b: LinkmicClient;
   let u2: LinkmicClient;
+  let u3: LinkmicClient;
   beforeAll(async () => {
     server = await startServer();
-    [u1a, u1b, u2] = await Promise.all([server.connect('u1'), server.connect('u1'), server.connect('u2')]);
+    [u1a, u1b, u2, u3] = await Promise.all([server.connect('u1'), server.connect('u1'), server.connect('u2'), server.connect('u3')]);
   });
   afterAll(() => server.close());
 
-  it('toUser reaches every socket of that user and no one else', async () => {
+  it('sendUrl reaches every socket of that user and no one else', async () => {
     const notifier = createNotifier(server.io);
     const seenA = collect(u1a, 'cohost:accepted');
     const seenB = collect(u1b, 'cohost:accepted');
     const seen2 = collect(u2, 'cohost:accepted');
     const payload = { roomId: 'r1', push: { url: 'rtmp://push.test/linkmic/c1-r1' } };
     const arrivals = Promise.all([u1a.next('cohost:accepted'), u1b.next('cohost:accepted')]);
-    notifier.toUser('u1', 'cohost:accepted', payload);
+    notifier.sendUrl('u1', 'cohost:accepted', payload);
     expect(await arrivals).toEqual([payload, payload]);
     // A round trip on u2's socket: anything sent to it before now has arrived.
     await u2.request('room:leave', { roomId: 'r1' });
@@ -37,25 +47,36 @@ describe('notifier over socket rooms', () => {
     expect(seenB).toEqual([payload]);
   });
 
-  it('toRoom reaches the sockets that joined the room, not other sockets of the same user', async () => {
+  it('a room push reaches the sockets that joined the room, not other sockets of the same user', async () => {
     const notifier = createNotifier(server.io);
     await u1a.request('room:join', { roomId: 'r2' });
     await u2.request('room:join', { roomId: 'r2' });
-    const seenB = collect(u1b, 'mix:live');
-    const payload = { roomId: 'r2', cohostUserId: 'u2' };
-    const arrivals = Promise.all([u1a.next('mix:live'), u2.next('mix:live')]);
-    notifier.toRoom('r2', 'mix:live', payload);
-    expect(await arrivals).toEqual([payload, payload]);
+    const seenB = collect(u1b, 'room:state');
+    const push = state('r2', 2);
+    const arrivals = Promise.all([u1a.next('room:state'), u2.next('room:state')]);
+    notifier.push(push);
+    expect(await arrivals).toEqual([push.payload, push.payload]);
     await u1b.request('room:leave', { roomId: 'r2' });
     expect(seenB).toEqual([]);
   });
 
-  it('toRoom no longer reaches a socket that left the room', async () => {
+  it('a room push leaves out every socket of the users it excepts, and a push by user reaches only them', async () => {
+    const notifier = createNotifier(server.io);
+    for (const c of [u1a, u2, u3]) await c.request('room:join', { roomId: 'r4' });
+    const seen = [u1a, u1b, u2, u3].map((c) => collect(c, 'room:state'));
+    notifier.push({ ...state('r4', 2), to: { room: 'r4', except: ['u1', 'u2'] } });
+    notifier.push({ ...state('r4', 3), to: { users: ['u1'] } });
+    for (const c of [u1a, u1b, u2, u3]) await c.request('room:leave', { roomId: 'nowhere' });
+    const versions = seen.map((list) => list.map((p) => (p as { version: number }).version));
+    expect(versions).toEqual([[3], [3], [], [2]]);
+  });
+
+  it('a room push no longer reaches a socket that left the room', async () => {
     const notifier = createNotifier(server.io);
     await u1a.request('room:join', { roomId: 'r3' });
     await u1a.request('room:leave', { roomId: 'r3' });
-    const seen = collect(u1a, 'mix:live');
-    notifier.toRoom('r3', 'mix:live', { roomId: 'r3', cohostUserId: 'x' });
+    const seen = collect(u1a, 'room:state');
+    notifier.push(state('r3', 2));
     await u1a.request('room:leave', { roomId: 'r3' });
     expect(seen).toEqual([]);
   });

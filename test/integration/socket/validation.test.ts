@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientEvent } from '../../../src/adapters/socket/events.js';
+import type { ClientEvent } from '../../../src/protocol/events.js';
 import type { LinkmicClient } from '../../../src/client/index.js';
 import { startServer, type TestServer } from './harness.js';
 

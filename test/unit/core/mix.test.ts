@@ -1,31 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { MIX_RESULT_CODES, type MixResultCode, type RoomInput } from '../../../src/core/events.js';
-import { cohostState } from '../../../src/core/snapshot.js';
+import { MIX_RESULT_CODES, type RoomInput } from '../../../src/core/events.js';
+import { cohostState } from '../../../src/core/views.js';
 import type { StreamStatus } from '../../../src/core/types.js';
 import { A, acceptedRoom, B, C1, liveRoom, mixingRoom, policy, RoomDriver, T0, V } from '../../support/core.js';
-import { expectIdempotent, expectNoop } from './helpers.js';
-
-const result = (code: MixResultCode, mix = C1): RoomInput => ({ type: 'MixResult', main: 'a-r1', mix, code });
-const live = { type: 'Emit', to: { room: 'r1' }, event: 'mix:live', payload: { roomId: 'r1', cohostUserId: V } };
-const degraded = (code: string) => ({
-  type: 'Emit',
-  to: { room: 'r1' },
-  event: 'mix:degraded',
-  payload: { roomId: 'r1', cohostUserId: V, code },
-});
-const startMix = (gen: number) => ({ type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen });
-const stopMix = (gen: number) => ({ type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen });
-/** The MIX_RETRY key of V's leg: `<userId>/<audience room>`. */
-const retryKey = `${V}/r1`;
-/** The watchdog every StartMix / StopMix arms: the call must be answered within mixCallDeadlineMs. */
-const watchdog = (now: number, key = retryKey) => ({ type: 'SetTimer', name: 'MIX_RETRY', key, at: now + policy.mixCallDeadlineMs });
-const retryCleared = (key = retryKey) => ({ type: 'ClearTimer', name: 'MIX_RETRY', key });
-const ended = (reason: string) => ({
-  type: 'Emit',
-  to: { room: 'r1' },
-  event: 'cohost:ended',
-  payload: { roomId: 'r1', userId: V, reason },
-});
+import { expectIdempotent, expectNoop, push, roomBut, users } from './helpers.js';
+import {
+  degraded,
+  ended,
+  live,
+  result,
+  retryCleared,
+  retryKey,
+  stageState,
+  startMix,
+  stopMix,
+  toEveryone,
+  toStage,
+  watchdog,
+} from './mix-fixtures.js';
 
 /** r1 open with V accepted while the anchor has not been reported mix-available yet. */
 const waitingRoom = (streaming: boolean) => {
@@ -40,7 +32,8 @@ const waitingRoom = (streaming: boolean) => {
 describe('mix (seed §2)', () => {
   it('StartMix needs the main stream and a MixAvailable: until then the session waits, bounded by MIX_AVAILABLE', () => {
     const d = waitingRoom(false);
-    expect(d.signals).toEqual([
+    expect(d.told).toEqual(stageState(d));
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'REQUEST', key: V },
       { type: 'SendPushUrl', userId: V, roomId: 'r1', stream: C1 },
       { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: V, stream: C1 },
@@ -49,16 +42,18 @@ describe('mix (seed §2)', () => {
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
     expect(cohostState(d.room!, V)).toBe('accepted');
-    // The main stream alone is not enough.
+    // The main stream alone is not enough (everyone sees the anchor streaming, nothing more).
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 100 }, 1_000);
-    expect(d.signals).toEqual([]);
+    expect(d.actions).toEqual([]);
+    expect(d.told).toEqual([push(d, users(A, V), 'stage'), push(d, roomBut(d, A, V), 'audience')]);
     expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('idle');
   });
 
   it('MixAvailable for the main stream starts the waiting leg and ends the MIX_AVAILABLE wait', () => {
     const d = waitingRoom(true);
     d.send({ type: 'MixAvailable', stream: 'a-r1' }, 1_000);
-    expect(d.signals).toEqual([startMix(1), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.actions).toEqual([startMix(1), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.told).toEqual(stageState(d));
     expect(d.room!.timers).toEqual({
       [`PUBLISH:${V}`]: d.now - 1_000 + policy.timeouts.PUBLISH,
       [`MIX_RETRY:${retryKey}`]: d.now + policy.mixCallDeadlineMs,
@@ -68,10 +63,14 @@ describe('mix (seed §2)', () => {
   it('MIX_AVAILABLE firing ends the waiting session mix-failed (no StartMix was sent, so no StopMix)', () => {
     const d = waitingRoom(true);
     d.fire('MIX_AVAILABLE', V);
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V },
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
-      ended('mix-failed'),
+    ]);
+    // The session goes at once: V is a viewer again; viewers never saw it.
+    expect(d.told).toEqual([
+      push(d, users(A), 'stage', 'cohost:ended', ended('mix-failed')),
+      push(d, users(V), 'audience', 'cohost:ended', ended('mix-failed')),
     ]);
     expect(d.room).toMatchObject({ cohosts: [], timers: {} });
   });
@@ -80,8 +79,8 @@ describe('mix (seed §2)', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 });
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    // The StartMix was answered: its watchdog is done.
-    expect(d.signals).toEqual([retryCleared()]);
+    // The StartMix was answered: its watchdog is done. Nobody's view changed: nobody is told.
+    expect(d.effects).toEqual([retryCleared()]);
     expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('started');
     expect(cohostState(d.room!, V)).toBe('mixing');
   });
@@ -89,14 +88,17 @@ describe('mix (seed §2)', () => {
   it('only MixResult Success makes the co-host live and emits mix:live', () => {
     const d = mixingRoom();
     d.send(result('Success'));
-    expect(d.signals).toEqual([live]);
+    expect(d.actions).toEqual([]);
+    expect(d.told).toEqual(live(d));
     expect(cohostState(d.room!, V)).toBe('live');
+    expect(d.room!.cohosts[0]!.legs[0]!.shown).toBe('live');
   });
 
   it('Success may overtake the StartMix answer: live at once, the late MixStarted changes nothing', () => {
     const d = acceptedRoom();
     d.send(result('Success'));
-    expect(d.signals).toEqual([retryCleared(), live]);
+    expect(d.actions).toEqual([retryCleared()]);
+    expect(d.told).toEqual(live(d));
     expectNoop(d, { type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 });
   });
 
@@ -106,56 +108,62 @@ describe('mix (seed §2)', () => {
     expect(d.effects).toContainEqual(startMix(1));
     // AliLive waits for the co-host stream; its publish does not restart the mix.
     d.send({ type: 'StreamPublished', stream: C1, at: 200 });
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
   });
 
   it('MainStreamNotExist: no StartMix for that main until a new MixAvailable, then StartMix with gen+1', () => {
     const d = liveRoom();
     d.send(result('MainStreamNotExist'), 1_000);
-    expect(d.signals).toEqual([
-      degraded('MainStreamNotExist'),
+    expect(d.actions).toEqual([
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
+    expect(d.told).toEqual(toEveryone(d, 'mix:degraded', degraded('MainStreamNotExist')));
     expect(d.room!.anchor.stream.mixAvailable).toBe(false);
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'idle', gen: 1, owesStop: true });
     expect(cohostState(d.room!, V)).toBe('degraded');
     // A publish callback of the (still streaming) main is no MixAvailable.
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 300 });
-    expect(d.signals).toEqual([]);
+    expect(d.effects).toEqual([]);
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
-    expect(d.signals).toEqual([startMix(2), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.actions).toEqual([startMix(2), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.told).toEqual(stageState(d));
     d.send(result('Success'));
-    expect(d.signals).toEqual([retryCleared(), live]);
+    expect(d.actions).toEqual([retryCleared()]);
+    expect(d.told).toEqual(live(d));
   });
 
   it('MixStreamNotExist: degraded, mix:degraded, STREAM_LOST waits for a republish; Success again makes it live', () => {
     const d = liveRoom();
     d.send(result('MixStreamNotExist'), 1_000);
-    expect(d.signals).toEqual([
-      degraded('MixStreamNotExist'),
+    expect(d.actions).toEqual([
       { type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST },
     ]);
+    expect(d.told).toEqual(toEveryone(d, 'mix:degraded', degraded('MixStreamNotExist')));
     expect(cohostState(d.room!, V)).toBe('degraded');
     d.send({ type: 'StreamStopped', stream: C1, at: 300 });
-    expect(d.signals).toEqual([]);
+    expect(d.effects).toEqual([]);
     d.send({ type: 'StreamPublished', stream: C1, at: 400 });
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }]);
     d.send(result('Success'));
-    expect(d.signals).toEqual([live]);
+    expect(d.actions).toEqual([]);
+    expect(d.told).toEqual(live(d));
   });
 
   it('MixStreamNotExist then Success while the co-host stream is known up: live, the STREAM_LOST wait is over', () => {
     const d = liveRoom();
     d.send(result('MixStreamNotExist'));
     d.send(result('Success'));
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }, live]);
+    expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }]);
+    expect(d.told).toEqual(live(d));
     expect(d.room!.timers).toEqual({});
   });
 
-  it('MixStreamNotExist before the co-host ever pushed stays bounded by PUBLISH', () => {
+  it('MixStreamNotExist before the co-host ever pushed stays bounded by PUBLISH; never live, so mix:degraded goes to the stage only', () => {
     const d = mixingRoom();
     d.send(result('MixStreamNotExist'));
-    expect(d.signals).toEqual([degraded('MixStreamNotExist')]);
+    expect(d.actions).toEqual([]);
+    expect(d.told).toEqual(toStage(d, 'mix:degraded', degraded('MixStreamNotExist')));
+    expect(d.room!.cohosts[0]!.legs[0]!.shown).toBeNull();
     expect(Object.keys(d.room!.timers)).toEqual([`PUBLISH:${V}`]);
   });
 
@@ -163,42 +171,36 @@ describe('mix (seed §2)', () => {
     const d = liveRoom();
     d.send(result('MixStreamNotExist'));
     d.fire('STREAM_LOST', V);
-    expect(d.signals).toEqual([
-      { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
-      ended('stream-lost'),
-      stopMix(1),
-      watchdog(d.now),
-    ]);
+    expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }, stopMix(1), watchdog(d.now)]);
+    // Viewers keep the frozen picture until the StopMix is answered (mix:stopped).
+    expect(d.told).toEqual(toStage(d, 'cohost:ended', ended('stream-lost')));
   });
 
   it('InternalError: retry with backoff via MIX_RETRY, bounded by MIX_RETRIES, then mix-failed', () => {
     const d = liveRoom();
     const key = retryKey;
     d.send(result('InternalError'));
-    expect(d.signals).toEqual([
-      degraded('InternalError'),
-      { type: 'SetTimer', name: 'MIX_RETRY', key, at: d.now + policy.mixRetryBaseMs },
-    ]);
+    expect(d.actions).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.told).toEqual(toEveryone(d, 'mix:degraded', degraded('InternalError')));
     expect(cohostState(d.room!, V)).toBe('degraded');
+    const audience = d.room!.views.audience;
     for (let attempt = 2; attempt <= policy.mixRetries + 1; attempt++) {
       d.fire('MIX_RETRY', key);
-      expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key }, startMix(attempt), watchdog(d.now)]);
+      expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key }, startMix(attempt), watchdog(d.now)]);
+      expect(d.told).toEqual(stageState(d)); // mixing again
       d.send(result('InternalError'));
       if (attempt <= policy.mixRetries) {
-        expect(d.signals).toEqual([
-          degraded('InternalError'),
+        expect(d.actions).toEqual([
           { type: 'SetTimer', name: 'MIX_RETRY', key, at: d.now + policy.mixRetryBaseMs * 2 ** (attempt - 1) },
         ]);
+        // Viewers already see the picture degraded: only the stage hears it again.
+        expect(d.told).toEqual(toStage(d, 'mix:degraded', degraded('InternalError')));
       }
     }
     // The last StartMix's watchdog goes with the session; its StopMix gets one of its own.
-    expect(d.signals).toEqual([
-      degraded('InternalError'),
-      retryCleared(),
-      ended('mix-failed'),
-      stopMix(policy.mixRetries + 1),
-      watchdog(d.now),
-    ]);
+    expect(d.actions).toEqual([retryCleared(), stopMix(policy.mixRetries + 1), watchdog(d.now)]);
+    expect(d.told).toEqual(toStage(d, 'cohost:ended', ended('mix-failed')));
+    expect(d.room!.views.audience).toBe(audience);
     expect(cohostState(d.room!, V)).toBe('ending');
   });
 
@@ -206,14 +208,15 @@ describe('mix (seed §2)', () => {
     const d = liveRoom();
     d.send(result('MixStreamNotExist'));
     d.send(result('InternalError'));
-    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.effects).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
   });
 
   it('Success resets the retry budget and cancels a pending retry', () => {
     const d = liveRoom();
     d.send(result('InternalError'));
     d.send(result('Success'));
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey }, live]);
+    expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey }]);
+    expect(d.told).toEqual(live(d));
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'live', failures: 0 });
   });
 
@@ -221,7 +224,9 @@ describe('mix (seed §2)', () => {
     const d = liveRoom();
     d.send(result('InternalError'));
     d.send(result('MainStreamNotExist'));
-    expect(d.signals).toEqual([
+    // Already degraded: no second mix:degraded; the stage sees the anchor stream no longer mix-available.
+    expect(d.told).toEqual(stageState(d));
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
@@ -230,10 +235,12 @@ describe('mix (seed §2)', () => {
   it('a failed StartMix call that may be retried backs off via MIX_RETRY, then StartMix again', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'Throttling', retryable: true });
-    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.actions).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
+    // There never was a picture: the stage sees the state, viewers nothing.
+    expect(d.told).toEqual(stageState(d));
     expect(cohostState(d.room!, V)).toBe('degraded');
     d.fire('MIX_RETRY', retryKey);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey }, startMix(2), watchdog(d.now)]);
+    expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: retryKey }, startMix(2), watchdog(d.now)]);
   });
 
   it('failed StartMix calls are bounded by MIX_RETRIES too', () => {
@@ -243,25 +250,26 @@ describe('mix (seed §2)', () => {
       d.fire('MIX_RETRY', retryKey);
     }
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: policy.mixRetries + 1, code: 'x', retryable: true });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
       retryCleared(),
-      ended('mix-failed'),
       stopMix(policy.mixRetries + 1),
       watchdog(d.now),
     ]);
+    expect(d.told).toEqual(toStage(d, 'cohost:ended', ended('mix-failed')));
   });
 
   it('a refused StartMix call (not retryable) waits for a new MixAvailable', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'NoSuchStream', retryable: false });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       retryCleared(),
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
+    expect(d.told).toEqual(stageState(d));
     expect(d.room!.anchor.stream.mixAvailable).toBe(false);
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
-    expect(d.signals).toEqual([startMix(2), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
+    expect(d.actions).toEqual([startMix(2), watchdog(d.now), { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V }]);
   });
 
   it.each(MIX_RESULT_CODES)('StopMix produces no MixResult: %s after StopMix is stale', (code) => {
@@ -334,12 +342,7 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     key: retryKey,
     at: now + policy.mixRetryBaseMs * 2 ** (failures - 1),
   });
-  const stopped = (reason: string) => ({
-    type: 'Emit',
-    to: { room: 'r1' },
-    event: 'mix:stopped',
-    payload: { roomId: 'r1', cohostUserId: V, reason },
-  });
+  const stopped = (reason: string) => ({ roomId: 'r1', cohostUserId: V, reason });
 
   it('an unanswered StartMix counts as a failed attempt at its deadline: backoff, then StartMix with gen+1', () => {
     const d = acceptedRoom();
@@ -347,16 +350,19 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     d.fire('MIX_RETRY', retryKey);
     expect(d.now).toBe(T0 + policy.mixCallDeadlineMs);
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    // As a transient MixStartFailed: no mix:degraded (there never was a picture), the leg backs off.
-    expect(d.signals).toEqual([retryCleared(), backoff(d.now, 1)]);
+    // As a transient MixStartFailed: no mix:degraded (there never was a picture), the leg backs off; the
+    // stage sees the co-host degraded, viewers nothing.
+    expect(d.actions).toEqual([retryCleared(), backoff(d.now, 1)]);
+    expect(d.told).toEqual(stageState(d));
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'backoff', gen: 1, failures: 1 });
     expect(cohostState(d.room!, V)).toBe('degraded');
     d.fire('MIX_RETRY', retryKey);
-    expect(d.signals).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+    expect(d.actions).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+    expect(d.told).toEqual(stageState(d));
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'starting', gen: 2, failures: 1 });
     // Answered this time: the watchdog is done.
     d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 2 });
-    expect(d.signals).toEqual([retryCleared()]);
+    expect(d.effects).toEqual([retryCleared()]);
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'started', gen: 2 });
   });
 
@@ -365,12 +371,15 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     d.send({ type: 'StreamPublished', stream: C1, at: 200 }); // the co-host pushes: only the mix calls fail
     for (let gen = 1; gen <= policy.mixRetries; gen++) {
       d.fire('MIX_RETRY', retryKey); // StartMix `gen` unanswered
-      expect(d.signals).toEqual([retryCleared(), backoff(d.now, gen)]);
+      expect(d.actions).toEqual([retryCleared(), backoff(d.now, gen)]);
+      expect(d.told).toEqual(stageState(d));
       d.fire('MIX_RETRY', retryKey); // the backoff is over
-      expect(d.signals).toEqual([retryCleared(), startMix(gen + 1), watchdog(d.now)]);
+      expect(d.actions).toEqual([retryCleared(), startMix(gen + 1), watchdog(d.now)]);
+      expect(d.told).toEqual(stageState(d));
     }
     d.fire('MIX_RETRY', retryKey);
-    expect(d.signals).toEqual([retryCleared(), ended('mix-failed'), stopMix(policy.mixRetries + 1), watchdog(d.now)]);
+    expect(d.actions).toEqual([retryCleared(), stopMix(policy.mixRetries + 1), watchdog(d.now)]);
+    expect(d.told).toEqual(toStage(d, 'cohost:ended', ended('mix-failed')));
     expect(cohostState(d.room!, V)).toBe('ending');
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'stopping', gen: policy.mixRetries + 1 });
     expect(d.room!.timers).toEqual({ [`MIX_RETRY:${retryKey}`]: d.now + policy.mixCallDeadlineMs });
@@ -386,21 +395,28 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     // While backing off: neither ends the backoff nor counts twice.
     for (const input of late) expectNoop(d, input);
     d.fire('MIX_RETRY', retryKey);
-    expect(d.signals).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+    expect(d.actions).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
     // Once gen 2 is out: fenced off by its gen; gen 2's watchdog keeps running.
     for (const input of late) expectNoop(d, input);
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'starting', gen: 2, failures: 1 });
     expect(d.timerAt('MIX_RETRY', retryKey)).toBe(d.now + policy.mixCallDeadlineMs);
   });
 
-  it('an unanswered StopMix is sent once more with the same gen and the leg let go: mix:stopped, the session goes', () => {
+  it('an unanswered StopMix is sent once more with the same gen and the leg let go: mix:stopped (to everyone: it was live), the session goes', () => {
     const d = liveRoom();
     d.send({ type: 'LeaveCohost', userId: V });
-    expect(d.signals).toEqual([ended('left'), stopMix(1), watchdog(d.now)]);
+    expect(d.actions).toEqual([stopMix(1), watchdog(d.now)]);
+    expect(d.told).toEqual(toStage(d, 'cohost:ended', ended('left')));
     d.fire('MIX_RETRY', retryKey);
     expect(d.now).toBe(T0 + policy.mixCallDeadlineMs);
-    expect(d.signals).toEqual([retryCleared(), stopMix(1), stopped('left')]);
-    expect(d.effects[0]).toMatchObject({ type: 'Emit', event: 'room:state', payload: { cohosts: [] } });
+    expect(d.actions).toEqual([retryCleared(), stopMix(1)]);
+    expect(d.told).toEqual([
+      push(d, users(A), 'stage', 'mix:stopped', stopped('left')),
+      push(d, users(V), 'audience', 'mix:stopped', stopped('left')),
+      push(d, roomBut(d, A, V), 'audience', 'mix:stopped', stopped('left')),
+    ]);
+    // Each view it carries has the co-host gone.
+    for (const e of d.effects) if (e.type === 'Push') expect(e.payload).toMatchObject({ room: { cohosts: [] } });
     expect(d.room).toMatchObject({ cohosts: [], timers: {} });
     // The late answer to either StopMix, and the same firing again, change nothing.
     expectNoop(d, { type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
@@ -419,35 +435,42 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     d.fire('MIX_RETRY', retryKey); // the last StartMix unanswered too
     expect(cohostState(d.room!, V)).toBe('ending');
     d.fire('MIX_RETRY', retryKey); // and its StopMix
-    expect(d.signals).toEqual([retryCleared(), stopMix(policy.mixRetries + 1), stopped('mix-failed')]);
+    expect(d.actions).toEqual([retryCleared(), stopMix(policy.mixRetries + 1)]);
+    // Never live: the stage alone hears mix:stopped; V, a viewer again, gets its view; the audience nothing.
+    expect(d.told).toEqual([
+      push(d, users(A), 'stage', 'mix:stopped', stopped('mix-failed')),
+      push(d, users(V), 'audience'),
+    ]);
     expect(d.room).toMatchObject({ cohosts: [], timers: {} });
   });
 
   it('a MixResult that never comes: with the co-host stream up, the watchdog waits for it, and its silence is a failed attempt', () => {
     const d = acceptedRoom();
     d.send({ type: 'StreamPublished', stream: C1, at: 120 }, 1_000);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
     d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 }, 1_000);
-    expect(d.signals).toEqual([watchdog(d.now)]);
+    expect(d.effects).toEqual([watchdog(d.now)]);
     d.fire('MIX_RETRY', retryKey);
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       retryCleared(),
       { type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs },
     ]);
+    expect(d.told).toEqual(stageState(d));
     expect(d.room!.cohosts[0]!.legs[0]).toMatchObject({ phase: 'backoff', failures: 1 });
     d.fire('MIX_RETRY', retryKey);
-    expect(d.signals).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
+    expect(d.actions).toEqual([retryCleared(), startMix(2), watchdog(d.now)]);
   });
 
   it('while the co-host stream is not up, the MixResult wait is PUBLISH’s; its publish arms the watchdog, once', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStarted', main: 'a-r1', mix: C1, gen: 1 }, 1_000);
-    expect(d.signals).toEqual([retryCleared()]);
+    expect(d.effects).toEqual([retryCleared()]);
     d.send({ type: 'StreamPublished', stream: C1, at: 120 }, 1_000);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }, watchdog(d.now)]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }, watchdog(d.now)]);
     expectNoop(d, { type: 'StreamPublished', stream: C1, at: 120 });
     d.send(result('Success'));
-    expect(d.signals).toEqual([retryCleared(), live]);
+    expect(d.actions).toEqual([retryCleared()]);
+    expect(d.told).toEqual(live(d));
   });
 
   describe('anchor-to-anchor: one watchdog per leg, keyed by its audience', () => {
@@ -457,11 +480,11 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     /** B over A, for r1's viewers; A over B, for r2's viewers. */
     const legR1 = (gen: number) => ({ roomId: 'r1', main: 'a-r1', mix: 'a-r2', gen });
     const legR2 = (gen: number) => ({ roomId: 'r1', main: 'a-r2', mix: 'a-r1', gen });
-    const stoppedIn = (room: string, cohostUserId: string, reason: string) => ({
-      type: 'Emit',
-      to: { room },
-      event: 'mix:stopped',
-      payload: { roomId: room, cohostUserId, reason },
+    /** What r1 tells r2 (r2's viewers watch the A-over-B leg); `rev` is r1's revision of the change. */
+    const toR2 = (d: RoomDriver, update: object) => ({
+      type: 'Forward',
+      roomId: 'r2',
+      input: { type: 'PairingUpdate', roomId: 'r1', userId: A, since: d.room!.cohosts[0]?.since ?? T0, rev: d.room!.rev, shown: null, ended: false, ...update },
     });
     /** r1 with anchor A streaming (mix-available or not); B, anchor of r2, requests with its stream. */
     const pairRequested = (aMixAvailable: boolean, bMixAvailable: boolean) => {
@@ -476,27 +499,28 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
 
     it('the two legs run independent watchdogs (`<userId>/r1`, `<userId>/r2`)', () => {
       const d = pairRequested(true, true);
-      const gen = d.room!.version + 1;
+      // Each leg gets its own generation from the room's counter.
+      const [genR1, genR2] = [d.room!.gens + 1, d.room!.gens + 2];
       d.send({ type: 'AcceptCohost', userId: A, target: B });
-      expect(d.signals).toEqual([
+      expect(d.actions).toEqual([
         { type: 'ClearTimer', name: 'REQUEST', key: B },
         { type: 'SendPushUrl', userId: B, roomId: 'r1', stream: 'a-r2' },
         { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: B, stream: 'a-r2' },
         { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
-        { type: 'Forward', roomId: 'r2', input: { type: 'PairingStarted', roomId: 'r1', userId: A } },
-        { type: 'StartMix', ...legR1(gen) },
+        toR2(d, {}),
+        { type: 'StartMix', ...legR1(genR1) },
         bWatchdog('r1', d.now),
-        { type: 'StartMix', ...legR2(gen) },
+        { type: 'StartMix', ...legR2(genR2) },
         bWatchdog('r2', d.now),
       ]);
       // The r2 leg's StartMix is answered (later): its overlaid stream (a-r1) is up, so its watchdog now waits
       // for the MixResult instead; the r1 leg's is untouched.
-      d.send({ type: 'MixStarted', main: 'a-r2', mix: 'a-r1', gen }, 5_000);
-      expect(d.signals).toEqual([bWatchdog('r2', d.now)]);
+      d.send({ type: 'MixStarted', main: 'a-r2', mix: 'a-r1', gen: genR2 }, 5_000);
+      expect(d.effects).toEqual([bWatchdog('r2', d.now)]);
       expect(d.timerAt('MIX_RETRY', bKey('r1'))).toBe(T0 + policy.mixCallDeadlineMs);
       // The r1 leg's is not: only that leg backs off, the r2 leg stays as it was.
       d.fire('MIX_RETRY', bKey('r1'));
-      expect(d.signals).toEqual([
+      expect(d.actions).toEqual([
         bCleared('r1'),
         { type: 'SetTimer', name: 'MIX_RETRY', key: bKey('r1'), at: d.now + policy.mixRetryBaseMs },
       ]);
@@ -506,53 +530,58 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
       ]);
       // Ending: each StopMix gets a watchdog under its own leg's key.
       d.send({ type: 'LeaveCohost', userId: B });
-      expect(d.signals).toEqual([
+      expect(d.actions).toEqual([
         bCleared('r1'),
         bCleared('r2'),
-        { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
-        { type: 'StopMix', ...legR1(gen) },
+        { type: 'StopMix', ...legR1(genR1) },
         bWatchdog('r1', d.now),
-        { type: 'StopMix', ...legR2(gen) },
+        { type: 'StopMix', ...legR2(genR2) },
         bWatchdog('r2', d.now),
-        { type: 'Forward', roomId: 'r2', input: { type: 'PairingEnded', roomId: 'r1' } },
       ]);
-      // The r2 leg's StopMix is answered, the r1 leg's never is.
-      d.send({ type: 'MixStopped', main: 'a-r2', mix: 'a-r1', gen });
-      expect(d.signals).toEqual([stoppedIn('r2', A, 'left'), bCleared('r2')]);
+      expect(d.told).toEqual([push(d, users(A, B), 'stage', 'cohost:ended', { roomId: 'r1', userId: B, reason: 'left' })]);
+      // The r2 leg's StopMix is answered, the r1 leg's never is. r2's viewers never saw A over B: r2 is not told.
+      d.send({ type: 'MixStopped', main: 'a-r2', mix: 'a-r1', gen: genR2 });
+      expect(d.effects).toEqual([bCleared('r2')]);
       expect(Object.keys(d.room!.timers)).toEqual([`MIX_RETRY:${bKey('r1')}`]);
       d.fire('MIX_RETRY', bKey('r1'));
-      expect(d.signals).toEqual([bCleared('r1'), { type: 'StopMix', ...legR1(gen) }, stoppedIn('r1', B, 'left')]);
+      // The session is gone: r2 hears the pairing ended; r1's stage hears mix:stopped (that leg was never live).
+      expect(d.actions).toEqual([bCleared('r1'), { type: 'StopMix', ...legR1(genR1) }, toR2(d, { ended: true })]);
+      expect(d.told).toEqual([
+        push(d, users(A), 'stage', 'mix:stopped', { roomId: 'r1', cohostUserId: B, reason: 'left' }),
+        push(d, users(B), 'audience'),
+      ]);
       expect(d.room).toMatchObject({ cohosts: [], timers: {} });
     });
 
     it('a key names the audience, not the position: the only leg left to stop keeps `<userId>/r2`', () => {
       // A's stream is not mix-available: only the r2 leg (A over B) starts.
       const d = pairRequested(false, true);
-      const gen = d.room!.version + 1;
+      const gen = d.room!.gens + 1;
       d.send({ type: 'AcceptCohost', userId: A, target: B });
-      expect(d.signals).toEqual([
+      expect(d.actions).toEqual([
         { type: 'ClearTimer', name: 'REQUEST', key: B },
         { type: 'SendPushUrl', userId: B, roomId: 'r1', stream: 'a-r2' },
         { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: B, stream: 'a-r2' },
         { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
-        { type: 'Forward', roomId: 'r2', input: { type: 'PairingStarted', roomId: 'r1', userId: A } },
+        toR2(d, {}),
         { type: 'StartMix', ...legR2(gen) },
         bWatchdog('r2', d.now),
         { type: 'SetTimer', name: 'MIX_AVAILABLE', key: B, at: d.now + policy.timeouts.MIX_AVAILABLE },
       ]);
       // Ending drops the never-started r1 leg: the r2 leg is now the session's first.
       d.send({ type: 'LeaveCohost', userId: B }, 1_000);
-      expect(d.signals).toEqual([
+      expect(d.actions).toEqual([
         { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: B },
         bCleared('r2'),
-        { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: B, reason: 'left' } },
         { type: 'StopMix', ...legR2(gen) },
         bWatchdog('r2', d.now),
-        { type: 'Forward', roomId: 'r2', input: { type: 'PairingEnded', roomId: 'r1' } },
       ]);
+      expect(d.told).toEqual([push(d, users(A, B), 'stage', 'cohost:ended', { roomId: 'r1', userId: B, reason: 'left' })]);
       expect(d.room!.cohosts[0]!.legs.map((l) => l.audience)).toEqual(['r2']);
       d.fire('MIX_RETRY', bKey('r2'));
-      expect(d.signals).toEqual([bCleared('r2'), { type: 'StopMix', ...legR2(gen) }, stoppedIn('r2', A, 'left')]);
+      expect(d.actions).toEqual([bCleared('r2'), { type: 'StopMix', ...legR2(gen) }, toR2(d, { ended: true })]);
+      // r1's viewers never saw B: the stage sees B gone, B (a viewer of r1 again) its audience view.
+      expect(d.told).toEqual([push(d, users(A), 'stage'), push(d, users(B), 'audience')]);
       expect(d.room).toMatchObject({ cohosts: [], timers: {} });
     });
   });

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, T0, V, V2 } from '../../support/core.js';
-import { expectIdempotent, expectNoop } from './helpers.js';
+import { expectIdempotent, expectNoop, push, roomBut, users } from './helpers.js';
 
 describe('presence', () => {
   it('the anchor socket gone: the room is kept for ANCHOR_DISCONNECT', () => {
     const d = acceptedRoom();
     d.send({ type: 'SocketGone', userId: A }, 1_000);
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'SetTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor', at: d.now + policy.timeouts.ANCHOR_DISCONNECT },
     ]);
+    // Presence is in no view: nobody is told.
+    expect(d.told).toEqual([]);
     expect(d.room!.anchor.present).toBe(false);
     expect(d.room!.cohosts).toHaveLength(1);
   });
@@ -22,10 +24,11 @@ describe('presence', () => {
     const d = acceptedRoom();
     d.send({ type: 'SocketGone', userId: A });
     d.send({ type: 'JoinRoom', userId: A }, 10_000);
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor' },
       { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: V, stream: C1 },
     ]);
+    expect(d.told).toEqual([]);
     expect(d.room).toMatchObject({ status: 'live', anchor: { present: true }, timers: { [`PUBLISH:${V}`]: expect.any(Number) } });
   });
 
@@ -33,30 +36,34 @@ describe('presence', () => {
     const d = acceptedRoom();
     d.send({ type: 'SocketGone', userId: A });
     d.send({ type: 'OpenRoom', roomId: 'r1', userId: A }, 10_000);
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor' },
       { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: V, stream: C1 },
     ]);
+    expect(d.told).toEqual([]);
   });
 
-  it('the anchor not back: ANCHOR_DISCONNECT closes the room anchor-gone, ending its sessions', () => {
+  it('the anchor not back: ANCHOR_DISCONNECT closes the room anchor-gone, ending its sessions (everyone hears room:closed alone)', () => {
     const d = liveRoom();
     d.send({ type: 'SocketGone', userId: A });
     d.fire('ANCHOR_DISCONNECT', '@anchor');
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor' },
-      { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'room-closed' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
-      { type: 'Emit', to: { room: 'r1' }, event: 'mix:stopped', payload: { roomId: 'r1', cohostUserId: V, reason: 'room-closed' } },
-      { type: 'Emit', to: { room: 'r1' }, event: 'room:closed', payload: { roomId: 'r1', reason: 'anchor-gone' } },
     ]);
+    const closed = { roomId: 'r1', reason: 'anchor-gone' };
+    expect(d.told).toEqual([
+      push(d, users(A, V), 'stage', 'room:closed', closed),
+      push(d, roomBut(d, A, V), 'audience', 'room:closed', closed),
+    ]);
+    expect(d.room).toMatchObject({ status: 'closed', cohosts: [] });
   });
 
   it('a co-host whose stream is live stays when its socket goes', () => {
     const d = liveRoom();
     d.send({ type: 'SocketGone', userId: V });
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    expect(d.signals).toEqual([]);
+    expect(d.effects).toEqual([]);
     expect(d.room!.cohosts[0]).toMatchObject({ present: false, ending: null });
     expect(d.room!.timers).toEqual({});
   });
@@ -64,18 +71,21 @@ describe('presence', () => {
   it('a co-host without a stream gets STREAM_LOST when its socket goes, then ends stream-lost', () => {
     const d = acceptedRoom();
     d.send({ type: 'SocketGone', userId: V }, 1_000);
-    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
+    expect(d.effects).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
     d.fire('STREAM_LOST', V);
-    expect(d.signals.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
+    expect(d.effects.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
     d.send({ type: 'StreamChecked', stream: C1, online: false });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
       // The StartMix was never answered: its watchdog goes with the session, the StopMix gets its own.
       { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
-      { type: 'Emit', to: { room: 'r1' }, event: 'cohost:ended', payload: { roomId: 'r1', userId: V, reason: 'stream-lost' } },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: d.now + policy.mixCallDeadlineMs },
+    ]);
+    // The stage and the co-host hear it; viewers never saw V in the picture.
+    expect(d.told).toEqual([
+      push(d, users(A, V), 'stage', 'cohost:ended', { roomId: 'r1', userId: V, reason: 'stream-lost' }),
     ]);
   });
 
@@ -84,7 +94,7 @@ describe('presence', () => {
     d.send({ type: 'SocketGone', userId: V });
     d.send({ type: 'JoinRoom', userId: V }, 1_000);
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    expect(d.signals).toEqual([
+    expect(d.effects).toEqual([
       { type: 'SendPushUrl', userId: V, roomId: 'r1', stream: C1 },
       { type: 'SendPullUrl', userId: V, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
     ]);
@@ -111,10 +121,11 @@ describe('presence', () => {
     d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
     d.send({ type: 'RequestCohost', userId: V, joined: true, ownRoom: null });
     d.send({ type: 'SocketGone', userId: V });
-    expect(d.signals).toEqual([
-      { type: 'ClearTimer', name: 'REQUEST', key: V },
-      { type: 'Emit', to: { user: A }, event: 'cohost:request-ended', payload: { roomId: 'r1', userId: V, reason: 'cancelled' } },
-      { type: 'Emit', to: { user: V }, event: 'cohost:request-ended', payload: { roomId: 'r1', userId: V, reason: 'cancelled' } },
+    expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'REQUEST', key: V }]);
+    const ended = { roomId: 'r1', userId: V, reason: 'cancelled' };
+    expect(d.told).toEqual([
+      push(d, users(A), 'stage', 'cohost:request-ended', ended),
+      push(d, users(V), 'audience', 'cohost:request-ended', ended),
     ]);
   });
 

@@ -13,6 +13,8 @@ export type Action =
   | { k: 'publish' | 'stop'; stream: number; jitter: number }
   | { k: 'mixAvailable'; stream: number }
   | { k: 'mixResult'; pair: number; code: MixResultCode }
+  /** AliLive stopped a mix on its own (`Event=EventMixStop`). */
+  | { k: 'mixEnded'; pair: number }
   | { k: 'started' | 'stopped'; i: number }
   | { k: 'startFailed'; i: number; retryable: boolean }
   | { k: 'fire'; i: number }
@@ -23,7 +25,9 @@ export type Action =
   | { k: 'streamUp'; stream: number }
   | { k: 'answer'; i: number; code: MixResultCode }
   /** AliLive's answer to a CheckStream the core sent: live, not live, or no answer to be had. */
-  | { k: 'checked'; i: number; online: boolean | null };
+  | { k: 'checked'; i: number; online: boolean | null }
+  /** The room this room's anchor co-hosts in says what this room's viewers see of its anchor (any order). */
+  | { k: 'pairing'; since: number; rev: number; shown: 'live' | 'degraded' | null; ended: boolean };
 
 const idx = fc.nat({ max: 15 });
 /** Mostly the first candidate (the pending request, the co-host, the newest name), sometimes any. */
@@ -70,6 +74,7 @@ export const action: fc.Arbitrary<{ a: Action; wait: number }> = fc.record({
       }),
     },
     { weight: 5, arbitrary: fc.record({ k: fc.constant('mixAvailable' as const), stream: idx }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('mixEnded' as const), pair: idx }) },
     {
       weight: 8,
       arbitrary: fc.record({ k: fc.constant('mixResult' as const), pair: idx, code: fc.constantFrom(...MIX_RESULT_CODES) }),
@@ -107,6 +112,16 @@ export const action: fc.Arbitrary<{ a: Action; wait: number }> = fc.record({
     {
       weight: 2,
       arbitrary: fc.record({ k: fc.constant('checked' as const), i: first, online: fc.constantFrom(true, false, null) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('pairing' as const),
+        since: fc.nat({ max: 2 }),
+        rev: fc.nat({ max: 12 }),
+        shown: fc.constantFrom('live' as const, 'degraded' as const, null),
+        ended: fc.boolean(),
+      }),
     },
   ),
   wait: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })),

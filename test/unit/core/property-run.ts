@@ -1,14 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Effect } from '../../../src/core/effects.js';
 import type { RoomInput } from '../../../src/core/events.js';
-import { toSnapshot } from '../../../src/core/snapshot.js';
+import type { Push } from '../../../src/core/signals.js';
 import { isCommand, transition, type TransitionResult } from '../../../src/core/transition.js';
 import type { MixLeg, Policy, RoomState, TimerName } from '../../../src/core/types.js';
+import { audienceView, stageView } from '../../../src/core/views.js';
 import { A, B, T0, V, V2 } from '../../support/core.js';
 import type { Action } from './property-actions.js';
-import { roomSnapshotSchema } from './snapshot-schema.js';
+import { viewSchema } from './view-schema.js';
 
 const USERS = [A, V, V2, B] as const;
+/** A viewer that never acts: it hears only what the room broadcast tells the audience. */
+const WATCHER = 'watcher';
+/** The room this room's anchor co-hosts in (PairingUpdate inputs). */
+const PAIRED_ROOM = 'r9';
+const PAIRED_ANCHOR = 'anchor9';
 export const ROOM = 'r1';
 const MAIN = 'a-r1';
 const B_ROOM = 'r2';
@@ -39,8 +45,22 @@ const same = (actual: unknown, expected: unknown, message: string): void => {
 };
 
 const pairKey = (main: string, mix: string) => `${main}|${mix}`;
-const stateKey = (room: RoomState | null) => (room ? JSON.stringify({ ...room, version: 0, rev: 0 }) : 'null');
-const seenKey = (room: RoomState | null) => (room ? JSON.stringify({ ...toSnapshot(room), version: 0 }) : 'null');
+const stateKey = (room: RoomState | null) => (room ? JSON.stringify({ ...room, views: 0, rev: 0 }) : 'null');
+const withoutVersion = (view: object | null) => (view ? JSON.stringify({ ...view, version: 0 }) : 'null');
+
+/** The pushes a room member gets of one change: by name, or the room broadcast unless it leaves it out. */
+const pushesTo = (effects: Effect[], userId: string): Push[] =>
+  effects.filter(
+    (e): e is Push => e.type === 'Push' && ('users' in e.to ? e.to.users.includes(userId) : !e.to.except.includes(userId)),
+  );
+const viewIn = (p: Push) => (p.event === 'room:state' ? p.payload : p.payload.room);
+/** The view `userId` may see of `room`, by the roles it holds in `roles` (the same room, or before a close). */
+const entitled = (room: RoomState, roles: RoomState, userId: string): object => {
+  const request = roles.requests.find((r) => r.userId === userId);
+  if (request) return { ...audienceView(room), view: 'requester', request: { since: request.since } };
+  const onStage = roles.anchor.userId === userId || roles.cohosts.some((c) => c.userId === userId);
+  return onStage ? stageView(room) : audienceView(room);
+};
 const findLeg = (room: RoomState | null, main: string, mix: string) => {
   for (const session of room?.cohosts ?? []) {
     const leg = session.legs.find((l) => l.main === main && l.mix === mix);
@@ -83,6 +103,8 @@ export class Run {
   readonly started = new Map<number, Map<string, number>>();
   readonly stopped = new Map<number, Map<string, number>>();
   private lastInput: RoomInput | null = null;
+  /** The last view each member applied, per kind: every push of a kind must be exactly the next version. */
+  private readonly lastSeen = new Map<string, { kind: string; version: number }>();
   /** The session whose StopMix the next MixStopped answers. */
   private answering: number | null = null;
   readonly trail: string[] = [];
@@ -159,6 +181,10 @@ export class Run {
         const [main, mix] = this.pick([...this.pairs].reverse(), a.pair)!;
         return { type: 'MixResult', main, mix, code: a.code };
       }
+      case 'mixEnded': {
+        const [main, mix] = this.pick([...this.pairs].reverse(), a.pair)!;
+        return { type: 'MixEnded', main, mix };
+      }
       case 'started': {
         const sent = this.pick(this.startMixes, a.i);
         return sent ? { type: 'MixStarted', main: sent.main, mix: sent.mix, gen: sent.gen } : null;
@@ -205,6 +231,8 @@ export class Run {
         const publish = this.resolve({ k: 'publish', stream: a.stream, jitter: 0 }) as RoomInput & { stream: string };
         return [publish, { type: 'MixAvailable', stream: publish.stream }];
       }
+      case 'pairing':
+        return { type: 'PairingUpdate', roomId: PAIRED_ROOM, userId: PAIRED_ANCHOR, since: a.since, rev: a.rev, shown: a.shown, ended: a.ended };
       case 'answer': {
         const sent = this.pick([...this.startMixes].reverse(), a.i);
         if (!sent) return null;
@@ -232,7 +260,8 @@ export class Run {
     }
     this.modelInput(input, before, result);
     this.checkFence(before, input, result);
-    this.checkVersion(before, beforeKey, input, result);
+    this.checkViews(before, beforeKey, input, result);
+    this.checkDeliveries(before, result);
     this.checkMixAvailable(result.effects);
     this.checkMixLive(before, input, result.effects);
     this.checkStartStop(before, result);
@@ -244,11 +273,11 @@ export class Run {
 
   /** The reference model of each stream's MixAvailable, fed by the same callbacks (seed §2.1 I, §2.3 IV). */
   private modelInput(input: RoomInput, before: RoomState | null, result: TransitionResult & { ok: true }): void {
+    // A closed room hears nothing of its anchor stream, and re-opened it starts from what it knew at close (a
+    // room opened mid-stream must not wait for a publish that already came): the model of MAIN pauses with it.
+    const closed = before === null || before.status === 'closed';
+    if (closed && 'stream' in input && input.stream === MAIN) return;
     switch (input.type) {
-      case 'OpenRoom':
-        // A new room knows nothing of its anchor stream yet.
-        if (before === null || before.status === 'closed') this.streams.set(MAIN, { streaming: false, since: 0, mixOk: false });
-        return;
       case 'StreamPublished': {
         const s = this.stream(input.stream);
         if (input.at < s.since) return;
@@ -267,35 +296,84 @@ export class Run {
       case 'MixResult':
         if (input.code === 'MainStreamNotExist' && result.changed) this.stream(input.main).mixOk = false;
         return;
+      case 'StreamChecked':
+        // AliLive's word on the anchor stream (asked at open): live means up, still owing its MixAvailable.
+        if (input.stream === MAIN && input.online === true) this.stream(MAIN).streaming = true;
+        return;
       default:
         return;
     }
   }
 
   /**
-   * `rev` +1 exactly per change (changed ⇔ state differs); `version` +1 exactly when what apps see changed,
-   * and then `room:state` first, carrying a snapshot of PROTOCOL's shape; nothing else on no change.
+   * `rev` +1 exactly per change (changed ⇔ state differs); each view's version +1 exactly when that view
+   * changed; views of PROTOCOL's shape; nothing pushed without a change.
    */
-  private checkVersion(before: RoomState | null, beforeKey: string, input: RoomInput, result: TransitionResult & { ok: true }): void {
+  private checkViews(before: RoomState | null, beforeKey: string, input: RoomInput, result: TransitionResult & { ok: true }): void {
     const { room, effects, changed } = result;
-    const states = effects.filter((e) => e.type === 'Emit' && e.event === 'room:state');
     if (changed) {
       ok(room !== null, 'a change to no room');
       ok(stateKey(room) !== beforeKey, 'changed, yet the state is the same');
       ok(room.rev === (before?.rev ?? 0) + 1, `rev ${before?.rev} → ${room.rev}`);
-      const seen = before === null || seenKey(room) !== seenKey(before);
-      ok(room.version === (before?.version ?? 0) + (seen ? 1 : 0), `version ${before?.version} → ${room.version}`);
-      ok(states.length === (seen ? 1 : 0), `${states.length} room:state emits`);
-      if (seen) {
-        same(effects[0], { type: 'Emit', to: { room: ROOM }, event: 'room:state', payload: toSnapshot(room) }, 'room:state first');
+      const stage = before === null || withoutVersion(stageView(room)) !== withoutVersion(stageView(before));
+      const audience = before === null || withoutVersion(audienceView(room)) !== withoutVersion(audienceView(before));
+      ok(room.views.stage === (before?.views.stage ?? 0) + (stage ? 1 : 0), `stage version ${before?.views.stage} → ${room.views.stage}`);
+      ok(
+        room.views.audience === (before?.views.audience ?? 0) + (audience ? 1 : 0),
+        `audience version ${before?.views.audience} → ${room.views.audience}`,
+      );
+      for (const view of [stageView(room), audienceView(room)]) {
+        const parsed = viewSchema.safeParse(view);
+        ok(parsed.success, `view shape: ${parsed.error?.message}`);
       }
-      const parsed = roomSnapshotSchema.safeParse(toSnapshot(room));
-      ok(parsed.success, `snapshot shape: ${parsed.error?.message}`);
     } else {
       ok(room === before, 'unchanged, yet another room');
       const exempt = input.type === 'OpenRoom' || input.type === 'JoinRoom';
       same(effects.filter((e) => !(exempt && URL_REPLIES.has(e.type))), [], 'effects without a change');
     }
+  }
+
+  /**
+   * One push per member per change, only to members whose view changed, carrying the version of that view;
+   * per member and view kind the versions it receives are contiguous; the stage view goes to the stage alone,
+   * and nobody else ever sees a request other than its own.
+   */
+  private checkDeliveries(before: RoomState | null, result: TransitionResult & { ok: true }): void {
+    const { room, effects, changed } = result;
+    if (!changed || room === null) return;
+    const stage = new Set(room.status === 'live' ? [room.anchor.userId, ...room.cohosts.map((c) => c.userId)] : []);
+    const wasStage = new Set(before && before.status === 'live' ? [before.anchor.userId, ...before.cohosts.map((c) => c.userId)] : []);
+    for (const userId of [...USERS, PAIRED_ANCHOR, WATCHER]) {
+      const got = pushesTo(effects, userId);
+      // Exactly one push when what this member may see changed, none otherwise (a closing room keeps roles).
+      const seesNow = room.status === 'closed' && before ? entitled(room, before, userId) : entitled(room, room, userId);
+      const sawBefore = before && before.status === 'live' ? entitled(before, before, userId) : null;
+      const expected = withoutVersion(seesNow) !== withoutVersion(sawBefore) ? 1 : 0;
+      ok(got.length === expected, `${userId} got ${got.length} pushes of one change (expected ${expected}): ${got.map((p) => p.event).join(', ')}`);
+      const push = got[0];
+      if (!push) continue;
+      const view = viewIn(push);
+      const parsed = viewSchema.safeParse(view);
+      ok(parsed.success, `pushed view shape: ${parsed.error?.message}`);
+      const onStage = room.status === 'closed' ? wasStage.has(userId) : stage.has(userId);
+      ok((view.view === 'stage') === onStage, `${userId} (${onStage ? 'stage' : 'not stage'}) got a ${view.view} view`);
+      if (view.view === 'requester') {
+        ok(
+          (room.status === 'closed' ? before : room)?.requests.some((r) => r.userId === userId && r.since === view.request.since) ?? false,
+          `${userId} got a requester view of a request not its own`,
+        );
+      }
+      if (push.event !== 'room:state') ok(push.payload.version === view.version, 'a signal carries its view version');
+      ok(view.version === (view.view === 'stage' ? room.views.stage : room.views.audience), `${userId}: a stale version`);
+      const last = this.lastSeen.get(userId);
+      if (last && last.kind === view.view) ok(view.version === last.version + 1, `${userId}: ${view.view} ${last.version} → ${view.version}`);
+      this.lastSeen.set(userId, { kind: view.view, version: view.version });
+    }
+    // The audience broadcast exists exactly when the audience view changed, and never shows the stage view.
+    const broadcasts = effects.filter((e): e is Push => e.type === 'Push' && 'room' in e.to);
+    const audienceChanged = before === null || room.views.audience !== before.views.audience;
+    ok(broadcasts.length === (audienceChanged ? 1 : 0), `${broadcasts.length} broadcasts, audience changed: ${audienceChanged}`);
+    for (const b of broadcasts) ok(viewIn(b).view === 'audience', 'the room broadcast shows the audience view');
   }
 
   /** No StartMix for a main stream without a MixAvailable since it last started, stopped or got MainStreamNotExist. */
@@ -310,14 +388,22 @@ export class Run {
   /** `mix:live` only for a MixResult Success of the current registered mix of a session that has not ended. */
   private checkMixLive(before: RoomState | null, input: RoomInput, effects: Effect[]): void {
     for (const e of effects) {
-      if (e.type !== 'Emit' || e.event !== 'mix:live') continue;
+      if (e.type !== 'Push' || e.event !== 'mix:live') continue;
+      if (input.type === 'PairingUpdate') {
+        ok(input.shown === 'live' && !input.ended && e.payload.cohostUserId === PAIRED_ANCHOR, 'mix:live for a pairing not live');
+        continue;
+      }
       ok(input.type === 'MixResult' && input.code === 'Success', 'mix:live without MixResult Success');
       if (input.type !== 'MixResult') return;
       const found = findLeg(before, input.main, input.mix);
       ok(found !== undefined, 'mix:live for an unknown pair');
       ok(found!.session.ending === null, 'mix:live after the session ended');
       ok(REGISTERED.has(found!.leg.phase) && found!.leg.phase !== 'live', `mix:live from ${found!.leg.phase}`);
-      same(e.to, { room: found!.leg.audience }, 'mix:live to the audience of the leg');
+      ok(found!.leg.audience === ROOM, 'mix:live here only for a leg this room watches (the other is forwarded)');
+    }
+    // The reverse leg's viewers are the other room's: it is told by a forward, in order of this room's revisions.
+    for (const e of effects) {
+      if (e.type === 'Forward' && e.input.type === 'PairingUpdate') ok(e.input.rev === (before?.rev ?? 0) + 1, 'PairingUpdate rev');
     }
   }
 
@@ -364,6 +450,17 @@ export class Run {
         this.checks.push(e.stream);
       } else if (e.type === 'SendPushUrl' && e.stream !== B_STREAM && !this.cohostStreams.includes(e.stream)) {
         this.cohostStreams.push(e.stream);
+      }
+    }
+    // AliLive stopped that mix on its own (EventMixStop): it owes no StopMix for it, unless started again.
+    if (this.lastInput?.type === 'MixEnded' && result.changed) {
+      const input = this.lastInput;
+      const found = findLeg(before, input.main, input.mix);
+      const sid = found && this.sidOf.get(found.session.userId);
+      const now = findLeg(after, input.main, input.mix);
+      if (sid !== undefined && (!now || !now.leg.owesStop)) {
+        this.started.get(sid)!.delete(pairKey(input.main, input.mix));
+        this.stopped.get(sid)!.delete(pairKey(input.main, input.mix));
       }
     }
     // A session that ended in this step has sent every StopMix it owes.

@@ -8,7 +8,7 @@ import {
   streamsOf,
 } from '../../../src/core/streams.js';
 import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, V, V2 } from '../../support/core.js';
-import { expectNoop } from './helpers.js';
+import { expectNoop, push, roomBut, users } from './helpers.js';
 
 /** The watchdog of a StopMix (or StartMix): its answer is due within mixCallDeadlineMs. */
 const watchdog = (userId: string, now: number) => ({
@@ -17,25 +17,21 @@ const watchdog = (userId: string, now: number) => ({
   key: `${userId}/r1`,
   at: now + policy.mixCallDeadlineMs,
 });
-const ended = (userId: string, reason: string) => ({
-  type: 'Emit',
-  to: { room: 'r1' },
-  event: 'cohost:ended',
-  payload: { roomId: 'r1', userId, reason },
-});
+const ended = (userId: string, reason: string) => ({ roomId: 'r1', userId, reason });
 
 describe('stream callbacks', () => {
   it("StreamPublished of the co-host's stream ends the PUBLISH wait", () => {
     const d = acceptedRoom();
     d.send({ type: 'StreamPublished', stream: C1, at: 200 });
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
+    // A co-host's own stream is in no view: nobody is told.
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
     expect(d.room!.cohosts[0]!.stream).toEqual({ stream: C1, streaming: true, mixAvailable: false, since: 200 });
   });
 
   it('a repeated publish callback only moves the ordering mark', () => {
     const d = liveRoom();
     d.send({ type: 'StreamPublished', stream: C1, at: 250 });
-    expect(d.signals).toEqual([]);
+    expect(d.effects).toEqual([]);
     expect(d.room!.cohosts[0]!.stream.since).toBe(250);
   });
 
@@ -56,24 +52,25 @@ describe('stream callbacks', () => {
   it('the co-host stream stops: STREAM_LOST waits for a republish, which clears it', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: C1, at: 300 }, 1_000);
-    expect(d.signals).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
+    expect(d.effects).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
     expect(d.room!.cohosts[0]!.stream).toMatchObject({ streaming: false, since: 300 });
     d.send({ type: 'StreamPublished', stream: C1, at: 400 });
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }]);
   });
 
   it('the co-host stream not back: STREAM_LOST ends the session stream-lost with StopMix', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: C1, at: 300 });
     d.fire('STREAM_LOST', V);
-    expect(d.signals.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
+    expect(d.effects.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
     d.send({ type: 'StreamChecked', stream: C1, online: false });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'STREAM_LOST', key: V },
-      ended(V, 'stream-lost'),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       watchdog(V, d.now),
     ]);
+    // Viewers keep the picture until the mix is stopped: only the stage (and V) hear the end.
+    expect(d.told).toEqual([push(d, users(A, V), 'stage', 'cohost:ended', ended(V, 'stream-lost'))]);
   });
 
   it('a co-host that never pushed is bounded by PUBLISH, not by STREAM_LOST', () => {
@@ -86,7 +83,7 @@ describe('stream callbacks', () => {
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
     expect(d.room!.anchor.stream).toEqual({ stream: 'a-r1', streaming: true, mixAvailable: true, since: 0 });
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 100 });
-    expect(d.signals).toEqual([]);
+    expect(d.effects).toEqual([]);
     expect(d.room!.anchor.stream).toEqual({ stream: 'a-r1', streaming: true, mixAvailable: true, since: 100 });
   });
 
@@ -100,17 +97,16 @@ describe('stream callbacks', () => {
 });
 
 describe('anchor stream lost', () => {
-  it('the anchor stream stops: co-hosts are kept, the mix is paused (degraded), STREAM_LOST runs for the anchor', () => {
+  it('the anchor stream stops: co-hosts are kept, the mix is paused (degraded, told to everyone), STREAM_LOST runs for the anchor', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 }, 1_000);
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'SetTimer', name: 'STREAM_LOST', key: '@anchor', at: d.now + policy.timeouts.STREAM_LOST },
-      {
-        type: 'Emit',
-        to: { room: 'r1' },
-        event: 'mix:degraded',
-        payload: { roomId: 'r1', cohostUserId: V, code: 'MainStreamNotExist' },
-      },
+    ]);
+    const degraded = { roomId: 'r1', cohostUserId: V, code: 'MainStreamNotExist' };
+    expect(d.told).toEqual([
+      push(d, users(A, V), 'stage', 'mix:degraded', degraded),
+      push(d, roomBut(d, A, V), 'audience', 'mix:degraded', degraded),
     ]);
     expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('idle');
     // AliLive's own MainStreamNotExist, arriving after, finds the leg already paused: nothing more.
@@ -125,34 +121,44 @@ describe('anchor stream lost', () => {
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
     d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MainStreamNotExist' });
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 400 });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
+    // The anchor streams again: both views show it, with no signal.
+    expect(d.told).toEqual([push(d, users(A, V), 'stage'), push(d, roomBut(d, A, V), 'audience')]);
     d.send({ type: 'MixAvailable', stream: 'a-r1' });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },
       watchdog(V, d.now),
       { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V },
     ]);
   });
 
-  it('the anchor stream not back: every session ends stream-lost with StopMix', () => {
+  it('the anchor stream not back: every session ends stream-lost with StopMix (one folded cohost:ended to the stage)', () => {
     const d = liveRoom(new RoomDriver('r1', { ...policy, maxCohosts: 2 }));
     d.send({ type: 'RequestCohost', userId: V2, joined: true, ownRoom: null });
     d.send({ type: 'AcceptCohost', userId: A, target: V2 });
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
     d.fire('STREAM_LOST', '@anchor');
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
-      ended(V, 'stream-lost'),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       watchdog(V, d.now),
       // V2's StartMix watchdog already went when the main stream stopped (its leg went back to idle).
       { type: 'ClearTimer', name: 'PUBLISH', key: V2 },
-      ended(V2, 'stream-lost'),
-      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: 'c2-r1', gen: 1 },
+      // Generations are the room's: V2's session got gen 2.
+      { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: 'c2-r1', gen: 2 },
       watchdog(V2, d.now),
+    ]);
+    expect(d.told).toEqual([
+      push(d, users(A, V, V2), 'stage', 'cohost:ended', {
+        ...ended(V, 'stream-lost'),
+        ended: [
+          { userId: V, reason: 'stream-lost' },
+          { userId: V2, reason: 'stream-lost' },
+        ],
+      }),
     ]);
   });
 
@@ -161,7 +167,9 @@ describe('anchor stream lost', () => {
     d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 100 });
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 200 });
-    expect(d.signals).toEqual([]);
+    expect(d.actions).toEqual([]);
+    // Viewers see the anchor stop streaming.
+    expect(d.told).toEqual([push(d, users(A), 'stage'), push(d, roomBut(d, A), 'audience')]);
     expect(d.room!.timers).toEqual({});
   });
 
@@ -169,12 +177,12 @@ describe('anchor stream lost', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
     d.send({ type: 'LeaveCohost', userId: V });
-    expect(d.signals).toEqual([
-      ended(V, 'left'),
+    expect(d.actions).toEqual([
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       watchdog(V, d.now),
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
     ]);
+    expect(d.told).toEqual([push(d, users(A, V), 'stage', 'cohost:ended', ended(V, 'left'))]);
   });
 });
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { retryDelay } from '../../../src/core/rules/timers.js';
 import type { Effect } from '../../../src/core/effects.js';
 import type { TimerName } from '../../../src/core/types.js';
-import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, T0, V } from '../../support/core.js';
-import { expectIdempotent, expectNoop } from './helpers.js';
+import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, T0, V, type Told } from '../../support/core.js';
+import { expectIdempotent, expectNoop, push, roomBut, users } from './helpers.js';
 
 const open = () => {
   const d = new RoomDriver();
@@ -36,19 +36,36 @@ const backingOff = () => {
   return d;
 };
 
-const emit = (to: object, event: string, payload: object) => ({ type: 'Emit', to, event, payload });
-const endedBy = (reason: string) => emit({ room: 'r1' }, 'cohost:ended', { roomId: 'r1', userId: V, reason });
+const endedBy = (reason: string) => ({ roomId: 'r1', userId: V, reason });
+/** The session of V ended: the stage hears it (V a viewer again when no StopMix is owed); viewers never saw V. */
+const sessionEnded = (reason: string, stillStopping: boolean) => (d: RoomDriver) =>
+  stillStopping
+    ? [push(d, users(A, V), 'stage', 'cohost:ended', endedBy(reason))]
+    : [
+        push(d, users(A), 'stage', 'cohost:ended', endedBy(reason)),
+        push(d, users(V), 'audience', 'cohost:ended', endedBy(reason)),
+      ];
 
-/** Each timer of PROTOCOL §1 (and MIX_RETRY): a state that runs it, its key, and what its firing does. */
-const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Effect[] | object[]; rearmed?: number }[] = [
+/**
+ * Each timer of PROTOCOL §1 (and MIX_RETRY): a state that runs it, its key, what its firing does (`then`:
+ * the effects other than pushes) and whom it tells (`told`).
+ */
+const TIMERS: {
+  name: TimerName;
+  key: string;
+  given: () => RoomDriver;
+  then: Effect[] | object[];
+  told: (d: RoomDriver) => Told[];
+  rearmed?: number;
+}[] = [
   {
     name: 'REQUEST',
     key: V,
     given: requested,
-    then: [
-      { type: 'ClearTimer', name: 'REQUEST', key: V },
-      emit({ user: A }, 'cohost:request-ended', { roomId: 'r1', userId: V, reason: 'timeout' }),
-      emit({ user: V }, 'cohost:request-ended', { roomId: 'r1', userId: V, reason: 'timeout' }),
+    then: [{ type: 'ClearTimer', name: 'REQUEST', key: V }],
+    told: (d) => [
+      push(d, users(A), 'stage', 'cohost:request-ended', { roomId: 'r1', userId: V, reason: 'timeout' }),
+      push(d, users(V), 'audience', 'cohost:request-ended', { roomId: 'r1', userId: V, reason: 'timeout' }),
     ],
   },
   {
@@ -61,6 +78,7 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
       { type: 'SetTimer', name: 'PUBLISH', key: V, at: T0 + 2 * policy.timeouts.PUBLISH },
       { type: 'CheckStream', roomId: 'r1', stream: C1 },
     ],
+    told: () => [],
     rearmed: policy.timeouts.PUBLISH,
   },
   {
@@ -72,6 +90,7 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
       { type: 'SetTimer', name: 'STREAM_LOST', key: V, at: T0 + 2 * policy.timeouts.STREAM_LOST },
       { type: 'CheckStream', roomId: 'r1', stream: C1 },
     ],
+    told: () => [],
     rearmed: policy.timeouts.STREAM_LOST,
   },
   {
@@ -81,16 +100,18 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
     then: [
       { type: 'ClearTimer', name: 'MIX_AVAILABLE', key: V },
       { type: 'ClearTimer', name: 'PUBLISH', key: V },
-      endedBy('mix-failed'),
     ],
+    // No StartMix was sent: the session goes at once.
+    told: sessionEnded('mix-failed', false),
   },
   {
     name: 'ANCHOR_DISCONNECT',
     key: '@anchor',
     given: anchorGone,
-    then: [
-      { type: 'ClearTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor' },
-      emit({ room: 'r1' }, 'room:closed', { roomId: 'r1', reason: 'anchor-gone' }),
+    then: [{ type: 'ClearTimer', name: 'ANCHOR_DISCONNECT', key: '@anchor' }],
+    told: (d) => [
+      push(d, users(A), 'stage', 'room:closed', { roomId: 'r1', reason: 'anchor-gone' }),
+      push(d, roomBut(d, A), 'audience', 'room:closed', { roomId: 'r1', reason: 'anchor-gone' }),
     ],
   },
   {
@@ -103,17 +124,20 @@ const TIMERS: { name: TimerName; key: string; given: () => RoomDriver; then: Eff
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },
       { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: T0 + policy.mixRetryBaseMs + policy.mixCallDeadlineMs },
     ],
+    // The stage sees the co-host mixing again; viewers still see it degraded (no signal: nothing happened yet).
+    told: (d) => [push(d, users(A, V), 'stage')],
     rearmed: policy.mixCallDeadlineMs,
   },
 ];
 
 describe('timers', () => {
-  it.each(TIMERS.map((t) => [t.name, t] as const))('%s fires at its deadline', (_, { name, key, given, then, rearmed }) => {
+  it.each(TIMERS.map((t) => [t.name, t] as const))('%s fires at its deadline', (_, { name, key, given, then, told, rearmed }) => {
     const d = given();
     expect(d.timerAt(name, key)).toBeDefined();
     d.fire(name, key);
     expect(d.last).toMatchObject({ ok: true, changed: true });
-    expect(d.signals).toEqual(then);
+    expect(d.actions).toEqual(then);
+    expect(d.told).toEqual(told(d));
     expect(d.room!.timers[`${name}:${key}`]).toBe(rearmed === undefined ? undefined : d.now + rearmed);
   });
 
@@ -144,10 +168,9 @@ describe('timers', () => {
     };
     // PUBLISH runs from the accept, while StartMix is still unanswered: its watchdog goes with the session.
     // Either way the StopMix gets a watchdog of its own.
-    const ended = (reason: string, name: string, now: number) => [
+    const ended = (name: string, now: number) => [
       { type: 'ClearTimer', name, key: V },
       ...(name === 'PUBLISH' ? [{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` }] : []),
-      endedBy(reason),
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: now + policy.mixCallDeadlineMs },
     ];
@@ -160,13 +183,14 @@ describe('timers', () => {
     ] as const)('%s: AliLive says the stream is not live (%s / %s) → the session ends', (name, reason, online) => {
       const d = verifying(name);
       d.send({ type: 'StreamChecked', stream: C1, online });
-      expect(d.signals).toEqual(ended(reason, name, d.now));
+      expect(d.actions).toEqual(ended(name, d.now));
+      expect(d.told).toEqual(sessionEnded(reason, true)(d));
     });
 
     it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: the stream is live after all → the session stays, as if the callback had come', (name) => {
       const d = verifying(name);
       d.send({ type: 'StreamChecked', stream: C1, online: true });
-      expect(d.signals).toEqual([{ type: 'ClearTimer', name, key: V }]);
+      expect(d.effects).toEqual([{ type: 'ClearTimer', name, key: V }]);
       expect(d.room!.cohosts[0]).toMatchObject({ ending: null, verifying: null, stream: { streaming: true } });
       expectNoop(d, { type: 'StreamChecked', stream: C1, online: false });
     });
@@ -174,7 +198,9 @@ describe('timers', () => {
     it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: a check never answered still ends the session at the re-armed deadline', (name) => {
       const d = verifying(name);
       d.fire(name, V);
-      expect(d.signals).toEqual(ended(name === 'PUBLISH' ? 'timeout' : 'stream-lost', name, d.now));
+      const reason = name === 'PUBLISH' ? 'timeout' : 'stream-lost';
+      expect(d.actions).toEqual(ended(name, d.now));
+      expect(d.told).toEqual(sessionEnded(reason, true)(d));
     });
 
     it('a publish callback during the check settles it: the answer then changes nothing', () => {
@@ -207,7 +233,7 @@ describe('timers', () => {
     const at = d.timerAt('MIX_AVAILABLE', V)!;
     // Any MixAvailable re-checks the waiting legs; the anchor's main is still not mix-available.
     d.send({ type: 'MixAvailable', stream: C1 }, 5_000);
-    expect(d.signals).toEqual([]);
+    expect(d.effects).toEqual([]);
     expect(d.timerAt('MIX_AVAILABLE', V)).toBe(at);
   });
 
@@ -215,7 +241,7 @@ describe('timers', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixAvailable', stream: C1 }); // proves the stream up before its publish callback
     d.fire('PUBLISH', V);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'PUBLISH', key: V }]);
     expect(d.room!.cohosts[0]!.ending).toBeNull();
   });
 
@@ -223,18 +249,18 @@ describe('timers', () => {
     const d = backingOff();
     d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MixStreamNotExist' });
     d.fire('MIX_RETRY', `${V}/r1`);
-    expect(d.signals).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` }]);
+    expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` }]);
   });
 
   it('the main stream going away drops a pending MIX_RETRY: the leg waits for the stream (STREAM_LOST), then a new MixAvailable', () => {
     const d = backingOff();
     d.send({ type: 'StreamStopped', stream: 'a-r1', at: 300 });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'SetTimer', name: 'STREAM_LOST', key: '@anchor', at: d.now + policy.timeouts.STREAM_LOST },
       { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
     ]);
     d.send({ type: 'StreamPublished', stream: 'a-r1', at: 400 });
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
       { type: 'SetTimer', name: 'MIX_AVAILABLE', key: V, at: d.now + policy.timeouts.MIX_AVAILABLE },
     ]);
@@ -260,10 +286,15 @@ describe('timers', () => {
     expect(d.room!.cohosts[0]!.legs[0]!.phase).toBe('stopping');
     // Its own deadline does.
     d.fire('MIX_RETRY', `${V}/r1`);
-    expect(d.signals).toEqual([
+    expect(d.actions).toEqual([
       { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
-      emit({ room: 'r1' }, 'mix:stopped', { roomId: 'r1', cohostUserId: V, reason: 'left' }),
+    ]);
+    // The mix was never live: viewers were told nothing of it, so only the stage hears it stopped; V, a
+    // viewer again, gets its new view.
+    expect(d.told).toEqual([
+      push(d, users(A), 'stage', 'mix:stopped', { roomId: 'r1', cohostUserId: V, reason: 'left' }),
+      push(d, users(V), 'audience'),
     ]);
   });
 

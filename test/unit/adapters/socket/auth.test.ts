@@ -1,6 +1,8 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createAuthMiddleware, signToken } from '../../../../src/adapters/socket/auth.js';
+import { OPEN_GRANTS } from '../../../../src/adapters/socket/grants.js';
+import { createTokenVerifier } from '../../../../src/adapters/socket/token-verifier.js';
 import type { LinkmicSocket } from '../../../../src/adapters/socket/types.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 
@@ -10,7 +12,8 @@ const NOW = Date.UTC(2030, 0, 1);
 /** Runs the middleware against a handshake; resolves with the error passed to next (or null) and the socket data. */
 const handshake = (auth: unknown, now = NOW) => {
   const socket = { id: 'sid', handshake: { auth }, data: {} } as unknown as LinkmicSocket;
-  const middleware = createAuthMiddleware({ secret: SECRET, clock: { now: () => now }, logger: silentLogger });
+  const verifier = createTokenVerifier({ secret: SECRET, maxTtlS: 86_400, defaultGrants: OPEN_GRANTS });
+  const middleware = createAuthMiddleware({ verifier, clock: { now: () => now }, logger: silentLogger });
   return new Promise<{ err: Error | null; data: LinkmicSocket['data'] }>((resolve) =>
     middleware(socket, (err) => resolve({ err: err ?? null, data: socket.data })),
   );
@@ -29,9 +32,18 @@ describe('signToken', () => {
 });
 
 describe('auth middleware', () => {
-  it('sets the user and empty room lists from a valid token', async () => {
+  it('sets the user, the expiry, the grants and empty room lists from a valid token', async () => {
     const token = await signToken({ secret: SECRET, userId: 'u1', ttlS: 60, now: NOW });
-    expect(await handshake({ token })).toEqual({ err: null, data: { userId: 'u1', rooms: [], anchorOf: [] } });
+    expect(await handshake({ token })).toEqual({
+      err: null,
+      data: { userId: 'u1', exp: NOW + 60_000, grants: OPEN_GRANTS, rooms: [], anchorOf: [] },
+    });
+  });
+
+  it('takes the grants the token carries', async () => {
+    const grants = { anchor: ['r1'], cohost: false, pair: false };
+    const token = await signToken({ secret: SECRET, userId: 'u1', ttlS: 60, now: NOW, grants });
+    expect((await handshake({ token })).data.grants).toEqual(grants);
   });
 
   it('judges expiry by the injected clock, to the second', async () => {
@@ -62,6 +74,7 @@ describe('auth middleware', () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('u1')
+      .setExpirationTime(NOW / 1000 + 1200)
       .setNotBefore(NOW / 1000 + 600)
       .sign(new TextEncoder().encode(SECRET));
     expect((await handshake({ token })).err?.message).toBe('unauthorized: invalid token');
@@ -70,6 +83,7 @@ describe('auth middleware', () => {
   it('refuses a non-string subject', async () => {
     const token = await new SignJWT({ sub: 7 as unknown as string })
       .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(NOW / 1000 + 60)
       .sign(new TextEncoder().encode(SECRET));
     expect((await handshake({ token })).err?.message).toBe('unauthorized: invalid subject');
   });

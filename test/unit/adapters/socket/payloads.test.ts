@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePayload, payloadSchemas } from '../../../../src/adapters/socket/payloads.js';
+import { parsePayload, payloadSchemas } from '../../../../src/protocol/payloads.js';
 
 describe('client event payloads', () => {
   it('covers exactly the client events of PROTOCOL §4', () => {
@@ -7,6 +7,7 @@ describe('client event payloads', () => {
       [
         'room:open',
         'room:join',
+        'room:sync',
         'room:leave',
         'room:close',
         'cohost:request',

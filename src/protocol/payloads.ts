@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from '../../core/streams.js';
+import { ID_PATTERN } from '../core/streams.js';
 import type { ClientEvent, ClientPayload } from './events.js';
 
 const id = z.string().regex(ID_PATTERN, { error: 'must be 1-64 characters of [A-Za-z0-9_-]' });
@@ -8,10 +8,14 @@ const id = z.string().regex(ID_PATTERN, { error: 'must be 1-64 characters of [A-
 export const roomPayload = z.strictObject({ roomId: id });
 export const roomUserPayload = z.strictObject({ roomId: id, userId: id });
 
-/** One schema per client event of PROTOCOL §4. */
+/** `auth:refresh` (handled by `session.ts`, apart from the room commands below). 8 kB bounds a JWT with grants. */
+export const authRefreshPayload = z.strictObject({ token: z.string().min(1).max(8192) });
+
+/** One schema per room command of PROTOCOL §4. */
 export const payloadSchemas = {
   'room:open': roomPayload,
   'room:join': roomPayload,
+  'room:sync': roomPayload,
   'room:leave': roomPayload,
   'room:close': roomPayload,
   'cohost:request': roomPayload,

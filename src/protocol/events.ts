@@ -1,13 +1,14 @@
 /**
- * The socket.io event maps of PROTOCOL §4, shared by the server and the typed client (type-only imports:
+ * The socket.io contract of PROTOCOL §4, shared by the server and the typed client (type-only imports:
  * nothing here exists at run time). Types do not replace validation: every payload is checked by
  * `payloads.ts` before it reaches the core.
  */
-import type { EmitPayloads } from '../../core/effects.js';
-import type { ErrorCode } from '../../core/errors.js';
-import type { RoomSnapshot } from '../../core/snapshot.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { PushPayloads } from '../core/signals.js';
+import type { AudienceView, RequesterView, Role, RoomView, StageView, ViewKind } from '../core/views.js';
+import type { Grants } from './grants.js';
 
-export type { ErrorCode, RoomSnapshot };
+export type { AudienceView, ErrorCode, Grants, RequesterView, Role, RoomView, StageView, ViewKind };
 
 /** The error half of every acknowledgement. `code` is one of PROTOCOL §4's error codes. */
 export interface AckError {
@@ -50,16 +51,23 @@ export interface PlayUrls {
   hls: string;
 }
 
-/** `room:open` success: the snapshot and the anchor's own push URL. */
+/** `room:open` success: the anchor's (stage) view and its own push URL. */
 export interface OpenResult {
-  room: RoomSnapshot;
+  room: StageView;
   push: { url: string };
 }
 
-/** `room:join` success: the snapshot and the URLs viewers play (the mixed picture once co-hosting is live). */
+/** `room:join` success: the caller's view, its role, and the URLs viewers play (mixed once co-hosting is live). */
 export interface JoinResult {
-  room: RoomSnapshot;
+  room: RoomView;
+  role: Role;
   play: PlayUrls;
+}
+
+/** `room:sync` success: the caller's current view (what a client resynchronises from after a gap). */
+export interface SyncResult {
+  room: RoomView;
+  role: Role;
 }
 
 /**
@@ -72,8 +80,10 @@ export interface JoinResult {
 export interface ClientToServerEvents {
   /** Open (or re-open, as the same anchor) a room; the caller becomes its anchor. */
   'room:open': (payload: RoomPayload, ack: AckCallback<OpenResult>) => void;
-  /** Join as a viewer; later `room:state` snapshots arrive for this room. */
+  /** Join; pushes for this room arrive from now on, in the caller's view. Joining again is harmless. */
   'room:join': (payload: RoomPayload, ack: AckCallback<JoinResult>) => void;
+  /** The caller's current view, changing nothing (after a version gap). */
+  'room:sync': (payload: RoomPayload, ack: AckCallback<SyncResult>) => void;
   'room:leave': (payload: RoomPayload, ack: AckCallback) => void;
   /** Anchor only. */
   'room:close': (payload: RoomPayload, ack: AckCallback) => void;
@@ -88,19 +98,26 @@ export interface ClientToServerEvents {
   'cohost:leave': (payload: RoomPayload, ack: AckCallback) => void;
   /** Anchor only; `userId` is the co-host. */
   'cohost:kick': (payload: RoomUserPayload, ack: AckCallback) => void;
+  /**
+   * Hand a fresh token (same `sub`) to this connection before the current one expires; `at` is when the new
+   * one expires (ms since the epoch).
+   */
+  'auth:refresh': (payload: { token: string }, ack: AckCallback<{ at: number }>) => void;
 }
 
-export type ClientEvent = keyof ClientToServerEvents;
+/** The room commands; `auth:refresh` is the connection's own business (`session.ts`), not a room's. */
+export type ClientEvent = Exclude<keyof ClientToServerEvents, 'auth:refresh'>;
 /** The payload a client event takes. */
 export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
 /** The acknowledgement a client event gets. */
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
-/**
- * Server → client payloads: those the core writes whole (`EmitPayloads`), plus the two carrying URLs the
- * shell signs.
- */
-export interface ServerPayloads extends EmitPayloads {
+/** Pushes that show a view: `room:state` (the view itself) and the signals (with `version` and `room`). */
+export type ViewPushes = PushPayloads;
+export type ViewEvent = keyof ViewPushes;
+
+/** Personal deliveries (URLs the server signs, the connection's token): not views, so they carry no version. */
+export interface UrlDeliveries {
   /** To the accepted co-host: where to push (an anchor co-host gets its existing push URL). */
   'cohost:accepted': { roomId: string; push: { url: string } };
   /**
@@ -108,14 +125,19 @@ export interface ServerPayloads extends EmitPayloads {
    * Apps retry the pull until the stream is up.
    */
   'stream:pull-low-latency': { roomId: string; userId: string; url: string };
+  /** The token expires at `at` (ms since the epoch): send `auth:refresh` before then. */
+  'auth:expiring': { at: number };
+  /** The token expired at `at`; the server disconnects right after. */
+  'auth:expired': { at: number };
 }
 
+export type ServerPayloads = ViewPushes & UrlDeliveries;
 export type ServerEvent = keyof ServerPayloads;
 
 /**
  * Server → client. One payload each, no ack.
  * @example
- *   socket.on('room:state', (room) => { if (room.version !== last + 1) rejoin(); last = room.version; });
+ *   socket.on('mix:live', ({ version, room }) => { if (version > last) render(room); });
  *   socket.on('cohost:accepted', ({ push }) => startPushing(push.url));
  */
 export type ServerToClientEvents = { [E in ServerEvent]: (payload: ServerPayloads[E]) => void };
@@ -139,4 +161,8 @@ export interface SocketData {
   rooms: string[];
   /** Rooms this socket opened as anchor (candidates for `ownRoom` in anchor-to-anchor requests). */
   anchorOf: string[];
+  /** When the token (the latest `auth:refresh`) expires, ms since the epoch: commands after it are refused. */
+  exp: number;
+  /** The token's grants, or `AUTH_DEFAULT_GRANTS`. */
+  grants: Grants;
 }
