@@ -10,12 +10,14 @@ import { signToken } from './adapters/socket/auth.js';
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
 import { buildAliLive } from './compose/alilive.js';
+import { gaugeSources } from './compose/gauge-source.js';
 import { buildHttpApp } from './compose/http-app.js';
 import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
 import { policyFrom } from './config/load.js';
 import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { registerGauges } from './observability/gauges.js';
 import { createMetrics } from './observability/metrics.js';
 
 export interface BuiltServer {
@@ -71,7 +73,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
 
   const store = await buildStore(config, { clock });
   try {
-    const alilive = buildAliLive(config, { selfUrl, clock, logger });
+    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics });
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
@@ -89,6 +91,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     const { registry } = sockets.wire({ dispatcher: service, urls: alilive.urls });
     const mintToken = (userId: string, ttlS = 3600) =>
       signToken({ secret: config.AUTH_JWT_SECRET, userId, ttlS, now: clock.now() });
+    const readiness = { store: store.ping, alilive: alilive.readiness.ready };
+    registerGauges(metrics.registry, gaugeSources({ io: sockets.io, store, readiness, clock }));
     const http = buildHttpApp({
       config,
       clock,
@@ -96,7 +100,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       metrics,
       service,
       repo: store.repo,
-      readiness: { store: store.ping, alilive: async () => alilive.mixClient.reachable() },
+      readiness,
       simulator: alilive.simulator,
       withConsole,
       mintToken,

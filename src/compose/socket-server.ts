@@ -9,6 +9,7 @@ import { createNodeRegistry, type NodeRegistry } from '../adapters/socket/node-r
 import type { LinkmicServer } from '../adapters/socket/types.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
+import { refusePolling, socketTransports } from './transports.js';
 
 export interface SocketServerDeps {
   config: Config;
@@ -28,7 +29,12 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
   // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
   const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
-  const io: LinkmicServer = new IoServer(httpServer, { serveClient: deps.serveClient, ...(adapter ? { adapter } : {}) });
+  const io: LinkmicServer = new IoServer(httpServer, {
+    serveClient: deps.serveClient,
+    transports: socketTransports(config),
+    ...(adapter ? { adapter } : {}),
+  });
+  if (config.SOCKET_POLLING === 'off') io.engine.use(refusePolling);
   io.use(createAuthMiddleware({ secret: config.AUTH_JWT_SECRET, clock, logger }));
 
   const wire = (deps2: { dispatcher: RoomDispatcher; urls: SignedUrls }): { registry: NodeRegistry | null } => {

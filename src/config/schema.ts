@@ -38,6 +38,11 @@ export const configSchema = z
     PUBLIC_URL: url.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_COHOSTS: z.coerce.number().int().min(1).max(16).default(1),
+    /**
+     * socket.io transports: `off` = WebSocket only, so any load balancer works; `on` adds HTTP long-polling,
+     * whose requests must all reach the node that opened the session (a sticky load balancer).
+     */
+    SOCKET_POLLING: z.enum(['on', 'off'], { error: "must be 'on' or 'off'" }).default('off'),
     TIMEOUT_REQUEST: seconds.default(30),
     TIMEOUT_PUBLISH: seconds.default(30),
     TIMEOUT_STREAM_LOST: seconds.default(15),
