@@ -2,25 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { NAMES as SIMULATOR_ENV } from '../../src/adapters/alilive/simulator/standalone.js';
 import { loadConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
-import { readCompose, readEnvExample, resolvedEnvironment, ROOT } from '../support/compose-file.js';
+import { PENDING_CONFIG_KEYS, readCompose, readEnvExample, resolvedEnvironment, ROOT } from '../support/compose-file.js';
 import { localVariant, nginxConfigTest, shippedConfig } from '../support/nginx.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Keys of PROTOCOL §1 that other branches are adding to the schema; .env.example documents them already. */
-export const PENDING_CONFIG_KEYS = [
-  'ALILIVE_MIXER',
-  'REDIS_CLUSTER_NODES',
-  'AUTH_JWKS_URL',
-  'AUTH_JWT_PUBLIC_KEY',
-  'JWT_ISSUER',
-  'JWT_AUDIENCE',
-  'AUTH_DEFAULT_GRANTS',
-  'ADMISSION_URL',
-  'ADMISSION_KEY',
-  'ADMISSION_TIMEOUT_MS',
-  'ADMISSION_DEFAULT',
-];
 
 const CONFIG_KEYS = Object.keys(configSchema.shape);
 const NODES = ['linkmic-1', 'linkmic-2'];

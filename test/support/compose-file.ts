@@ -5,6 +5,24 @@ import { parse } from 'yaml';
 
 /** Reading the repo's compose.yaml and .env.example as Docker Compose would, without a Docker engine. */
 
+/**
+ * Keys of PROTOCOL §1 that other branches are adding to the config schema; .env.example documents them
+ * already. Once merged they are schema keys, and this list may shrink.
+ */
+export const PENDING_CONFIG_KEYS = [
+  'ALILIVE_MIXER',
+  'REDIS_CLUSTER_NODES',
+  'AUTH_JWKS_URL',
+  'AUTH_JWT_PUBLIC_KEY',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'AUTH_DEFAULT_GRANTS',
+  'ADMISSION_URL',
+  'ADMISSION_KEY',
+  'ADMISSION_TIMEOUT_MS',
+  'ADMISSION_DEFAULT',
+];
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ComposeService {
