@@ -11,6 +11,9 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# No tsx here (a dev dependency): the image's npm scripts run the compiled output. `exec`, so the SIGTERM
+# that npm forwards reaches node itself, not a shell that dies and leaves the server running.
+RUN npm pkg set scripts.start="exec node dist/main.js" scripts.token="node dist/tools/token.js"
 COPY --from=build /app/dist ./dist
 COPY config ./config
 COPY public ./public

@@ -11,6 +11,7 @@ import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.j
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
 import { buildAliLive } from './compose/alilive.js';
+import { gaugeSources } from './compose/gauge-source.js';
 import { buildHttpApp } from './compose/http-app.js';
 import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
@@ -18,6 +19,7 @@ import { buildStore } from './compose/store.js';
 import { policyFrom } from './config/load.js';
 import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { registerGauges } from './observability/gauges.js';
 import { createMetrics } from './observability/metrics.js';
 
 export interface BuiltServer {
@@ -74,7 +76,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
 
   const store = await buildStore(config, { clock });
   try {
-    const alilive = buildAliLive(config, { selfUrl, clock, logger });
+    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics });
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
@@ -95,6 +97,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
       return minter(userId, ttlS, grants);
     };
+    const readiness = { store: store.ping, alilive: alilive.readiness.ready };
+    registerGauges(metrics.registry, gaugeSources({ io: sockets.io, store, readiness, clock }));
     const http = buildHttpApp({
       config,
       clock,
@@ -102,7 +106,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       metrics,
       service,
       repo: store.repo,
-      readiness: { store: store.ping, alilive: async () => alilive.mixClient.reachable() },
+      readiness,
       simulator: alilive.simulator,
       withConsole,
       mintToken: minter,

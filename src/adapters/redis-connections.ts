@@ -1,5 +1,13 @@
 import { Redis } from 'ioredis';
 
+/** Redis did not answer at start-up; `reason` is the socket or server error (it names no credentials). */
+export class RedisUnreachableError extends Error {
+  constructor(readonly reason: string) {
+    super(`cannot connect to Redis: ${reason}`);
+    this.name = 'RedisUnreachableError';
+  }
+}
+
 /**
  * The store's connection fails fast while Redis is away (no offline queue), so a command is refused
  * with `internal` and a callback gets a 5xx that AliLive retries, instead of hanging on a queue.
@@ -10,8 +18,15 @@ export const openRedis = async (url: string) => {
   const pub = new Redis(url, { lazyConnect: true });
   const sub = pub.duplicate();
   // Errors while Redis is down are reported through readiness and failed commands, not as crashes.
-  for (const c of [store, pub, sub]) c.on('error', () => undefined);
-  await Promise.all([store.connect(), pub.connect(), sub.connect()]);
+  let firstError: Error | null = null;
+  for (const c of [store, pub, sub]) c.on('error', (err: Error) => void (firstError ??= err));
+  try {
+    await Promise.all([store.connect(), pub.connect(), sub.connect()]);
+  } catch (err) {
+    // None may keep reconnecting behind a failed start; the socket error says more than "Connection is closed".
+    for (const c of [store, pub, sub]) c.disconnect();
+    throw new RedisUnreachableError((firstError ?? (err as Error)).message);
+  }
   return {
     store,
     pub,

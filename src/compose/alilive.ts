@@ -1,19 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, SignedUrls } from '../app/ports.js';
-import { createMixClient } from '../adapters/alilive/mix-client.js';
-import { withReadiness } from '../adapters/alilive/readiness.js';
+import { createMixClient, type AliLiveMixClient } from '../adapters/alilive/mix-client.js';
+import { createAliLiveReadiness, outcomeClass, type AliLiveReadiness } from '../adapters/alilive/readiness.js';
 import { createSimulator, type Simulator } from '../adapters/alilive/simulator/index.js';
 import { createUrlSigner } from '../adapters/alilive/url-signer.js';
 import { configWarnings } from '../config/production-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface BuiltAliLive {
-  mixClient: ReturnType<typeof withReadiness<ReturnType<typeof createMixClient>>>;
+  mixClient: AliLiveMixClient;
   urls: SignedUrls;
   /** The embedded AliLive, in simulator mode. */
   simulator: Simulator | null;
+  /** For /readyz: whether AliLive answers with our keys accepted (see readiness.ts). */
+  readiness: AliLiveReadiness;
 }
+
+/** The readiness probe asks about a stream no room can have (room streams are `a-…` and `c<n>-…`). */
+export const READINESS_PROBE_STREAM = 'linkmic-readiness-probe';
 
 /**
  * The AliLive side of a node. `selfUrl` is where this node answers once it listens: the embedded simulator
@@ -21,28 +27,36 @@ export interface BuiltAliLive {
  */
 export const buildAliLive = (
   config: Config,
-  deps: { selfUrl: () => string; clock: Clock; logger: Logger },
+  deps: { selfUrl: () => string; clock: Clock; logger: Logger; metrics?: Pick<Metrics, 'aliliveCallSeconds'> },
 ): BuiltAliLive => {
-  const { clock, logger, selfUrl } = deps;
+  const { clock, logger, selfUrl, metrics } = deps;
   const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger) : null;
   for (const warning of configWarnings(config)) logger.warn({ mod: 'config' }, warning);
-  const mixClient = withReadiness(
-    createMixClient({
-      endpoint: simulator ? () => `${selfUrl()}/_sim/pop` : config.ALILIVE_ENDPOINT,
-      accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
-      accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
-      mixDomain: config.ALILIVE_MIX_DOMAIN,
-      appName: config.ALILIVE_APP_NAME,
-      template: config.ALILIVE_MIX_TEMPLATE,
-      timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
-      retries: config.ALILIVE_CALL_RETRIES,
-      logger,
-      clock,
-      // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
-      forbidDomain: config.ALILIVE_PUSH_DOMAIN,
-      forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
-    }),
-  );
+  const readiness = createAliLiveReadiness({
+    assumeReady: simulator !== null,
+    probe: () => mixClient.isStreamOnline(READINESS_PROBE_STREAM),
+    clock,
+  });
+  const mixClient = createMixClient({
+    endpoint: simulator ? () => `${selfUrl()}/_sim/pop` : config.ALILIVE_ENDPOINT,
+    accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
+    accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
+    mixDomain: config.ALILIVE_MIX_DOMAIN,
+    appName: config.ALILIVE_APP_NAME,
+    template: config.ALILIVE_MIX_TEMPLATE,
+    timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
+    retries: config.ALILIVE_CALL_RETRIES,
+    logger,
+    clock,
+    // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
+    forbidDomain: config.ALILIVE_PUSH_DOMAIN,
+    forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
+    observe: (action, seconds, outcome) => {
+      readiness.observe(outcome);
+      metrics?.aliliveCallSeconds.observe({ action, outcome: outcomeClass(outcome) }, seconds);
+    },
+  });
+  readiness.start();
   const urls = createUrlSigner({
     pushDomain: config.ALILIVE_PUSH_DOMAIN,
     playDomain: config.ALILIVE_PLAY_DOMAIN,
@@ -52,7 +66,7 @@ export const buildAliLive = (
     ttlS: config.ALILIVE_URL_TTL_S,
     clock,
   });
-  return { mixClient, urls, simulator: simulator?.sim ?? null };
+  return { mixClient, urls, simulator: simulator?.sim ?? null, readiness };
 };
 
 /** The embedded AliLive with throw-away keys: nothing to configure, nothing secret to leak. */

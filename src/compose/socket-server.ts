@@ -12,6 +12,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { buildAdmission, buildTokenVerifier } from './security.js';
+import { refusePolling, socketTransports } from './transports.js';
 
 export interface SocketServerDeps {
   config: Config;
@@ -33,7 +34,12 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
   // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
   const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
-  const io: LinkmicServer = new IoServer(httpServer, { serveClient: deps.serveClient, ...(adapter ? { adapter } : {}) });
+  const io: LinkmicServer = new IoServer(httpServer, {
+    serveClient: deps.serveClient,
+    transports: socketTransports(config),
+    ...(adapter ? { adapter } : {}),
+  });
+  if (config.SOCKET_POLLING === 'off') io.engine.use(refusePolling);
   // The first HTTP request of each connection (headers and all) is kept for its whole life unless dropped; the
   // handshake has been read from it by then (socket.io's memory-usage advice). Less heap per socket, cheaper
   // GC while a broadcast walks thousands of them.

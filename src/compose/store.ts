@@ -1,8 +1,9 @@
 import type { Clock, RoomRepository, Scheduler } from '../app/ports.js';
-import { openRedis, type RedisConnections } from '../adapters/redis-connections.js';
+import { openRedis, RedisUnreachableError, type RedisConnections } from '../adapters/redis-connections.js';
 import { createMemoryStore } from '../adapters/store/memory-store.js';
 import { createRedisStore } from '../adapters/store/redis-store.js';
 import type { Config } from '../config/schema.js';
+import { redactUrl, StartupError } from './startup-errors.js';
 
 /** The state store a node runs on: in memory (one node) or Redis (many); `redis` is null in memory. */
 export interface BuiltStore {
@@ -19,7 +20,10 @@ export const buildStore = async (config: Config, deps: { clock: Clock }): Promis
     const store = createMemoryStore({ clock: deps.clock });
     return { ...store, redis: null, ping: async () => true, close: async () => undefined };
   }
-  const redis = await openRedis(config.REDIS_URL);
+  const redis = await openRedis(config.REDIS_URL).catch((err: unknown) => {
+    if (!(err instanceof RedisUnreachableError)) throw err;
+    throw new StartupError('REDIS_URL', `cannot reach Redis at ${redactUrl(config.REDIS_URL!)} (REDIS_URL): ${err.reason}`);
+  });
   const store = createRedisStore({ redis: redis.store });
   return { ...store, redis, ping: redis.ping, close: redis.close };
 };

@@ -39,6 +39,11 @@ export const configShape = z.object({
   /** Where the embedded simulator sends its callbacks; default: this server. */
   PUBLIC_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * `off` (default): WebSocket only, so any load balancer works; `on`: long-polling too (socket.io clients'
+   * default first transport), for deployments whose load balancer keeps each client on one node.
+   */
+  SOCKET_POLLING: z.enum(['on', 'off'], { error: "must be 'on' or 'off'" }).default('off'),
   MAX_COHOSTS: z.coerce.number().int().min(1).max(16).default(1),
   /** Pending co-host requests a room holds at once (a hand-raise beyond is refused with `limit`). */
   MAX_PENDING_REQUESTS: z.coerce.number().int().min(1).max(1000).default(50),

@@ -31,6 +31,13 @@ export const createMetrics = (opts: { defaults?: boolean } = {}) => {
       labelNames: ['action', 'outcome'] as const,
       registers: [registry],
     }),
+    aliliveCallSeconds: new Histogram({
+      name: 'linkmic_alilive_call_seconds',
+      help: 'AliLive POP calls (each attempt), by action and outcome (ok, refused: AliLive answered no, unreachable)',
+      labelNames: ['action', 'outcome'] as const,
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
     callbacks: new Counter({
       name: 'linkmic_callbacks_total',
       help: 'AliLive callbacks by kind and result',

@@ -2,10 +2,15 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { systemClock } from '../adapters/clock.js';
 import { buildTokenMinter } from '../compose/security.js';
 
-/** `npm run token -- <userId> [ttlS]`: an app token signed with the configured AUTH_JWT_SECRET (iss / aud as configured). */
+/**
+ * An app token signed with the configured AUTH_JWT_SECRET:
+ *   npm run token -- <userId> [ttlS]           (a checkout)
+ *   node dist/tools/token.js <userId> [ttlS]   (the image, which has no tsx: npm run token works there too)
+ */
 const [userId, ttl] = process.argv.slice(2);
-if (!userId) {
-  console.error('usage: npm run token -- <userId> [ttlSeconds]');
+const ttlS = Number(ttl ?? 3600);
+if (!userId || !Number.isInteger(ttlS) || ttlS <= 0) {
+  console.error('usage: npm run token -- <userId> [ttlSeconds]   (compiled: node dist/tools/token.js <userId> [ttlSeconds])');
   process.exit(2);
 }
 let config;
@@ -21,4 +26,4 @@ if (!mint) {
   console.error('AUTH_JWT_SECRET is not set: tokens are minted by the backend that holds the signing key');
   process.exit(2);
 }
-console.log(await mint(userId, Number(ttl ?? 3600)));
+console.log(await mint(userId, ttlS));

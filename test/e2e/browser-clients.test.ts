@@ -13,8 +13,8 @@ describe('browser-style clients and the console', () => {
     server = undefined;
   });
 
-  it('serves socket.io over long-polling, on the same port as the HTTP routes', async () => {
-    server = await startTestServer();
+  it('serves socket.io over long-polling with SOCKET_POLLING=on, on the same port as the HTTP routes', async () => {
+    server = await startTestServer({ SOCKET_POLLING: 'on' });
     const polling = await connectLinkmic(server.url, await server.mintToken('alice'), {
       socket: { transports: ['polling'], upgrade: false },
     });

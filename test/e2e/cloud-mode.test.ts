@@ -17,6 +17,7 @@ import {
   type Participant,
 } from '../support/app.js';
 
+
 /**
  * ALILIVE_MODE=cloud: the real pop-core client calls the standalone simulator's POP endpoint over HTTP,
  * and AliLive's callbacks are sent by the test itself, as GET query strings, to linkmic's routes.

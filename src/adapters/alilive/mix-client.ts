@@ -1,7 +1,7 @@
 import type { Clock, MixClient, StartMixOutcome } from '../../app/ports.js';
 import type { StreamName } from '../../core/types.js';
 import type { Logger } from '../../observability/logger.js';
-import { createPopCaller, type PopResult } from './pop-caller.js';
+import { createPopCaller, type PopObserver, type PopResult } from './pop-caller.js';
 import type { BackoffPolicy } from './retry.js';
 
 export interface MixClientDeps {
@@ -22,6 +22,8 @@ export interface MixClientDeps {
   /** With a clock, ForbidLiveStream sets ResumeTime = now + this, so blacklist entries expire by themselves. */
   forbidResumeAfterS?: number | undefined;
   clock?: Clock | undefined;
+  /** Told of every POP attempt (latency metrics, readiness). */
+  observe?: PopObserver;
 }
 
 export interface AliLiveMixClient extends MixClient {
@@ -59,6 +61,7 @@ export const createMixClient = (deps: MixClientDeps): AliLiveMixClient => {
     logger: deps.logger.child({ module: 'alilive-mix' }),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    ...(deps.observe ? { observe: deps.observe } : {}),
   });
 
   const pair = (main: StreamName, mix: StreamName) => ({

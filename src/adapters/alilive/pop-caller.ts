@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import RPCClient from '@alicloud/pop-core';
 import type { Logger } from '../../observability/logger.js';
 import { classifyPopError, isRetryableCode, networkCause, type AliLiveFailure } from './errors.js';
@@ -17,7 +18,11 @@ export interface PopCallerDeps {
   logger: Logger;
   backoff?: Partial<BackoffPolicy>;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every attempt: its action, how long it took, and `ok` or the failure code (metrics, readiness). */
+  observe?: PopObserver;
 }
+
+export type PopObserver = (action: string, seconds: number, outcome: string) => void;
 
 type Entry = { response?: { statusCode?: number } };
 // pop-core's d.ts omits the constructor's second argument: `verbose` makes request() resolve to
@@ -43,6 +48,17 @@ export const createPopCaller = (deps: PopCallerDeps) => {
   const log = deps.logger;
 
   const once = async <T>(action: string, params: Record<string, string>): Promise<PopResult<T>> => {
+    const started = performance.now();
+    const r = await attempt<T>(action, params);
+    try {
+      deps.observe?.(action, (performance.now() - started) / 1000, r.ok ? 'ok' : r.code);
+    } catch (err) {
+      log.warn({ err, action }, 'alilive call observer failed');
+    }
+    return r;
+  };
+
+  const attempt = async <T>(action: string, params: Record<string, string>): Promise<PopResult<T>> => {
     try {
       const [body, entry] = await rpc().request(action, params, { method: 'POST', timeout: deps.timeoutMs });
       const status = entry.response?.statusCode ?? 200;

@@ -31,7 +31,8 @@ const schema = z.object({
 });
 export type StandaloneConfig = z.infer<typeof schema>;
 
-const NAMES: Record<keyof StandaloneConfig, string> = {
+/** The environment variables the standalone simulator reads (flags aside). */
+export const NAMES: Record<keyof StandaloneConfig, string> = {
   port: 'SIM_PORT', host: 'SIM_HOST', callbackBase: 'SIM_CALLBACK_BASE',
   accessKeyId: 'ALILIVE_ACCESS_KEY_ID', accessKeySecret: 'ALILIVE_ACCESS_KEY_SECRET',
   pushDomain: 'ALILIVE_PUSH_DOMAIN', mixDomain: 'ALILIVE_MIX_DOMAIN', appName: 'ALILIVE_APP_NAME',
