@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The few series an operator needs: what came in, how it ended, what we asked of AliLive. */
 export const createMetrics = (opts: { defaults?: boolean } = {}) => {
@@ -27,6 +27,11 @@ export const createMetrics = (opts: { defaults?: boolean } = {}) => {
       name: 'linkmic_alilive_mix_calls_total',
       help: 'StartMix / StopMix calls by outcome',
       labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    }),
+    legacyUnsupported: new Gauge({
+      name: 'linkmic_alilive_legacy_unsupported',
+      help: '1 while AliLive answers the legacy mixing API (StartMixStreamsService) as unknown: set ALILIVE_MIXER=cloudmix',
       registers: [registry],
     }),
     callbacks: new Counter({

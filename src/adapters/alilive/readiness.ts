@@ -1,23 +1,68 @@
 import type { MixClient, StartMixOutcome } from '../../app/ports.js';
+import type { Logger } from '../../observability/logger.js';
 
 /** Outcome codes that mean AliLive could not be reached, as opposed to AliLive answering no. */
 const UNREACHABLE = /^(NetworkError|RequestTimeout|InvalidResponse|Http5\d\d|ServiceUnavailable)$/;
 
 /**
+ * How the POP gateway says an action does not exist: `InvalidAction.NotFound` ("Specified api is not found,
+ * please check your url and method.", HTTP 404), or `InvalidApi.NotFound` from older gateways. pop-core
+ * surfaces it as `err.code`. `InvalidStream.NotFound` and the like are about parameters, not the action.
+ */
+export const ACTION_NOT_FOUND = /^(InvalidAction|InvalidApi)(\.NotFound)?$/;
+
+export interface ReadinessOptions {
+  /** Where the legacy diagnosis is said, once, at error level. */
+  logger?: Logger;
+  /** The `linkmic_alilive_legacy_unsupported` gauge: 1 while the legacy mixing API is known to be gone. */
+  legacyUnsupported?: { set(value: number): void };
+}
+
+export const legacyDiagnosis = (action: string, code: string): string =>
+  `AliLive answered ${action} with ${code}: the legacy mixing API (StartMixStreamsService, removed from ` +
+  `Alibaba's OpenAPI in 2020) is not served to this account, so no co-host can be mixed; ` +
+  `set ALILIVE_MIXER=cloudmix to mix with CreateMixStream`;
+
+/**
  * Wraps a MixClient to tell /readyz whether AliLive answers: ready until a call fails to reach it,
  * and again after the next call that does. No probe traffic of its own (the POP API is metered).
+ *
+ * It also watches the legacy mix calls: when AliLive says StartMixStreamsService / StopMixStreamsService does
+ * not exist, `diagnosis()` names the way out (also logged once and set on the gauge), and the outcome is made
+ * non-retryable, since retrying cannot succeed. A later successful mix call clears it.
  */
-export const withReadiness = <C extends MixClient>(client: C): C & { reachable(): boolean } => {
+export const withReadiness = <C extends MixClient>(
+  client: C,
+  opts: ReadinessOptions = {},
+): C & { reachable(): boolean; diagnosis(): string | null } => {
   let reachable = true;
+  let diagnosis: string | null = null;
   const note = async (call: Promise<StartMixOutcome>): Promise<StartMixOutcome> => {
     const outcome = await call;
     reachable = outcome.ok || !UNREACHABLE.test(outcome.code);
     return outcome;
   };
+  const watch = async (action: string, call: Promise<StartMixOutcome>): Promise<StartMixOutcome> => {
+    const outcome = await note(call);
+    if (outcome.ok) {
+      if (diagnosis !== null) opts.logger?.info({ action }, 'AliLive serves the legacy mixing API again');
+      diagnosis = null;
+      opts.legacyUnsupported?.set(0);
+      return outcome;
+    }
+    if (!ACTION_NOT_FOUND.test(outcome.code)) return outcome;
+    if (diagnosis === null) {
+      diagnosis = legacyDiagnosis(action, outcome.code);
+      opts.logger?.error({ action, code: outcome.code, requestId: outcome.requestId, fix: 'ALILIVE_MIXER=cloudmix' }, diagnosis);
+      opts.legacyUnsupported?.set(1);
+    }
+    return { ...outcome, retryable: false };
+  };
   return Object.assign(Object.create(client) as C, {
-    startMix: (main: string, mix: string) => note(client.startMix(main, mix)),
-    stopMix: (main: string, mix: string) => note(client.stopMix(main, mix)),
+    startMix: (main: string, mix: string) => watch('StartMixStreamsService', client.startMix(main, mix)),
+    stopMix: (main: string, mix: string) => watch('StopMixStreamsService', client.stopMix(main, mix)),
     forbidStream: (stream: string) => note(client.forbidStream(stream)),
     reachable: () => reachable,
+    diagnosis: () => diagnosis,
   });
 };
