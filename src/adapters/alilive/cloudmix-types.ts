@@ -43,9 +43,13 @@ export interface CloudMixClient {
   list(): Promise<CallOutcome<{ tasks: CloudMixTask[] }>>;
 }
 
-/** Documented per-account limits: 10 calls per second (each of Create/Update/Delete), DescribeMixStreamList 5. */
-export const CLOUDMIX_ACCOUNT_RATE: RateLimit = { limit: 10, windowMs: 1_000 };
-export const CLOUDMIX_LIST_RATE: RateLimit = { limit: 5, windowMs: 1_000 };
+/**
+ * Documented per-account limits: 10 calls per second (each of Create/Update/Delete), DescribeMixStreamList 5.
+ * The window is 200 ms longer than a second: calls reach AliLive later than they leave, by varying amounts,
+ * and a burst that left within one second must not arrive within AliLive's.
+ */
+export const CLOUDMIX_ACCOUNT_RATE: RateLimit = { limit: 10, windowMs: 1_200 };
+export const CLOUDMIX_LIST_RATE: RateLimit = { limit: 5, windowMs: 1_200 };
 /** Concurrent tasks per account (raised only by a ticket). */
 export const CLOUDMIX_MAX_TASKS = 10;
 /** Inputs per task. */
