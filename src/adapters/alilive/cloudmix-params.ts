@@ -1,3 +1,4 @@
+import type { Pane } from '../../core/mix-layout.js';
 import { CLOUDMIX_MAX_INPUTS, type CloudMixInput, type CloudMixTask } from './cloudmix-types.js';
 
 /** What every cloud-mix call of a deployment shares. */
@@ -15,6 +16,15 @@ export interface CloudMixSettings {
 }
 
 type Params = Record<string, string>;
+
+/**
+ * A layout's panes paired with the inputs' signed pull URLs, in order: pane i is LayoutChildId i + 1.
+ * @example inputsFor(layoutFor(urls.length, style).panes, urls)
+ */
+export const inputsFor = (panes: readonly Pane[], urls: readonly string[]): CloudMixInput[] => {
+  if (panes.length !== urls.length) throw new RangeError(`${panes.length} panes for ${urls.length} inputs`);
+  return panes.map((pane, i) => ({ layoutChildId: i + 1, url: urls[i]!, x: pane.x, y: pane.y, w: pane.w, h: pane.h }));
+};
 
 /**
  * InputStreamList: a bare JSON array with PascalCase keys, for Create and Update alike. The vendor's

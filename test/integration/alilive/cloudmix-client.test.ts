@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createCloudMixClient, type CloudMixClientDeps } from '../../../src/adapters/alilive/cloudmix-client.js';
+import { inputsFor as paneInputs } from '../../../src/adapters/alilive/cloudmix-params.js';
 import { CLOUDMIX_ACCOUNT_RATE, CLOUDMIX_LIST_RATE, type CloudMixInput } from '../../../src/adapters/alilive/cloudmix-types.js';
 import { createMixClient } from '../../../src/adapters/alilive/mix-client.js';
 import { createUrlSigner } from '../../../src/adapters/alilive/url-signer.js';
@@ -47,7 +48,7 @@ const signer = createUrlSigner({ pushDomain: 'push.example.com', playDomain: 'pl
 /** The signed pull URLs of `streams`, placed by the layout for that many inputs. */
 const inputsFor = (streams: string[], style: MixLayoutStyle = 'pip'): { layoutId: string; inputs: CloudMixInput[] } => {
   const { layoutId, panes } = layoutFor(streams.length, style);
-  return { layoutId, inputs: panes.map((pane, i) => ({ layoutChildId: i + 1, url: signer.play(streams[i]!).rtmp, ...pane })) };
+  return { layoutId, inputs: paneInputs(panes, streams.map((s) => signer.play(s).rtmp)) };
 };
 const callsOf = (action: string) => env!.sim.calls.filter((c) => c.action === action);
 const seen = () => env!.recorder.received.map(describeCallback);

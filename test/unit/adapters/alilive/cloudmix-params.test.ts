@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  badInputs, createParams, deleteParams, inputStreamList, listParams, parseTaskPage, updateParams, type CloudMixSettings,
+  badInputs, createParams, deleteParams, inputStreamList, inputsFor, listParams, parseTaskPage, updateParams, type CloudMixSettings,
 } from '../../../../src/adapters/alilive/cloudmix-params.js';
 import type { CloudMixInput } from '../../../../src/adapters/alilive/cloudmix-types.js';
+import { layoutFor } from '../../../../src/core/mix-layout.js';
 import { signPop } from '../../../../src/adapters/alilive/simulator/pop-signature.js';
 import { VECTOR_COMMON, VECTOR_CREATE, VECTOR_INPUTS, VECTOR_SETTINGS, VECTOR_SIGNATURE } from '../../../support/cloudmix-vector.js';
 
@@ -58,6 +59,16 @@ describe('cloud-mix parameters', () => {
     [[one({ h: Number.NaN })], 'each pane must lie inside the canvas (fractions 0..1)'],
   ])('refuses inputs %# before any call: %s', (inputs, problem) => {
     expect(badInputs(inputs)).toBe(problem);
+  });
+
+  it('inputsFor pairs panes with URLs, pane i as LayoutChildId i + 1', () => {
+    const urls = ['rtmp://p.example.com/linkmic/a-r1', 'rtmp://p.example.com/linkmic/c1-r1'];
+    expect(inputsFor(layoutFor(2, 'grid').panes, urls)).toEqual([
+      { layoutChildId: 1, url: urls[0], x: 0, y: 0, w: 0.5, h: 1 },
+      { layoutChildId: 2, url: urls[1], x: 0.5, y: 0, w: 0.5, h: 1 },
+    ]);
+    expect(badInputs(inputsFor(layoutFor(4, 'pip').panes, [...urls, ...urls]))).toBeNull();
+    expect(() => inputsFor(layoutFor(3, 'pip').panes, urls)).toThrow(RangeError);
   });
 
   it('accepts up to eight well-formed inputs', () => {
