@@ -107,6 +107,10 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       service,
       repo: store.repo,
       readiness,
+      readinessDetail: (): Record<string, string> => {
+        const diagnosis = alilive.mixClient.diagnosis();
+        return diagnosis ? { alilive: diagnosis } : {};
+      },
       simulator: alilive.simulator,
       withConsole,
       mintToken: minter,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, SignedUrls } from '../app/ports.js';
 import { createMixClient, type AliLiveMixClient } from '../adapters/alilive/mix-client.js';
+import { withLegacyDiagnosis } from '../adapters/alilive/legacy-diagnosis.js';
 import { createAliLiveReadiness, outcomeClass, type AliLiveReadiness } from '../adapters/alilive/readiness.js';
 import { createSimulator, type Simulator } from '../adapters/alilive/simulator/index.js';
 import { createUrlSigner } from '../adapters/alilive/url-signer.js';
@@ -10,7 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export interface BuiltAliLive {
-  mixClient: AliLiveMixClient;
+  mixClient: AliLiveMixClient & { diagnosis(): string | null };
   urls: SignedUrls;
   /** The embedded AliLive, in simulator mode. */
   simulator: Simulator | null;
@@ -27,7 +28,7 @@ export const READINESS_PROBE_STREAM = 'linkmic-readiness-probe';
  */
 export const buildAliLive = (
   config: Config,
-  deps: { selfUrl: () => string; clock: Clock; logger: Logger; metrics?: Pick<Metrics, 'aliliveCallSeconds'> },
+  deps: { selfUrl: () => string; clock: Clock; logger: Logger; metrics?: Pick<Metrics, 'aliliveCallSeconds' | 'legacyUnsupported'> },
 ): BuiltAliLive => {
   const { clock, logger, selfUrl, metrics } = deps;
   const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger) : null;
@@ -37,7 +38,7 @@ export const buildAliLive = (
     probe: () => mixClient.isStreamOnline(READINESS_PROBE_STREAM),
     clock,
   });
-  const mixClient = createMixClient({
+  const mixClient = withLegacyDiagnosis(createMixClient({
     endpoint: simulator ? () => `${selfUrl()}/_sim/pop` : config.ALILIVE_ENDPOINT,
     accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
     accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
@@ -55,7 +56,7 @@ export const buildAliLive = (
       readiness.observe(outcome);
       metrics?.aliliveCallSeconds.observe({ action, outcome: outcomeClass(outcome) }, seconds);
     },
-  });
+  }), { logger, legacyUnsupported: metrics?.legacyUnsupported });
   readiness.start();
   const urls = createUrlSigner({
     pushDomain: config.ALILIVE_PUSH_DOMAIN,

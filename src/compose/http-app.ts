@@ -21,6 +21,8 @@ export interface HttpAppDeps {
   service: RoomService;
   repo: Pick<RoomRepository, 'list'>;
   readiness: Record<string, ReadinessCheck>;
+  /** What /readyz says beside its checks (see health.ts). */
+  readinessDetail?: () => Record<string, string>;
   simulator: Simulator | null;
   /** The dev console: simulator and dev secret only. */
   withConsole: boolean;
@@ -57,7 +59,7 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
     },
   });
   app.use(callbacks);
-  app.use(createHealthRouter(deps.readiness));
+  app.use(createHealthRouter(deps.readiness, deps.readinessDetail));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -69,6 +69,11 @@ const PRODUCTION_RULES: readonly Rule[] = [
 
 /** Rules for every NODE_ENV: combinations that cannot work at all. */
 const ALWAYS: readonly Rule[] = [
+  (c) => {
+    // One mixed pair per legacy StartMix; a cloud mix takes the anchor and three co-hosts (four panes).
+    const most = c.ALILIVE_MIXER === 'legacy' ? 1 : 3;
+    return c.MAX_COHOSTS > most ? refuse('MAX_COHOSTS', `at most ${most} with ALILIVE_MIXER=${c.ALILIVE_MIXER}`) : null;
+  },
   (c) =>
     c.ALILIVE_MODE === 'cloud' && c.ALILIVE_ACCESS_KEY_ID === undefined
       ? refuse('ALILIVE_ACCESS_KEY_ID', 'required when ALILIVE_MODE=cloud')

@@ -29,6 +29,16 @@ export const configShape = z.object({
   ALILIVE_APP_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]').default('linkmic'),
   ALILIVE_MIX_DOMAIN: domain.optional(),
   ALILIVE_MIX_TEMPLATE: z.enum(['picture_in_picture', 'side_by_side']).default('picture_in_picture'),
+  /** Which mixing API: the seed's StartMixStreamsService (`legacy`) or CreateMixStream (`cloudmix`). */
+  ALILIVE_MIXER: z.enum(['legacy', 'cloudmix']).default('legacy'),
+  /** cloudmix: OutputConfig.MixStreamTemplate, the output's transcoding template. */
+  ALILIVE_CLOUDMIX_TEMPLATE: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be a template name such as lp_ld').default('lp_ld'),
+  /** cloudmix: OutputConfig.ExpireDuration, after which AliLive ends a task by itself. */
+  ALILIVE_CLOUDMIX_EXPIRE_S: z.coerce.number().int().positive().max(999_999_999).default(86_400),
+  /** RegionId of the cloud-mix calls; the mix domain must be in cn-shanghai or cn-beijing. */
+  ALILIVE_REGION: z.string().regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region id such as cn-shanghai').default('cn-shanghai'),
+  /** cloudmix: picture-in-picture (anchor full screen) or a grid. */
+  ALILIVE_MIX_LAYOUT: z.enum(['pip', 'grid']).default('pip'),
   ALILIVE_PUSH_AUTH_KEY: optionalString,
   ALILIVE_PLAY_AUTH_KEY: optionalString,
   ALILIVE_URL_TTL_S: z.coerce.number().int().positive().default(3600),

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics } from './process-metrics.js';
 import { createSecurityMetrics } from './security-metrics.js';
 
@@ -36,6 +36,11 @@ export const createMetrics = (opts: { defaults?: boolean } = {}) => {
       help: 'AliLive POP calls (each attempt), by action and outcome (ok, refused: AliLive answered no, unreachable)',
       labelNames: ['action', 'outcome'] as const,
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    legacyUnsupported: new Gauge({
+      name: 'linkmic_alilive_legacy_unsupported',
+      help: '1 while AliLive answers the legacy mixing API (StartMixStreamsService) as unknown: set ALILIVE_MIXER=cloudmix',
       registers: [registry],
     }),
     callbacks: new Counter({

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
+import { createMemoryRateLimiter } from '../../src/adapters/store/memory-rate-limiter.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { anchorStream } from '../../src/core/streams.js';
 import { closedRoom, liveRoom, type StoreFactory } from './fixtures.js';
+import { describeRateLimiter } from './rate-limiter.contract.js';
 import { describeRoomRepository } from './room-repository.contract.js';
 import { describeScheduler } from './scheduler.contract.js';
 
@@ -14,6 +16,11 @@ const factory: StoreFactory = async () => {
 
 describeRoomRepository('memory', factory);
 describeScheduler('memory', factory);
+describeRateLimiter('memory', async (limit, windowMs) => {
+  let now = 0;
+  const limiter = createMemoryRateLimiter({ limit, windowMs, clock: { now: () => now } });
+  return { limiter, peer: async () => limiter, setNow: (ms) => void (now = ms), close: async () => {} };
+});
 
 describe('memory store: closed rooms', () => {
   it('drops a closed room once closedRoomTtlMs has passed', async () => {

@@ -3,10 +3,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defineLuaScript } from '../../src/adapters/store/lua-script.js';
 import { createRedisKeys } from '../../src/adapters/store/redis-keys.js';
+import { createRedisRateLimiter, rateLimitKey } from '../../src/adapters/store/redis-rate-limiter.js';
 import { COMMIT_SCRIPT } from '../../src/adapters/store/redis-scripts.js';
 import { commitArgs, createRedisStore } from '../../src/adapters/store/redis-store.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { closedRoom, liveRoom, setTimer, type StoreFactory } from './fixtures.js';
+import { describeRateLimiter } from './rate-limiter.contract.js';
 import { describeRoomRepository } from './room-repository.contract.js';
 import { describeScheduler } from './scheduler.contract.js';
 
@@ -36,6 +38,58 @@ const factory: StoreFactory = async () => {
 
 describeRoomRepository('redis', factory);
 describeScheduler('redis', factory);
+describeRateLimiter('redis', async (limit, windowMs) => {
+  const prefix = `test:${randomUUID()}:`;
+  const connections: Redis[] = [];
+  let now = 0;
+  const node = () => {
+    const redis = new Redis(url);
+    connections.push(redis);
+    return createRedisRateLimiter({ redis, prefix, limit, windowMs, clock: { now: () => now } });
+  };
+  return {
+    limiter: node(),
+    peer: async () => node(),
+    setNow: (ms) => void (now = ms),
+    async close() {
+      const keys = await connections[0]!.keys(`${prefix}*`);
+      if (keys.length > 0) await connections[0]!.del(...keys);
+      await Promise.all(connections.map((c) => c.quit()));
+    },
+  };
+});
+
+describe('redis rate limiter: specifics', () => {
+  it('runs on the server clock by default, keeps one hash-tagged key that expires when idle', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const redis = new Redis(url);
+    try {
+      const limiter = createRedisRateLimiter({ redis, prefix, limit: 3, windowMs: 400 });
+      const waits = [];
+      for (let i = 0; i < 4; i += 1) waits.push(await limiter.take('acct'));
+      expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+      expect(waits[3]).toBeGreaterThan(300);
+      expect(waits[3]).toBeLessThanOrEqual(400);
+      const key = rateLimitKey(prefix, 'acct');
+      expect(key).toBe(`${prefix}ratelimit:{acct}`);
+      expect(await redis.keys(`${prefix}*`)).toEqual([key]);
+      expect(await redis.llen(key)).toBe(3);
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(800);
+      await redis.del(key);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('rejects while Redis is unreachable (the caller decides what to do)', async () => {
+    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false });
+    const limiter = createRedisRateLimiter({ redis, limit: 10, windowMs: 1_000 });
+    await expect(limiter.take('acct')).rejects.toThrow();
+    redis.disconnect();
+  });
+});
 
 describe('redis store: specifics', () => {
   it('writes the documented key layout', async () => {

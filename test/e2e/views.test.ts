@@ -9,7 +9,7 @@ import { expectOnePushPerChange, kindSwitches, lineOf, requestTraces, viewLog, t
  */
 const ROOM = 'r1';
 /** Long timeouts: no timer may end a request or a session while a test walks through it. */
-const ENV = { TIMEOUT_REQUEST: '30', TIMEOUT_PUBLISH: '30', TIMEOUT_STREAM_LOST: '30', TIMEOUT_MIX_AVAILABLE: '30', MAX_COHOSTS: '2' };
+const ENV = { TIMEOUT_REQUEST: '30', TIMEOUT_PUBLISH: '30', TIMEOUT_STREAM_LOST: '30', TIMEOUT_MIX_AVAILABLE: '30', MAX_COHOSTS: '2', ALILIVE_MIXER: 'cloudmix' };
 
 describe('views by role, one push per change', () => {
   let st: Stage;

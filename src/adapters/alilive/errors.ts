@@ -7,8 +7,8 @@ export interface AliLiveFailure {
   retryable: boolean;
 }
 
-// Caller mistakes: repeating the call cannot help.
-const NEVER_RETRY = [/^InvalidParameter/, /^Missing/, /^SignatureDoesNotMatch$/, /^InvalidAccessKeyId/, /^Forbidden/];
+// Caller mistakes, and actions AliLive does not serve: repeating the call cannot help.
+const NEVER_RETRY = [/^InvalidParameter/, /^Missing/, /^SignatureDoesNotMatch$/, /^InvalidAccessKeyId/, /^Forbidden/, /^InvalidAction/, /^InvalidApi/];
 // Transient on AliLive's side.
 const RETRY = [/^Throttling/, /^ServiceUnavailable/, /^InternalError/];
 

@@ -20,9 +20,21 @@ export interface PopCallerDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Told of every attempt: its action, how long it took, and `ok` or the failure code (metrics, readiness). */
   observe?: PopObserver;
+  /**
+   * Runs before every attempt, retries included: waits for the account's rate limit, or refuses the attempt
+   * (the failure is returned as the call's outcome, not retried).
+   */
+  admit?: (action: string) => Promise<AliLiveFailure | null>;
+  /**
+   * A `Throttling` answer waits at least this long before the jittered backoff: AliLive counts calls per
+   * second, so retrying sooner only meets the same limit. @default 1000
+   */
+  throttledFloorMs?: number;
 }
 
 export type PopObserver = (action: string, seconds: number, outcome: string) => void;
+
+const THROTTLED = /^Throttling/;
 
 type Entry = { response?: { statusCode?: number } };
 // pop-core's d.ts omits the constructor's second argument: `verbose` makes request() resolve to
@@ -78,14 +90,19 @@ export const createPopCaller = (deps: PopCallerDeps) => {
   };
 
   const call = async <T>(action: string, params: Record<string, string>): Promise<PopResult<T>> => {
-    for (let attempt = 0; ; attempt += 1) {
+    for (let tries = 0; ; tries += 1) {
+      const refused = deps.admit ? await deps.admit(action) : null;
+      if (refused) {
+        log.warn({ action, attempt: tries, code: refused.code }, 'alilive call not admitted');
+        return { ok: false, ...refused };
+      }
       const r = await once<T>(action, params);
-      if (r.ok || !r.retryable || attempt >= deps.retries) {
-        if (!r.ok) log.warn({ action, attempt, code: r.code, requestId: r.requestId, retryable: r.retryable }, 'alilive call gave up');
+      if (r.ok || !r.retryable || tries >= deps.retries) {
+        if (!r.ok) log.warn({ action, attempt: tries, code: r.code, requestId: r.requestId, retryable: r.retryable }, 'alilive call gave up');
         return r;
       }
-      const delayMs = backoffMs(attempt, policy);
-      log.info({ action, attempt, code: r.code, requestId: r.requestId, delayMs }, 'alilive call retried');
+      const delayMs = backoffMs(tries, policy) + (THROTTLED.test(r.code) ? (deps.throttledFloorMs ?? 1000) : 0);
+      log.info({ action, attempt: tries, code: r.code, requestId: r.requestId, delayMs }, 'alilive call retried');
       await sleep(delayMs);
     }
   };

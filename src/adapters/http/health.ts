@@ -8,8 +8,14 @@ export const checkAll = async (checks: Record<string, ReadinessCheck>): Promise<
     await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const)),
   );
 
-/** /healthz: the process answers. /readyz: every dependency answers (503 with the failing names otherwise). */
-export const createHealthRouter = (checks: Record<string, ReadinessCheck>): Router => {
+/**
+ * /healthz: the process answers. /readyz: every dependency answers (503 with the failing names otherwise),
+ * and `detail` carries what an operator must fix even while the node stays ready (a mixer AliLive no longer serves).
+ */
+export const createHealthRouter = (
+  checks: Record<string, ReadinessCheck>,
+  detail: () => Record<string, string> = () => ({}),
+): Router => {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -17,7 +23,8 @@ export const createHealthRouter = (checks: Record<string, ReadinessCheck>): Rout
   router.get('/readyz', async (_req, res) => {
     const status = await checkAll(checks);
     const ok = Object.values(status).every((up) => up);
-    res.status(ok ? 200 : 503).json({ ok, checks: status });
+    const notes = detail();
+    res.status(ok ? 200 : 503).json({ ok, checks: status, ...(Object.keys(notes).length > 0 ? { detail: notes } : {}) });
   });
   return router;
 };

@@ -3,7 +3,9 @@ import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import express, { type Express } from 'express';
 import { pino, type Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import { createSimulator, type SimulatorOptions } from '../../../src/adapters/alilive/simulator/index.js';
+import { signPop } from '../../../src/adapters/alilive/simulator/pop-signature.js';
 
 export const KEY_ID = 'sim-key-id';
 export const KEY_SECRET = 'sim-key-secret-0123456789';
@@ -68,6 +70,25 @@ export const startRecorder = async () => {
   };
 };
 
+export interface ReceivedJson {
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  contentType: string | undefined;
+}
+
+/** Stands in for linkmic's mixing-task route: records every POSTed JSON body; answers 200. */
+export const startJsonReceiver = async () => {
+  const received: ReceivedJson[] = [];
+  const app = express();
+  app.post('/callbacks/alilive/mix-task', express.json(), (req, res) => {
+    received.push({ path: req.path, query: { ...(req.query as Record<string, string>) }, body: req.body as unknown, contentType: req.headers['content-type'] });
+    res.status(200).send('ok');
+  });
+  const http = await listen(app);
+  return { received, url: `${http.url}/callbacks/alilive/mix-task`, close: http.close };
+};
+
 /** A simulator mounted at /_sim on its own loopback server, callbacks to a recorder. */
 export const startSim = async (overrides: Partial<SimulatorOptions> = {}) => {
   const recorder = await startRecorder();
@@ -106,4 +127,15 @@ export const describeCallback = (r: Received): string => {
   if (r.path.endsWith('/stream')) return `${q.action} ${q.id}`;
   if (r.path.endsWith('/mix-available')) return `MixAvailable ${q.Stream}`;
   return `MixResult ${q.MainMixStream}<${q.MixStream} ${q.Code}`;
+};
+
+/** A hand-signed POST to a POP endpoint, so each check of the simulator can be hit on its own. */
+export const sendSigned = async (endpoint: string, params: Record<string, string>, secret = KEY_SECRET) => {
+  const all: Record<string, string> = {
+    Format: 'JSON', Version: '2016-11-01', AccessKeyId: KEY_ID, SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0',
+    SignatureNonce: randomUUID(), Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), ...params,
+  };
+  all.Signature = signPop('POST', all, secret);
+  const res = await fetch(`${endpoint}/`, { method: 'POST', body: new URLSearchParams(all).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };

@@ -83,7 +83,7 @@ describe('simulator control routes', () => {
     expect(await (await post('/mix/inject', { main: 'a-r1', mix: 'c1-r1', code: 'InternalError' })).json()).toEqual({ ok: true, registered: false });
     expect((await post('/mix/inject', { main: 'a-r1' })).status).toBe(400);
     const state = await (await fetch(`${env.base}/state`)).json();
-    expect(state).toEqual({ streams: [{ name: 'a-r1', pushing: true, mixAvailable: expect.any(Boolean), forbidden: false }], mixes: [] });
+    expect(state).toEqual({ streams: [{ name: 'a-r1', pushing: true, mixAvailable: expect.any(Boolean), forbidden: false }], mixes: [], mixTasks: [] });
     expect(await (await post('/streams/a-r1/unpublish')).json()).toEqual({ ok: true, stream: 'a-r1', wasPushing: true });
     expect(env.sim.callbacks.map((c) => c.kind)).toContain('mixResult');
     expect(env.sim.callbacks[0]!.params).toMatchObject({ action: 'publish', usrargs: 'x=1' });

@@ -13,6 +13,9 @@ describe('standalone simulator', () => {
     expect(() => parseStandaloneArgs([], {})).toThrow(/ALILIVE_ACCESS_KEY_ID/);
     expect(() => parseStandaloneArgs([], { ...ENV, SIM_PORT: 'x' })).toThrow(/SIM_PORT/);
     expect(() => parseStandaloneArgs(['--bogus', '1'], ENV)).toThrow(/--bogus/);
+    expect(c).toMatchObject({ legacyMix: true, mixOutputDelayMs: 300 });
+    expect(parseStandaloneArgs([], { ...ENV, SIM_LEGACY_MIX: 'false', SIMULATOR_MIX_OUTPUT_DELAY_MS: '50' })).toMatchObject({ legacyMix: false, mixOutputDelayMs: 50 });
+    expect(() => parseStandaloneArgs([], { ...ENV, SIM_LEGACY_MIX: 'no' })).toThrow(/SIM_LEGACY_MIX/);
   });
 
   it('serves the POP endpoint under /_sim/pop and calls back to the base URL', async () => {

@@ -38,6 +38,12 @@ describe('config', () => {
       TIMEOUT_MIX_AVAILABLE: 60,
       TIMEOUT_ANCHOR_DISCONNECT: 30,
       MIX_RETRIES: 3,
+      ALILIVE_MIXER: 'legacy',
+      ALILIVE_CLOUDMIX_TEMPLATE: 'lp_ld',
+      ALILIVE_CLOUDMIX_EXPIRE_S: 86_400,
+      ALILIVE_REGION: 'cn-shanghai',
+      ALILIVE_MIX_LAYOUT: 'pip',
+      MAX_COHOSTS: 1,
     });
     for (const unset of ['REDIS_URL', 'ADMIN_API_KEY', 'CALLBACK_TOKEN', 'ALILIVE_PUSH_AUTH_KEY', 'ALILIVE_CALLBACK_AUTH_KEY'] as const) {
       expect(c[unset], unset).toBeUndefined();
@@ -81,11 +87,30 @@ describe('config', () => {
     [{ ALILIVE_MODE: 'cloud' }, 'ALILIVE_ACCESS_KEY_ID'],
     [{ ALILIVE_MODE: 'cloud', ALILIVE_ACCESS_KEY_ID: 'id' }, 'ALILIVE_ACCESS_KEY_SECRET'],
     [{ NODE_ENV: 'production' }, 'CALLBACK_TOKEN'],
+    [{ ALILIVE_MIXER: 'mpu' }, 'ALILIVE_MIXER'],
+    [{ ALILIVE_CLOUDMIX_TEMPLATE: 'lp ld' }, 'ALILIVE_CLOUDMIX_TEMPLATE'],
+    [{ ALILIVE_CLOUDMIX_EXPIRE_S: '0' }, 'ALILIVE_CLOUDMIX_EXPIRE_S'],
+    [{ ALILIVE_CLOUDMIX_EXPIRE_S: '1.5' }, 'ALILIVE_CLOUDMIX_EXPIRE_S'],
+    [{ ALILIVE_REGION: 'Shanghai' }, 'ALILIVE_REGION'],
+    [{ ALILIVE_MIX_LAYOUT: 'mosaic' }, 'ALILIVE_MIX_LAYOUT'],
+    [{ MAX_COHOSTS: '2' }, 'MAX_COHOSTS'],
+    [{ ALILIVE_MIXER: 'legacy', MAX_COHOSTS: '2' }, 'MAX_COHOSTS'],
+    [{ ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: '4' }, 'MAX_COHOSTS'],
   ])('refuses %j with one line naming %s', (env, key) => {
     const err = failure({ NODE_ENV: 'development', ...env });
     expect(err.key).toBe(key);
     expect(err.message).toMatch(new RegExp(`^config ${key}: `));
     expect(err.message).not.toContain('\n');
+  });
+
+  it('the co-host limit follows the mixer: one with legacy, up to three with cloudmix', () => {
+    expect(failure({ NODE_ENV: 'development', MAX_COHOSTS: '2' }).message).toBe('config MAX_COHOSTS: at most 1 with ALILIVE_MIXER=legacy');
+    expect(failure({ NODE_ENV: 'development', ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: '4' }).message).toBe(
+      'config MAX_COHOSTS: at most 3 with ALILIVE_MIXER=cloudmix',
+    );
+    const c = load({ NODE_ENV: 'development', ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: '3', ALILIVE_MIX_LAYOUT: 'grid', ALILIVE_CLOUDMIX_EXPIRE_S: '3600' });
+    expect(c).toMatchObject({ ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: 3, ALILIVE_MIX_LAYOUT: 'grid', ALILIVE_CLOUDMIX_EXPIRE_S: 3600 });
+    expect(policyFrom(c).maxCohosts).toBe(3);
   });
 
   it('a config file that is not JSON is named', () => {

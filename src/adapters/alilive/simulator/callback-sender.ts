@@ -22,6 +22,8 @@ export interface CallbackSenderDeps {
 export interface CallbackSender {
   /** GET `url?params`; true once a receiver answered 200, false when every attempt failed or on close. */
   send(url: string, params: Readonly<Record<string, string>>, headers?: Record<string, string>): Promise<boolean>;
+  /** POST `body` as JSON to `url` exactly as given (no token added: the URL is the caller's own), same retries. */
+  post(url: string, body: unknown): Promise<boolean>;
   /** Abandons retries and requests in flight. */
   close(): void;
 }
@@ -42,9 +44,9 @@ export const createCallbackSender = (deps: CallbackSenderDeps): CallbackSender =
   let closed = false;
 
   /** One attempt; the abort controller also ends the pause after a failure, so close() never waits. */
-  const attempt = async (target: string, headers: Record<string, string>, ctl: AbortController): Promise<number> => {
+  const attempt = async (target: string, init: RequestInit, ctl: AbortController): Promise<number> => {
     const signal = AbortSignal.any([ctl.signal, AbortSignal.timeout(timeoutMs)]);
-    const res = await fetch(target, { method: 'GET', headers, signal });
+    const res = await fetch(target, { ...init, signal });
     await res.arrayBuffer();
     return res.status;
   };
@@ -54,10 +56,16 @@ export const createCallbackSender = (deps: CallbackSenderDeps): CallbackSender =
       ctl.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
 
-  const send: CallbackSender['send'] = async (url, params, headers = {}) => {
-    const target = withQuery(url, deps.token ? { ...params, token: deps.token } : params);
+  const send: CallbackSender['send'] = (url, params, headers = {}) =>
+    deliver(url, withQuery(url, deps.token ? { ...params, token: deps.token } : params), { method: 'GET', headers });
+
+  const post: CallbackSender['post'] = (url, body) =>
+    deliver(url, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  const deliver = async (url: string, target: string, init: RequestInit): Promise<boolean> => {
     // The path only: the query carries the token.
-    const path = new URL(url).pathname;
+    const path = URL.canParse(url) ? new URL(url).pathname : null;
+    if (path === null) return (log.warn('callback URL is not a URL'), false);
     const ctl = new AbortController();
     aborts.add(ctl);
     try {
@@ -65,7 +73,7 @@ export const createCallbackSender = (deps: CallbackSenderDeps): CallbackSender =
         if (n > 0) await pause(deps.retryMs, ctl);
         if (closed) break;
         try {
-          const status = await attempt(target, headers, ctl);
+          const status = await attempt(target, init, ctl);
           if (status === 200) return true;
           log.debug({ path, status, attempt: n }, 'callback not accepted');
         } catch (err) {
@@ -81,6 +89,7 @@ export const createCallbackSender = (deps: CallbackSenderDeps): CallbackSender =
 
   return {
     send,
+    post,
     close: () => {
       closed = true;
       for (const ctl of aborts) ctl.abort();

@@ -5,7 +5,7 @@ const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const CODE = /^[A-Za-z0-9_.]{1,64}$/;
 
 /** The simulator's own controls: what a pushing app, the console and tests do to the simulated AliLive. */
-export const createControlRoutes = (world: LiveWorld): Router => {
+export const createControlRoutes = (world: LiveWorld, state: () => unknown): Router => {
   const router = express.Router();
   router.use(express.json({ limit: '8kb' }));
 
@@ -34,6 +34,6 @@ export const createControlRoutes = (world: LiveWorld): Router => {
     res.json({ ok: true, registered: world.injectMixResult(main, mix, code) });
   });
 
-  router.get('/state', (_req, res) => void res.json(world.state()));
+  router.get('/state', (_req, res) => void res.json(state()));
   return router;
 };

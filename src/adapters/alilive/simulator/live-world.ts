@@ -15,6 +15,8 @@ export interface LiveWorldDeps {
   mixResultDelayMs: number;
   clock: Clock;
   emit: (kind: CallbackKind, params: Record<string, string>) => void;
+  /** Told after a stream starts or stops pushing (cloud mixing follows its anchor input). */
+  onPushChange?: (stream: string) => void;
   logger: Logger;
 }
 
@@ -99,6 +101,7 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
     });
     // The co-host is back: every armed mix waiting for it takes effect.
     for (const p of pairs.values()) if (p.mix === name && !p.broken) scheduleResult(p, 'Success');
+    deps.onPushChange?.(name);
     log.debug({ stream: name }, 'sim: push started');
     return 'ok';
   };
@@ -119,6 +122,7 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
         scheduleResult(p, 'MainStreamNotExist');
       } else if (p.mix === name) scheduleResult(p, 'MixStreamNotExist');
     }
+    deps.onPushChange?.(name);
     log.debug({ stream: name }, 'sim: push stopped');
     return true;
   };
@@ -173,6 +177,7 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
   });
 
   const online = (): string[] => [...streams].filter(([, s]) => s.pushing).map(([name]) => name);
+  const isPushing = (name: string): boolean => streams.get(name)?.pushing ?? false;
 
   const close = (): void => {
     for (const t of timers) clearTimeout(t);
@@ -180,7 +185,7 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
     pendingResult.clear();
   };
 
-  return { pushStream, stopStream, startMix, stopMix, forbid, injectMixResult, state, online, close };
+  return { pushStream, stopStream, startMix, stopMix, forbid, injectMixResult, state, online, isPushing, close };
 };
 
 export type LiveWorld = ReturnType<typeof createLiveWorld>;

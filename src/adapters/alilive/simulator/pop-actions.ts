@@ -1,23 +1,10 @@
 import type { Clock } from '../../../app/ports.js';
+import { createCloudMixActions } from './cloudmix-actions.js';
+import type { CloudMixWorld } from './cloudmix-world.js';
 import { MAIN_STREAM_NOT_READY, type LiveWorld } from './live-world.js';
+import { popError, type Action, type ActionResult, type Params } from './pop-result.js';
 
-export type Params = Readonly<Record<string, string>>;
-/** An action's answer before RequestId / HostId are added. */
-export type ActionResult =
-  | { ok: true; body: Record<string, unknown> }
-  | { ok: false; status: number; code: string; message: string };
-
-export const popError = (status: number, code: string, message: string): ActionResult => ({
-  ok: false,
-  status,
-  code,
-  message,
-});
-
-interface Action {
-  required: readonly string[];
-  run(p: Params): ActionResult;
-}
+export { popError, type Action, type ActionResult, type Params } from './pop-result.js';
 
 export interface ActionDeps {
   world: LiveWorld;
@@ -25,6 +12,11 @@ export interface ActionDeps {
   clock: Clock;
   /** When set, every DomainName parameter must be one of these (else `InvalidDomain.NotFound`). */
   domains?: readonly string[] | undefined;
+  cloudmix: CloudMixWorld;
+  /** False: Start/StopMixStreamsService answer `InvalidAction.NotFound`, as an AliLive that retired them would. */
+  legacyMix: boolean;
+  cloudmixQps: number;
+  cloudmixListQps: number;
 }
 
 const SIX = ['MainDomainName', 'MainAppName', 'MainStreamName', 'MixDomainName', 'MixAppName', 'MixStreamName'];
@@ -91,9 +83,15 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
       const strict = p.QueryType === 'strict';
       const wanted = p.StreamName;
       const appOk = p.AppName === undefined || p.AppName === deps.appName;
-      const names = world.online().filter((n) => appOk && (!wanted || (strict ? n === wanted : n.includes(wanted))));
+      const named = (n: string) => !wanted || (strict ? n === wanted : n.includes(wanted));
+      const pushed = world.online().filter((n) => appOk && named(n)).map((StreamName) => ({ AppName: deps.appName, StreamName }));
+      // Mixed outputs are produced on their task's domain, under the task's app.
+      const mixed = deps.cloudmix
+        .online()
+        .filter((o) => o.domain === p.DomainName && (p.AppName === undefined || p.AppName === o.app) && named(o.stream))
+        .map((o) => ({ AppName: o.app, StreamName: o.stream }));
       const publishTime = new Date(deps.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const info = names.map((StreamName) => ({ DomainName: p.DomainName, AppName: deps.appName, StreamName, PublishTime: publishTime }));
+      const info = [...pushed, ...mixed].map((s) => ({ DomainName: p.DomainName, ...s, PublishTime: publishTime }));
       return {
         ok: true,
         body: { PageNum: 1, PageSize: 2000, TotalNum: info.length, TotalPage: 1, OnlineInfo: { LiveStreamOnlineInfo: info } },
@@ -102,9 +100,9 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
   };
 
   return new Map<string, Action>([
-    ['StartMixStreamsService', start],
-    ['StopMixStreamsService', stop],
+    ...(deps.legacyMix ? ([['StartMixStreamsService', start], ['StopMixStreamsService', stop]] as const) : []),
     ['ForbidLiveStream', forbid],
     ['DescribeLiveStreamsOnlineList', onlineList],
+    ...createCloudMixActions({ cloudmix: deps.cloudmix, qps: deps.cloudmixQps, listQps: deps.cloudmixListQps, badDomain }),
   ]);
 };

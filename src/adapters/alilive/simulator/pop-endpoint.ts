@@ -4,6 +4,7 @@ import type { Clock } from '../../../app/ports.js';
 import type { Logger } from '../../../observability/logger.js';
 import { popError, type ActionResult, type ActionDeps, createActions, type Params } from './pop-actions.js';
 import { verifyPop } from './pop-signature.js';
+import { createQpsWindow } from './qps-window.js';
 
 /** One POP request as the simulator saw it; credentials and the signature are left out. */
 export interface PopCall {
@@ -46,6 +47,7 @@ const parseTimestamp = (ts: string): number =>
 export const createPopEndpoint = (deps: PopEndpointDeps) => {
   const version = deps.version ?? '2016-11-01';
   const actions = createActions(deps);
+  const flow = createQpsWindow();
   const nonces = new Map<string, number>();
   const calls: PopCall[] = [];
   const faults: Array<{ status: number; code: string; html: boolean }> = [];
@@ -78,6 +80,9 @@ export const createPopEndpoint = (deps: PopEndpointDeps) => {
     if (refused) return refused;
     const action = actions.get(p.Action!);
     if (!action) return popError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+    if (action.qps && !flow.admit(action.qps, deps.clock.now())) {
+      return popError(400, 'Throttling.User', 'Request was denied due to user flow control.');
+    }
     const missing = action.required.find((k) => !p[k]);
     if (missing) return popError(400, 'MissingParameter', `The input parameter "${missing}" that is mandatory for processing this request is not supplied.`);
     return action.run(p);

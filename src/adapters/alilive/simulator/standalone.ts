@@ -28,6 +28,9 @@ const schema = z.object({
   mixAvailableDelayMs: ms.default(500),
   mixResultDelayMs: ms.default(200),
   callbackRetryMs: ms.default(1000),
+  mixOutputDelayMs: ms.default(300),
+  /** `false`: answer the legacy mixing actions as unknown, as a retired API would. */
+  legacyMix: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type StandaloneConfig = z.infer<typeof schema>;
 
@@ -39,6 +42,7 @@ export const NAMES: Record<keyof StandaloneConfig, string> = {
   callbackToken: 'CALLBACK_TOKEN', callbackAuthKey: 'ALILIVE_CALLBACK_AUTH_KEY',
   mixAvailableDelayMs: 'SIMULATOR_MIX_AVAILABLE_DELAY_MS', mixResultDelayMs: 'SIMULATOR_MIX_RESULT_DELAY_MS',
   callbackRetryMs: 'SIM_CALLBACK_RETRY_MS',
+  mixOutputDelayMs: 'SIMULATOR_MIX_OUTPUT_DELAY_MS', legacyMix: 'SIM_LEGACY_MIX',
 };
 const FLAGS: Record<string, keyof StandaloneConfig> = { '--port': 'port', '--host': 'host', '--callback-base': 'callbackBase' };
 

@@ -23,6 +23,9 @@ describe('classifyPopError', () => {
     ['InvalidAccessKeyId.NotFound', 404, false],
     ['Forbidden.RAM', 403, false],
     ['InvalidStream.NotFound', 404, false],
+    ['InvalidAction.NotFound', 404, false],
+    ['InvalidApi.NotFound', 500, false],
+    ['Throttling', 503, true],
     ['SomethingNew', undefined, false],
   ])('%s (HTTP %s) retryable=%s', (code, status, retryable) => {
     expect(classifyPopError(popErr(code, status))).toEqual({ code, requestId: 'R-9', status: status ?? null, retryable });
