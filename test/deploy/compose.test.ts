@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { NAMES as SIMULATOR_ENV } from '../../src/adapters/alilive/simulator/standalone.js';
-import { loadConfig } from '../../src/config/load.js';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
-import { PENDING_CONFIG_KEYS, readCompose, readEnvExample, resolvedEnvironment, ROOT } from '../support/compose-file.js';
+import {
+  composeHeader,
+  demandedVariables,
+  NEWCOMER_ENV,
+  PENDING_CONFIG_KEYS,
+  readCompose,
+  readEnvExample,
+  resolvedEnvironment,
+  ROOT,
+} from '../support/compose-file.js';
 import { localVariant, nginxConfigTest, shippedConfig } from '../support/nginx.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +19,13 @@ import { join } from 'node:path';
 
 const CONFIG_KEYS = Object.keys(configSchema.shape);
 const NODES = ['linkmic-1', 'linkmic-2'];
-/** What a newcomer's .env holds after following the compose header: only the secret it demands. */
-const NEWCOMER_ENV = { AUTH_JWT_SECRET: 'a-newcomer-secret-0123456789abcdef0123456789' };
+/** What NODE_ENV=production refuses to start without, in this stack (cloud mode, URL auth on). */
+const PRODUCTION_SECRETS = ['ALILIVE_CALLBACK_AUTH_KEY', 'ALILIVE_PLAY_AUTH_KEY', 'ALILIVE_PUSH_AUTH_KEY', 'AUTH_JWT_SECRET', 'CALLBACK_TOKEN'];
+/** What the simulator must agree on with the nodes, or they refuse its callbacks. */
+const SHARED_WITH_SIMULATOR = ['ALILIVE_CALLBACK_AUTH_KEY', 'CALLBACK_TOKEN'];
+
+const without = (vars: Record<string, string>, key: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(vars).filter(([k]) => k !== key));
 
 describe('compose.yaml (read as Docker Compose would; no Docker engine runs here)', () => {
   const compose = readCompose();
@@ -54,13 +68,42 @@ describe('compose.yaml (read as Docker Compose would; no Docker engine runs here
         sim.ALILIVE_MIX_DOMAIN,
         sim.ALILIVE_APP_NAME,
       ]);
+      // The simulator tokens and signs its callbacks with the nodes' own secrets, as AliLive would.
+      expect([config.CALLBACK_TOKEN, config.ALILIVE_CALLBACK_AUTH_KEY]).toEqual([sim.CALLBACK_TOKEN, sim.ALILIVE_CALLBACK_AUTH_KEY]);
     }
     // The simulator calls back through nginx, as AliLive would reach the public address.
     expect(new URL(sim.SIM_CALLBACK_BASE!).hostname).toBe('nginx');
   });
 
-  it('refuses to start without AUTH_JWT_SECRET (production needs a real one)', () => {
-    expect(() => resolvedEnvironment(compose.services['linkmic-1']!, {})).toThrow(/AUTH_JWT_SECRET/);
+  it('demands every secret production requires, on both nodes, and on the simulator those it shares', () => {
+    for (const name of NODES) expect(demandedVariables(compose.services[name]!), name).toEqual(PRODUCTION_SECRETS);
+    expect(demandedVariables(compose.services['alilive-sim']!)).toEqual(SHARED_WITH_SIMULATOR);
+    expect(Object.keys(NEWCOMER_ENV).sort()).toEqual(PRODUCTION_SECRETS);
+  });
+
+  it.each(PRODUCTION_SECRETS)('refuses to start without %s, naming it (and so would the node)', (key) => {
+    const vars = without(NEWCOMER_ENV, key);
+    for (const name of [...NODES, 'alilive-sim']) {
+      if (!demandedVariables(compose.services[name]!).includes(key)) continue;
+      expect(() => resolvedEnvironment(compose.services[name]!, vars), name).toThrow(new RegExp(`${key}: set ${key} in \\.env`));
+    }
+    // Each demand is needed: the node's own configuration without that key is refused by name.
+    const env = without(resolvedEnvironment(compose.services['linkmic-1']!, NEWCOMER_ENV), key);
+    let error: unknown;
+    try {
+      loadConfig({ dir: join(ROOT, 'config'), env });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).key).toBe(key);
+  });
+
+  it('its header tells a newcomer how to make each secret it demands', () => {
+    const header = composeHeader();
+    for (const key of PRODUCTION_SECRETS) {
+      expect(header.filter((l) => new RegExp(`\\b${key}\\b.*openssl rand -hex (16|32)`).test(l)), key).toHaveLength(1);
+    }
   });
 
   it("nginx's upstreams are the two nodes on their PORT", async () => {
@@ -103,7 +146,9 @@ describe('.env.example', () => {
     expect(entries.filter((e) => e.comment.length === 0).map((e) => e.key)).toEqual([]);
   });
 
-  it('sets nothing but the secret compose demands, so every other key keeps its default', () => {
-    expect(entries.filter((e) => e.active).map((e) => [e.key, e.value])).toEqual([['AUTH_JWT_SECRET', '']]);
+  it('sets nothing but the secrets compose demands, empty, each saying how to make one; every other key keeps its default', () => {
+    const active = entries.filter((e) => e.active);
+    expect(active.map((e) => [e.key, e.value]).sort()).toEqual(PRODUCTION_SECRETS.map((k) => [k, '']));
+    for (const e of active) expect(e.comment.join(' '), e.key).toMatch(/\bSECRET\b.*openssl rand -hex (16|32)/);
   });
 });

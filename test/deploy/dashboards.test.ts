@@ -6,13 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { startTestServer } from '../support/app.js';
 import { ROOT } from '../support/compose-file.js';
-import { exposedNames, scrape } from '../support/metrics-text.js';
+import { exposedNames, sample, scrape } from '../support/metrics-text.js';
 
 /**
  * The Grafana dashboard and the Prometheus alert rules name only metrics a real node exposes: every query is
  * parsed with Prometheus's own PromQL grammar (lezer-promql) and its metric names looked up in /metrics.
  */
 
+/** One gauge of the last half-second timer's delay (src/observability/process-metrics.ts). */
+const LAG = 'linkmic_nodejs_eventloop_lag_seconds';
 /** Series Prometheus makes itself for every target, not the node. */
 const PROMETHEUS_OWN = new Set(['up']);
 /** Grafana's interval variables, replaced as Grafana would before the query reaches Prometheus. */
@@ -111,6 +113,20 @@ describe('deploy/grafana, deploy/prometheus and the HPA', () => {
       expect(['critical', 'warning'], r.alert).toContain(r.labels?.severity);
       expect(r.annotations?.summary && r.annotations.description, r.alert).toBeTruthy();
     }
+  });
+
+  it('the lag gauge reads a stall in seconds at the next scrape and forgets it within a second: so queries read it over time', async () => {
+    const until = performance.now() + 1_500;
+    while (performance.now() < until); // the loop stands still: a half-second timer falls due meanwhile
+    const stalled = sample(await scrape(server.url), LAG)!;
+    expect(stalled).toBeGreaterThan(0.9);
+    expect(stalled).toBeLessThan(2);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(sample(await scrape(server.url), LAG)!).toBeLessThan(0.5);
+    // One scrape is one tick, so every dashboard query and alert averages it or takes its maximum over time.
+    const exprs = [...(await dashboardQueries()).map((q) => q.expr), ...(await alertRules()).map((r) => r.expr)].filter((e) => e.includes(LAG));
+    expect(exprs.length).toBeGreaterThanOrEqual(3);
+    for (const e of exprs) expect(e).toMatch(new RegExp(`(avg|max)_over_time\\(${LAG}\\[`));
   });
 
   it("the HPA's custom metric is one the node exposes", async () => {

@@ -151,25 +151,54 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect([...configMap, ...secret].filter((k) => !known.includes(k))).toEqual([]);
   });
 
-  it('the two halves make a valid config once the secrets are filled in, and an empty Secret is refused by name', () => {
+  /** What the shipped Secret leaves empty and production requires (cloud mode, URL auth on). */
+  const REQUIRED_SECRETS = [
+    'ALILIVE_ACCESS_KEY_ID',
+    'ALILIVE_ACCESS_KEY_SECRET',
+    'ALILIVE_CALLBACK_AUTH_KEY',
+    'ALILIVE_PLAY_AUTH_KEY',
+    'ALILIVE_PUSH_AUTH_KEY',
+    'AUTH_JWT_SECRET',
+    'CALLBACK_TOKEN',
+  ];
+  const FILLED: Record<string, string> = {
+    AUTH_JWT_SECRET: 'k8s-test-secret-0123456789abcdef012345',
+    ALILIVE_ACCESS_KEY_ID: 'id',
+    ALILIVE_ACCESS_KEY_SECRET: 'secret',
+    CALLBACK_TOKEN: 'k8sCallbackToken0123456789',
+    ALILIVE_CALLBACK_AUTH_KEY: 'k8sCallbackAuthKey0123456789',
+    ALILIVE_PUSH_AUTH_KEY: 'k8sPushAuthKey0123456789',
+    ALILIVE_PLAY_AUTH_KEY: 'k8sPlayAuthKey0123456789',
+  };
+  const refusal = (env: Record<string, string>): ConfigError | undefined => {
+    try {
+      loadConfig({ dir: join(ROOT, 'config'), env });
+    } catch (err) {
+      if (err instanceof ConfigError) return err;
+      throw err;
+    }
+    return undefined;
+  };
+
+  it('the two halves make a valid config once the required secrets are filled in, and the rest stay off', () => {
     const data = one('v1/ConfigMap').data as Record<string, string>;
     const shipped = one('v1/Secret').stringData as Record<string, string>;
-    const filled = {
-      ...shipped,
-      AUTH_JWT_SECRET: 'k8s-test-secret-0123456789abcdef012345',
-      ALILIVE_ACCESS_KEY_ID: 'id',
-      ALILIVE_ACCESS_KEY_SECRET: 'secret',
-    };
-    const config = loadConfig({ dir: join(ROOT, 'config'), env: { ...data, ...filled } });
-    expect(config).toMatchObject({ NODE_ENV: 'production', ALILIVE_MODE: 'cloud', PORT: 3000, SOCKET_POLLING: 'off' });
+    expect(Object.keys(shipped).filter((k) => shipped[k] === '').sort()).toEqual([...REQUIRED_SECRETS, 'ADMIN_API_KEY', 'ADMISSION_KEY'].sort());
+    const config = loadConfig({ dir: join(ROOT, 'config'), env: { ...data, ...shipped, ...FILLED } });
+    expect(config).toMatchObject({ NODE_ENV: 'production', ALILIVE_MODE: 'cloud', ALILIVE_URL_AUTH: 'on', PORT: 3000, SOCKET_POLLING: 'off' });
     expect(config.REDIS_URL).toMatch(/^redis:\/\//);
-    let error: unknown;
-    try {
-      loadConfig({ dir: join(ROOT, 'config'), env: { ...data, ...shipped } });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(['ALILIVE_ACCESS_KEY_ID', 'ALILIVE_ACCESS_KEY_SECRET', 'AUTH_JWT_SECRET']).toContain((error as ConfigError).key);
+    expect([config.ADMIN_API_KEY, config.ADMISSION_KEY, config.ADMISSION_URL]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it.each(REQUIRED_SECRETS)('a Secret that leaves %s empty stops the pods, naming it', (key) => {
+    const data = one('v1/ConfigMap').data as Record<string, string>;
+    const shipped = one('v1/Secret').stringData as Record<string, string>;
+    expect(refusal({ ...data, ...shipped, ...FILLED, [key]: '' })?.key).toBe(key);
+  });
+
+  it('the shipped Secret, empty, is refused by name', () => {
+    const data = one('v1/ConfigMap').data as Record<string, string>;
+    const shipped = one('v1/Secret').stringData as Record<string, string>;
+    expect(REQUIRED_SECRETS).toContain(refusal({ ...data, ...shipped })?.key);
   });
 });

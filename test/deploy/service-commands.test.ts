@@ -6,7 +6,7 @@ import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLinkmic } from '../../src/client/index.js';
 import { eventually } from '../support/app.js';
-import { readCompose, resolvedEnvironment, ROOT } from '../support/compose-file.js';
+import { NEWCOMER_ENV, readCompose, resolvedEnvironment, ROOT } from '../support/compose-file.js';
 import { sample, scrape } from '../support/metrics-text.js';
 import { freePort } from '../support/nginx.js';
 import { command } from '../support/redis-server.js';
@@ -17,7 +17,9 @@ import { command } from '../support/redis-server.js';
  * loopback ports. What this cannot show: the image build itself, compose's networking and healthchecks.
  */
 
-const SECRET = 'service-commands-secret-0123456789abcdef';
+/** The stack as a newcomer's .env configures it: every secret production demands (compose.yaml's header). */
+const DOT_ENV = NEWCOMER_ENV;
+const SECRET = DOT_ENV.AUTH_JWT_SECRET!;
 const compose = readCompose();
 
 interface Proc {
@@ -81,7 +83,7 @@ describe('each compose service, run by its own command', () => {
   });
 
   it('alilive-sim: the compiled standalone simulator starts with its compose environment', async () => {
-    const env = resolvedEnvironment(compose.services['alilive-sim']!, { AUTH_JWT_SECRET: SECRET });
+    const env = resolvedEnvironment(compose.services['alilive-sim']!, DOT_ENV);
     const [bin, ...args] = compose.services['alilive-sim']!.command!;
     expect(bin).toBe('node');
     const p = run(process.execPath, args.map((a) => a.replace(/^dist\//, `${dist}/`)), {
@@ -95,7 +97,7 @@ describe('each compose service, run by its own command', () => {
   });
 
   it('linkmic: node dist/main.js in cloud mode is ready (Redis and the simulator answered), and takes callbacks', async () => {
-    const env = resolvedEnvironment(compose.services['linkmic-1']!, { AUTH_JWT_SECRET: SECRET });
+    const env = resolvedEnvironment(compose.services['linkmic-1']!, DOT_ENV);
     nodeEnv = {
       ...env,
       HOST: '127.0.0.1',
@@ -114,19 +116,45 @@ describe('each compose service, run by its own command', () => {
     // A push on the shared simulator reaches this node as AliLive's callback would.
     expect((await fetch(`http://127.0.0.1:${ports.sim}/_sim/streams/a-nobody/publish`, { method: 'POST' })).status).toBe(200);
     await eventually(async () => (sample(await scrape(url), 'linkmic_callbacks_total{kind="StreamPublished",result="unknown"}') ?? 0) >= 1);
+    // It got through because the simulator has the node's CALLBACK_TOKEN: without it a callback is refused.
+    const forged = await fetch(`${url}/callbacks/alilive/stream?action=publish&app=push.example.com&appname=linkmic&id=a-nobody`);
+    expect(forged.status).toBe(401);
   });
 
-  it('the token tool runs from the compiled output, and its token connects', async () => {
-    const p = run(process.execPath, [join(dist, 'tools/token.js'), 'alice', '600'], nodeEnv);
-    expect(await p.exited).toBe(0);
+  /** The token tool from the compiled output; its token, checked with the secret compose gave the node. */
+  const mintWithTool = async (args: string[]) => {
+    const p = run(process.execPath, [join(dist, 'tools/token.js'), ...args], nodeEnv);
+    expect(await p.exited, p.output()).toBe(0);
     const token = p.output().trim();
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET));
-    expect(payload.sub).toBe('alice');
-    const client = await connectLinkmic(`http://127.0.0.1:${ports.node}`, token, { connectTimeoutMs: 5_000 });
+    return { token, payload: (await jwtVerify(token, new TextEncoder().encode(SECRET))).payload };
+  };
+
+  it('the token tool runs from the compiled output: its token with grants opens a room, without them only watches', async () => {
+    const url = `http://127.0.0.1:${ports.node}`;
+    const anchor = await mintWithTool(['alice', '600', '{"anchor":["*"],"cohost":true}']);
+    expect(anchor.payload).toMatchObject({ sub: 'alice', grants: { anchor: ['*'], cohost: true, pair: false } });
+    const viewer = await mintWithTool(['bob', '600']);
+    expect(viewer.payload.sub).toBe('bob');
+    expect(viewer.payload).not.toHaveProperty('grants');
+    const alice = await connectLinkmic(url, anchor.token, { connectTimeoutMs: 5_000 });
+    const bob = await connectLinkmic(url, viewer.token, { connectTimeoutMs: 5_000 });
     try {
-      expect(await client.request('room:open', { roomId: 'compose' })).toMatchObject({ ok: true });
+      expect(await alice.request('room:open', { roomId: 'compose' })).toMatchObject({ ok: true });
+      // Production's AUTH_DEFAULT_GRANTS is none: a token without grants joins and watches, and opens nothing.
+      expect(await bob.request('room:open', { roomId: 'bobs' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await bob.request('room:join', { roomId: 'compose' })).toMatchObject({ ok: true, role: 'viewer' });
     } finally {
-      client.close();
+      alice.close();
+      bob.close();
+    }
+  });
+
+  it('the token tool refuses grants it cannot read, with its usage and no token', async () => {
+    for (const grants of ['{"anchor":"*"}', 'not json']) {
+      const p = run(process.execPath, [join(dist, 'tools/token.js'), 'carol', '600', grants], nodeEnv);
+      expect(await p.exited).toBe(2);
+      expect(p.output()).toMatch(/^grants.*\n.*usage: /s);
+      expect(p.output()).not.toMatch(/eyJ/);
     }
   });
 

@@ -6,22 +6,28 @@ import { parse } from 'yaml';
 /** Reading the repo's compose.yaml and .env.example as Docker Compose would, without a Docker engine. */
 
 /**
- * Keys of PROTOCOL §1 that other branches are adding to the config schema; .env.example documents them
- * already. Once merged they are schema keys, and this list may shrink.
+ * Keys .env.example documents that another branch is adding to the config schema (issue 10's cloud mixer).
+ * Once merged they are schema keys, and this list shrinks; empty, it may stay as the place for the next ones.
  */
-export const PENDING_CONFIG_KEYS = [
+export const PENDING_CONFIG_KEYS: readonly string[] = [
   'ALILIVE_MIXER',
-  'REDIS_CLUSTER_NODES',
-  'AUTH_JWKS_URL',
-  'AUTH_JWT_PUBLIC_KEY',
-  'JWT_ISSUER',
-  'JWT_AUDIENCE',
-  'AUTH_DEFAULT_GRANTS',
-  'ADMISSION_URL',
-  'ADMISSION_KEY',
-  'ADMISSION_TIMEOUT_MS',
-  'ADMISSION_DEFAULT',
+  'ALILIVE_CLOUDMIX_TEMPLATE',
+  'ALILIVE_CLOUDMIX_EXPIRE_S',
+  'ALILIVE_REGION',
+  'ALILIVE_MIX_LAYOUT',
 ];
+
+/**
+ * A newcomer's .env after following the compose header: a value for each secret compose demands (made with
+ * `openssl rand -hex 32` and `-hex 16`; these stand-ins are as long and as plain), nothing else.
+ */
+export const NEWCOMER_ENV: Readonly<Record<string, string>> = {
+  AUTH_JWT_SECRET: 'a-newcomer-secret-0123456789abcdef0123456789',
+  CALLBACK_TOKEN: 'newcomerCallbackToken0123456789a',
+  ALILIVE_CALLBACK_AUTH_KEY: 'newcomerCallbackAuthKey012345678',
+  ALILIVE_PUSH_AUTH_KEY: 'newcomerPushAuthKey0123456789abc',
+  ALILIVE_PLAY_AUTH_KEY: 'newcomerPlayAuthKey0123456789abc',
+};
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -69,6 +75,22 @@ export const interpolate = (value: string, vars: Record<string, string | undefin
     out = out.slice(0, m.index) + replacement + out.slice(m.index + whole.length);
   }
   throw new Error(`interpolation did not settle: ${value}`);
+};
+
+/** The variables a service's environment demands (`${VAR:?…}` or `${VAR?…}`): compose refuses to start without them. */
+export const demandedVariables = (service: ComposeService): string[] => {
+  const names = new Set<string>();
+  for (const v of Object.values(service.environment ?? {})) {
+    for (const m of String(v).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)) names.add(m[1]!);
+  }
+  return [...names].sort();
+};
+
+/** The comment lines at the top of compose.yaml: what a newcomer reads first. */
+export const composeHeader = (): string[] => {
+  const lines = readFileSync(join(ROOT, 'compose.yaml'), 'utf8').split('\n');
+  const end = lines.findIndex((l) => !l.startsWith('#'));
+  return lines.slice(0, end);
 };
 
 /** A service's environment as its container gets it, for the given .env variables. */

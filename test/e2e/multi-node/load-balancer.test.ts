@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLinkmic, type LinkmicClient } from '../../../src/client/index.js';
 import { POLLING_REFUSED } from '../../../src/compose/transports.js';
-import { eventually } from '../../support/app.js';
+import { bare, eventually } from '../../support/app.js';
 import { sample, scrape } from '../../support/metrics-text.js';
 import { freePort, localVariant, shippedConfig, startNginx, type NginxProcess } from '../../support/nginx.js';
 import { startNode, type NodeProcess } from '../../support/node-process.js';
@@ -142,14 +142,25 @@ describe('two nodes on one Redis behind nginx', () => {
     expect(viewer, 'no address hashed to the second node').toBeDefined();
 
     expect(await anchor.request('room:open', { roomId: 'lb1' })).toMatchObject({ ok: true });
-    expect(await viewer!.request('room:join', { roomId: 'lb1' })).toMatchObject({ ok: true });
+    const joined = await viewer!.request('room:join', { roomId: 'lb1' });
+    if (!joined.ok) throw new Error(`join refused: ${joined.error.message}`);
+    expect(joined).toMatchObject({ role: 'viewer', room: { view: 'audience' } });
     const requested = anchor.next('cohost:requested');
     expect(await viewer!.request('cohost:request', { roomId: 'lb1' })).toEqual({ ok: true });
-    const { userId } = (await requested) as { userId: string };
+    // Each push crossed nodes through Redis and carries the recipient's view after the change.
+    const raised = await requested;
+    const { userId } = raised;
     expect(userId).toMatch(/^lb-viewer-/);
+    expect(bare(raised)).toEqual({ roomId: 'lb1', userId });
+    expect(raised.room).toMatchObject({ view: 'stage', version: raised.version, requests: [{ userId }] });
     const ended = viewer!.next('cohost:request-ended');
     expect(await anchor.request('cohost:reject', { roomId: 'lb1', userId })).toEqual({ ok: true });
-    expect(await ended).toEqual({ roomId: 'lb1', userId, reason: 'rejected' });
+    const lowered = await ended;
+    expect(bare(lowered)).toEqual({ roomId: 'lb1', userId, reason: 'rejected' });
+    // Its hand is down: the audience view again, at the version it joined with (a hand-raise changes no audience).
+    expect(lowered.room).toMatchObject({ view: 'audience', version: joined.room.version });
+    expect(lowered.version).toBe(lowered.room.version);
+    expect(lowered.room).not.toHaveProperty('request');
     for (const c of [anchor, viewer!]) expect(c.socket.io.engine.transport.name).toBe('polling');
   });
 
