@@ -21,6 +21,7 @@ import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { registerGauges } from './observability/gauges.js';
 import { createMetrics } from './observability/metrics.js';
+import { createMixSweeper, type MixSweeper } from './app/mix-sweeper.js';
 
 export interface BuiltServer {
   httpServer: HttpServer;
@@ -28,6 +29,8 @@ export interface BuiltServer {
   service: RoomService;
   /** The embedded AliLive, in simulator mode. */
   simulator: Simulator | null;
+  /** Deletes mixing tasks no room claims (cloud mixer only). */
+  sweeper: MixSweeper | null;
   /** An HS256 app token this node accepts; rejects when AUTH_JWT_SECRET is unset (public-key tokens only). */
   mintToken(userId: string, ttlS?: number, grants?: Grants): Promise<string>;
   /** Binds the port and starts the timers: only now does the node take sockets, callbacks and timers. */
@@ -76,7 +79,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
 
   const store = await buildStore(config, { clock });
   try {
-    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics });
+    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics, rateLimiter: store.rateLimiter });
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
@@ -86,7 +89,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       clock,
       policy: policyFrom(config),
       mixClient: alilive.mixClient,
-      notifier: createNotifier(sockets.io),
+      taskMixer: alilive.taskMixer,
+      notifier: createNotifier(sockets.io, alilive.urls),
       urls: alilive.urls,
       logger,
       metrics,
@@ -125,12 +129,16 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       logger,
       intervalMs: opts.timerIntervalMs ?? 200,
     });
+    const sweeper = alilive.taskMixer
+      ? createMixSweeper({ mixer: alilive.taskMixer, repo: store.repo, logger, intervalMs: config.MIX_SWEEP_S * 1000 })
+      : null;
 
     return {
       httpServer,
       io: sockets.io,
       service,
       simulator: alilive.simulator,
+      sweeper,
       mintToken,
       async listen() {
         const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -142,10 +150,12 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         });
         bound = { url: selfUrlOf(config, address.port), port: address.port };
         timers.start();
+        sweeper?.start();
         return bound;
       },
       async close() {
         await timers.stop();
+        await sweeper?.stop();
         detachRecovery();
         // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
         // taking connections, or they fail (and retry with backoff) against a closed port.

@@ -4,10 +4,12 @@ import type { RoomId } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createKeyedQueue } from './keyed-queue.js';
-import type { MixClient, Notifier, SignedUrls } from './ports.js';
+import type { MixClient, Notifier, SignedUrls, TaskCallOutcome, TaskMixer } from './ports.js';
 
 export interface EffectRunnerDeps {
   mixClient: MixClient;
+  /** The task mixer, when ALILIVE_MIXER=cloudmix. */
+  taskMixer?: TaskMixer | null;
   notifier: Notifier;
   urls: SignedUrls;
   logger: Logger;
@@ -64,6 +66,21 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
     await feedBack(e.roomId, { type: 'MixStopped', main: e.main, mix: e.mix, gen: e.gen });
   };
 
+  const taskCall = async (e: Extract<Effect, { type: 'MixTaskCall' }>): Promise<void> => {
+    const mixer = deps.taskMixer;
+    if (!mixer) throw new Error('a mixing-task call without a task mixer');
+    const outcome: TaskCallOutcome = await perPair(`task|${e.roomId}`, () => {
+      if (e.op === 'create') return mixer.create({ output: e.output, main: e.main, overlays: e.overlays });
+      if (e.taskId === null) return Promise.resolve({ ok: false as const, code: 'NoTask', retryable: false, gone: true });
+      return e.op === 'update'
+        ? mixer.update({ taskId: e.taskId, main: e.main, overlays: e.overlays })
+        : mixer.remove({ taskId: e.taskId, output: e.output });
+    });
+    metrics.mixCalls.inc({ action: e.op, outcome: outcome.ok ? 'ok' : outcome.code });
+    if (!outcome.ok) logger.warn({ roomId: e.roomId, op: e.op, code: outcome.code }, 'mixing-task call failed');
+    await feedBack(e.roomId, { type: 'MixTaskAnswered', gen: e.gen, ...outcome });
+  };
+
   const runOne = (e: Effect): void => {
     switch (e.type) {
       case 'Push':
@@ -82,6 +99,8 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
         return track(startMix(e));
       case 'StopMix':
         return track(stopMix(e));
+      case 'MixTaskCall':
+        return track(taskCall(e));
       case 'CheckStream':
         return track(
           mixClient

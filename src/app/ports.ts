@@ -83,6 +83,23 @@ export interface MixClient {
   isStreamOnline(stream: StreamName): Promise<boolean | null>;
 }
 
+/** How a mixing-task call ended. `gone`: the mixer has no such task (it expired, or was deleted). */
+export type TaskCallOutcome =
+  | { ok: true; taskId: string | null }
+  | { ok: false; code: string; retryable: boolean; gone: boolean };
+
+/**
+ * The task mixer (AliLive cloud mixing): one task per room, composing `main` and the overlays (in pane order)
+ * into the `output` stream. Already retried for transient faults and rate-limited across nodes; never throws.
+ */
+export interface TaskMixer {
+  create(p: { output: StreamName; main: StreamName; overlays: StreamName[] }): Promise<TaskCallOutcome>;
+  update(p: { taskId: string; main: StreamName; overlays: StreamName[] }): Promise<TaskCallOutcome>;
+  remove(p: { taskId: string; output: StreamName }): Promise<TaskCallOutcome>;
+  /** Every task on the mixing domain with its output stream (for the sweeper); null when it could not be listed. */
+  list(): Promise<{ taskId: string; output: StreamName }[] | null>;
+}
+
 export interface SignedUrls {
   push(stream: StreamName): string;
   play(stream: StreamName): { rtmp: string; flv: string; hls: string };

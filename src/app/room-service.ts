@@ -8,13 +8,14 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createEffectRunner } from './effect-runner.js';
 import { createKeyedQueue } from './keyed-queue.js';
-import type { Clock, DispatchResult, MixClient, Notifier, RoomDispatcher, RoomRepository, SignedUrls, TimerOp } from './ports.js';
+import type { Clock, DispatchResult, MixClient, Notifier, RoomDispatcher, RoomRepository, SignedUrls, TaskMixer, TimerOp } from './ports.js';
 
 export interface RoomServiceDeps {
   repo: RoomRepository;
   clock: Clock;
   policy: Policy;
   mixClient: MixClient;
+  taskMixer?: TaskMixer | null;
   notifier: Notifier;
   urls: SignedUrls;
   logger: Logger;
@@ -141,6 +142,7 @@ const callbackStreams = (fact: RoomInput): StreamName[] => {
     case 'StreamPublished':
     case 'StreamStopped':
     case 'MixAvailable':
+    case 'MixTaskEvent':
       return [fact.stream];
     default:
       throw new Error(`not a callback fact: ${fact.type}`);

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, SignedUrls } from '../app/ports.js';
+import type { Clock, SignedUrls, TaskMixer } from '../app/ports.js';
+import type { RateLimit, RateLimiter } from '../app/rate-limiter.js';
+import { createCloudMixClient } from '../adapters/alilive/cloudmix-client.js';
+import { CLOUDMIX_ACCOUNT_RATE, CLOUDMIX_LIST_RATE, cloudmixQueueMs } from '../adapters/alilive/cloudmix-types.js';
+import { createTaskMixer } from '../adapters/alilive/task-mixer.js';
+import { tokenCallbackPath } from '../adapters/http/callbacks.js';
 import { createMixClient, type AliLiveMixClient } from '../adapters/alilive/mix-client.js';
 import { withLegacyDiagnosis } from '../adapters/alilive/legacy-diagnosis.js';
 import { createAliLiveReadiness, outcomeClass, type AliLiveReadiness } from '../adapters/alilive/readiness.js';
@@ -17,6 +22,8 @@ export interface BuiltAliLive {
   simulator: Simulator | null;
   /** For /readyz: whether AliLive answers with our keys accepted (see readiness.ts). */
   readiness: AliLiveReadiness;
+  /** The cloud mixer (ALILIVE_MIXER=cloudmix), else null. */
+  taskMixer: TaskMixer | null;
 }
 
 /** The readiness probe asks about a stream no room can have (room streams are `a-…` and `c<n>-…`). */
@@ -28,7 +35,14 @@ export const READINESS_PROBE_STREAM = 'linkmic-readiness-probe';
  */
 export const buildAliLive = (
   config: Config,
-  deps: { selfUrl: () => string; clock: Clock; logger: Logger; metrics?: Pick<Metrics, 'aliliveCallSeconds' | 'legacyUnsupported'> },
+  deps: {
+    selfUrl: () => string;
+    clock: Clock;
+    logger: Logger;
+    metrics?: Pick<Metrics, 'aliliveCallSeconds' | 'legacyUnsupported'>;
+    /** The account's call budgets, shared by every node (the store's). */
+    rateLimiter: (limit: RateLimit) => RateLimiter;
+  },
 ): BuiltAliLive => {
   const { clock, logger, selfUrl, metrics } = deps;
   const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger) : null;
@@ -38,10 +52,17 @@ export const buildAliLive = (
     probe: () => mixClient.isStreamOnline(READINESS_PROBE_STREAM),
     clock,
   });
-  const mixClient = withLegacyDiagnosis(createMixClient({
+  const pop = {
     endpoint: simulator ? () => `${selfUrl()}/_sim/pop` : config.ALILIVE_ENDPOINT,
     accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
     accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
+  };
+  const observe = (action: string, seconds: number, outcome: string): void => {
+    readiness.observe(outcome);
+    metrics?.aliliveCallSeconds.observe({ action, outcome: outcomeClass(outcome) }, seconds);
+  };
+  const mixClient = withLegacyDiagnosis(createMixClient({
+    ...pop,
     mixDomain: config.ALILIVE_MIX_DOMAIN,
     appName: config.ALILIVE_APP_NAME,
     template: config.ALILIVE_MIX_TEMPLATE,
@@ -52,10 +73,7 @@ export const buildAliLive = (
     // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
     forbidDomain: config.ALILIVE_PUSH_DOMAIN,
     forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
-    observe: (action, seconds, outcome) => {
-      readiness.observe(outcome);
-      metrics?.aliliveCallSeconds.observe({ action, outcome: outcomeClass(outcome) }, seconds);
-    },
+    observe,
   }), { logger, legacyUnsupported: metrics?.legacyUnsupported });
   readiness.start();
   const urls = createUrlSigner({
@@ -67,7 +85,41 @@ export const buildAliLive = (
     ttlS: config.ALILIVE_URL_TTL_S,
     clock,
   });
-  return { mixClient, urls, simulator: simulator?.sim ?? null, readiness };
+  const taskMixer =
+    config.ALILIVE_MIXER === 'cloudmix'
+      ? createTaskMixer({
+          client: createCloudMixClient({
+            ...pop,
+            domain: config.ALILIVE_MIX_DOMAIN,
+            appName: config.ALILIVE_APP_NAME,
+            region: config.ALILIVE_REGION,
+            template: config.ALILIVE_CLOUDMIX_TEMPLATE,
+            expireS: config.ALILIVE_CLOUDMIX_EXPIRE_S,
+            timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
+            retries: config.ALILIVE_CALL_RETRIES,
+            logger,
+            limiter: deps.rateLimiter(CLOUDMIX_ACCOUNT_RATE),
+            maxQueueMs: cloudmixQueueMs(config.ALILIVE_CALL_TIMEOUT_MS),
+            listLimiter: deps.rateLimiter(CLOUDMIX_LIST_RATE),
+            observe,
+          }),
+          urls,
+          style: config.ALILIVE_MIX_LAYOUT,
+          appName: config.ALILIVE_APP_NAME,
+          callbackUrl: (output) => taskCallbackUrl(config, selfUrl, output),
+        })
+      : null;
+  return { mixClient, urls, simulator: simulator?.sim ?? null, readiness, taskMixer };
+};
+
+/**
+ * Where AliLive POSTs a task's events: this deployment's public URL (the node's own with the simulator), the
+ * token as a path segment (senders may append `?…`), and the output stream the events are about.
+ */
+const taskCallbackUrl = (config: Config, selfUrl: () => string, output: string): string => {
+  const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? selfUrl();
+  const path = config.CALLBACK_TOKEN ? tokenCallbackPath(config.CALLBACK_TOKEN, 'mix-task') : '/callbacks/alilive/mix-task';
+  return `${base}${path}?stream=${encodeURIComponent(output)}`;
 };
 
 /** The embedded AliLive with throw-away keys: nothing to configure, nothing secret to leak. */

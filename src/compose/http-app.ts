@@ -53,6 +53,13 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
       metrics.callbacks.inc({ kind: fact.type, result });
       return result;
     },
+    // A task's event concerns the room whose output it names; one naming none can only be logged (it was).
+    onTaskEvent: async ({ taskId, event, stream }) => {
+      if (stream === null) return 'unknown';
+      const result = await service.applyCallback({ type: 'MixTaskEvent', stream, taskId, event });
+      metrics.callbacks.inc({ kind: 'MixTaskEvent', result });
+      return result;
+    },
     observer: {
       refused: (route, reason) => metrics.callbacksRefused.inc({ route, reason }),
       ignored: (route, reason) => metrics.callbacksIgnored.inc({ route, reason }),

@@ -1,4 +1,7 @@
 import type { Clock, RoomRepository, Scheduler } from '../app/ports.js';
+import type { RateLimit, RateLimiter } from '../app/rate-limiter.js';
+import { createMemoryRateLimiter } from '../adapters/store/memory-rate-limiter.js';
+import { createRedisRateLimiter } from '../adapters/store/redis-rate-limiter.js';
 import { openRedis, RedisUnreachableError, type RedisConnections } from '../adapters/redis-connections.js';
 import { createMemoryStore } from '../adapters/store/memory-store.js';
 import { createRedisStore } from '../adapters/store/redis-store.js';
@@ -10,6 +13,8 @@ export interface BuiltStore {
   repo: RoomRepository;
   scheduler: Scheduler;
   redis: RedisConnections | null;
+  /** A call budget shared by every node on this store (one node's own, in memory). */
+  rateLimiter(limit: RateLimit): RateLimiter;
   /** Readiness: the store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -18,12 +23,14 @@ export interface BuiltStore {
 export const buildStore = async (config: Config, deps: { clock: Clock }): Promise<BuiltStore> => {
   if (!config.REDIS_URL) {
     const store = createMemoryStore({ clock: deps.clock });
-    return { ...store, redis: null, ping: async () => true, close: async () => undefined };
+    const rateLimiter = (limit: RateLimit) => createMemoryRateLimiter({ ...limit, clock: deps.clock });
+    return { ...store, redis: null, rateLimiter, ping: async () => true, close: async () => undefined };
   }
   const redis = await openRedis(config.REDIS_URL).catch((err: unknown) => {
     if (!(err instanceof RedisUnreachableError)) throw err;
     throw new StartupError('REDIS_URL', `cannot reach Redis at ${redactUrl(config.REDIS_URL!)} (REDIS_URL): ${err.reason}`);
   });
   const store = createRedisStore({ redis: redis.store });
-  return { ...store, redis, ping: redis.ping, close: redis.close };
+  const rateLimiter = (limit: RateLimit) => createRedisRateLimiter({ ...limit, redis: redis.store });
+  return { ...store, redis, rateLimiter, ping: redis.ping, close: redis.close };
 };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isDevOrTest } from './production-rules.js';
 import { configSchema, configShape, DEV_JWT_SECRET, type Config } from './schema.js';
 import type { Policy } from '../core/types.js';
+import { cloudmixQueueMs } from '../adapters/alilive/cloudmix-types.js';
 
 export class ConfigError extends Error {
   constructor(readonly key: string, reason: string) {
@@ -54,6 +55,7 @@ export const loadConfig = (opts: { dir?: string; env?: NodeJS.ProcessEnv } = {})
 };
 
 export const policyFrom = (c: Config): Policy => ({
+  mixer: c.ALILIVE_MIXER === 'cloudmix' ? 'tasks' : 'pairs',
   timeouts: {
     REQUEST: c.TIMEOUT_REQUEST * 1000,
     PUBLISH: c.TIMEOUT_PUBLISH * 1000,
@@ -64,7 +66,13 @@ export const policyFrom = (c: Config): Policy => ({
   mixRetries: c.MIX_RETRIES,
   mixRetryBaseMs: c.MIX_RETRY_BASE_MS,
   // Every attempt of the mix client timing out, its backoffs (at most 2 s each), and slack.
-  mixCallDeadlineMs: c.ALILIVE_CALL_TIMEOUT_MS * (c.ALILIVE_CALL_RETRIES + 1) + 2_000 * c.ALILIVE_CALL_RETRIES + 5_000,
+  // The cloud mixer may also wait for the account's rate limit before each attempt (cloudmixQueueMs).
+  mixCallDeadlineMs:
+    c.ALILIVE_CALL_TIMEOUT_MS * (c.ALILIVE_CALL_RETRIES + 1) +
+    2_000 * c.ALILIVE_CALL_RETRIES +
+    (c.ALILIVE_MIXER === 'cloudmix' ? cloudmixQueueMs(c.ALILIVE_CALL_TIMEOUT_MS) * (c.ALILIVE_CALL_RETRIES + 1) : 0) +
+    5_000,
+  resultRedeliveryMs: c.MIX_REDELIVERY_WINDOW_MS,
   maxCohosts: c.MAX_COHOSTS,
   maxPendingRequests: c.MAX_PENDING_REQUESTS,
   roomHoldMs: (c.ROOM_HOLD_S ?? c.ALILIVE_URL_TTL_S) * 1000,

@@ -39,6 +39,8 @@ export const configShape = z.object({
   ALILIVE_REGION: z.string().regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region id such as cn-shanghai').default('cn-shanghai'),
   /** cloudmix: picture-in-picture (anchor full screen) or a grid. */
   ALILIVE_MIX_LAYOUT: z.enum(['pip', 'grid']).default('pip'),
+  /** cloudmix: how often each node deletes mixing tasks no live room claims (left by a node that died mid-call). */
+  MIX_SWEEP_S: z.coerce.number().int().min(5).max(86_400).default(60),
   ALILIVE_PUSH_AUTH_KEY: optionalString,
   ALILIVE_PLAY_AUTH_KEY: optionalString,
   ALILIVE_URL_TTL_S: z.coerce.number().int().positive().default(3600),
@@ -66,6 +68,11 @@ export const configShape = z.object({
   TIMEOUT_ANCHOR_DISCONNECT: seconds.default(30),
   MIX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   MIX_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+  /**
+   * An InternalError MixResult like the last, this soon after it, is taken for AliLive resending it (it resends
+   * until it sees a 200, seconds apart) and counts once; if no Success follows by the window's end, that counts.
+   */
+  MIX_REDELIVERY_WINDOW_MS: z.coerce.number().int().min(0).max(120_000).default(15_000),
   /** Multi-node: how often a node proves it is alive, and after how long without proof its sockets count as gone. */
   NODE_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   NODE_DEAD_AFTER_MS: z.coerce.number().int().positive().default(10_000),

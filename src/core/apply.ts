@@ -1,7 +1,8 @@
 import type { DomainError } from './errors.js';
 import type { RoomInput } from './events.js';
 import { findSession, type Ctx } from './context.js';
-import { accept, endSession, kick, leave } from './rules/cohost.js';
+import { accept, kick, leave } from './rules/cohost.js';
+import { endSession } from './rules/session-end.js';
 import { onTimerFired } from './rules/fired.js';
 import { onMixAvailable, onMixStarted, onMixStartFailed, onMixStopped } from './rules/mix.js';
 import { onMixEnded } from './rules/mix-ended.js';
@@ -12,9 +13,25 @@ import { cancel, reject, request } from './rules/requests.js';
 import { close, closeByAnchor, leaveRoom, reopen } from './rules/room.js';
 import { onPublished, onStopped } from './rules/streams.js';
 import { onStreamChecked } from './rules/verify.js';
+import { onOutputChecked, onOutputPublished, onOutputStopped, onTaskAnswered, onTaskEvent, syncTask } from './rules/task-calls.js';
 
-/** One input to a live room: a flat switch, each case one rule (Emmett's decider). */
+/**
+ * One input to a live room: a flat switch, each case one rule (Emmett's decider). With the task mixer the
+ * room's task is then brought in line with whatever the input changed (task-calls.ts).
+ */
 export const applyInput = (ctx: Ctx, input: RoomInput): DomainError | void => {
+  const error = decide(ctx, input);
+  if (!error && ctx.policy.mixer === 'tasks' && ctx.room.status === 'live') syncTask(ctx);
+  return error;
+};
+
+/** Facts only the pair mixer produces: with the task mixer, a stray one (a misconfigured sender) is ignored. */
+const PAIR_FACTS: ReadonlySet<RoomInput['type']> = new Set(['MixResult', 'MixEnded', 'MixStarted', 'MixStartFailed', 'MixStopped']);
+
+const isOutput = (ctx: Ctx, stream: string): boolean => ctx.room.mix?.output === stream;
+
+const decide = (ctx: Ctx, input: RoomInput): DomainError | void => {
+  if (ctx.policy.mixer === 'tasks' && PAIR_FACTS.has(input.type)) return undefined;
   switch (input.type) {
     case 'OpenRoom':
       return reopen(ctx, input.userId);
@@ -39,9 +56,9 @@ export const applyInput = (ctx: Ctx, input: RoomInput): DomainError | void => {
     case 'KickCohost':
       return kick(ctx, input.userId, input.target);
     case 'StreamPublished':
-      return onPublished(ctx, input.stream, input.at);
+      return isOutput(ctx, input.stream) ? onOutputPublished(ctx, input.at) : onPublished(ctx, input.stream, input.at);
     case 'StreamStopped':
-      return onStopped(ctx, input.stream, input.at);
+      return isOutput(ctx, input.stream) ? onOutputStopped(ctx, input.at) : onStopped(ctx, input.stream, input.at);
     case 'MixAvailable':
       return onMixAvailable(ctx, input.stream);
     case 'MixResult':
@@ -55,7 +72,11 @@ export const applyInput = (ctx: Ctx, input: RoomInput): DomainError | void => {
     case 'MixEnded':
       return onMixEnded(ctx, input.main, input.mix);
     case 'StreamChecked':
-      return onStreamChecked(ctx, input.stream, input.online);
+      return isOutput(ctx, input.stream) ? onOutputChecked(ctx, input.online) : onStreamChecked(ctx, input.stream, input.online);
+    case 'MixTaskAnswered':
+      return onTaskAnswered(ctx, input);
+    case 'MixTaskEvent':
+      return isOutput(ctx, input.stream) ? onTaskEvent(ctx, input.taskId, input.event) : undefined;
     case 'SocketGone':
       return onSocketGone(ctx, input.userId);
     case 'TimerFired':

@@ -47,6 +47,12 @@ export const findSession = (room: RoomState, userId: string): CohostSession | un
 /** Sessions that still hold a co-host slot (an ending one only waits for its StopMix answers). */
 export const activeSessions = (room: RoomState): CohostSession[] => room.cohosts.filter((c) => !c.ending);
 
+/**
+ * Co-host slots in use: the active sessions, and with the task mixer a paired room's anchor, which takes an
+ * input of this room's task like a co-host.
+ */
+export const slotsTaken = (room: RoomState): number => activeSessions(room).length + (room.pairedWith?.overlay ? 1 : 0);
+
 /** The status of a leg's main stream: this room's anchor stream, or (reverse leg) the co-host's. */
 export const mainStatus = (room: RoomState, session: CohostSession, leg: MixLeg): StreamStatus =>
   legStream(room, session, leg.main).status;

@@ -13,6 +13,20 @@ export type Effect =
   | { type: 'StartMix'; roomId: RoomId; main: StreamName; mix: StreamName; gen: number }
   /** Outcome comes back to `roomId` as MixStopped (after the shell's own retries). */
   | { type: 'StopMix'; roomId: RoomId; main: StreamName; mix: StreamName; gen: number }
+  /**
+   * The room's mixing task (task mixer): create it, set its overlays (drawn over `main` in this order, pane 0
+   * being `main`'s), or delete it. The answer comes back as MixTaskAnswered with `gen`.
+   */
+  | {
+      type: 'MixTaskCall';
+      roomId: RoomId;
+      gen: number;
+      op: 'create' | 'update' | 'delete';
+      taskId: string | null;
+      main: StreamName;
+      overlays: StreamName[];
+      output: StreamName;
+    }
   /** Ask AliLive whether `stream` is live (DescribeLiveStreamsOnlineList); the answer comes back as StreamChecked. */
   | { type: 'CheckStream'; roomId: RoomId; stream: StreamName }
   /** Cut a kicked co-host's push (ForbidLiveStream in cloud mode). */

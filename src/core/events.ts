@@ -44,6 +44,14 @@ export type Fact =
   | { type: 'MixStarted'; main: StreamName; mix: StreamName; gen: number }
   | { type: 'MixStartFailed'; main: StreamName; mix: StreamName; gen: number; code: string; retryable: boolean }
   | { type: 'MixStopped'; main: StreamName; mix: StreamName; gen: number }
+  /** The answer to the room's mixing-task call of generation `gen` (task mixer). `gone`: the mixer has no such task. */
+  | { type: 'MixTaskAnswered'; gen: number; ok: true; taskId: string | null }
+  | { type: 'MixTaskAnswered'; gen: number; ok: false; code: string; retryable: boolean; gone: boolean }
+  /**
+   * A mixing-task callback about the task producing `stream` (its output). Its body is not documented, so only
+   * an event that reads as a start is taken as evidence the output is produced; anything else changes nothing.
+   */
+  | { type: 'MixTaskEvent'; stream: StreamName; taskId: string; event: string | null }
   /** AliLive's answer to CheckStream: is the stream being pushed (null: could not tell)? */
   | { type: 'StreamChecked'; stream: StreamName; online: boolean | null }
   | { type: 'SocketGone'; userId: UserId }
@@ -61,6 +69,8 @@ export type Fact =
       rev: number;
       shown: Shown;
       ended: boolean;
+      /** Task mixer: the stream this room's own task is to draw over its anchor (the other room's anchor). */
+      overlay?: StreamName | null;
       code?: string;
       reason?: string;
     }

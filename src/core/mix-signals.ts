@@ -25,7 +25,7 @@ export const pairingUpdate = (
   ctx: Ctx,
   session: CohostSession,
   roomId: string,
-  patch: { userId?: string; shown?: Shown; ended?: boolean; code?: string; reason?: string },
+  patch: { userId?: string; shown?: Shown; ended?: boolean; code?: string; reason?: string; overlay?: string | null },
 ): void => {
   const pending = ctx.effects.find(
     (e): e is Extract<typeof e, { type: 'Forward' }> => e.type === 'Forward' && e.roomId === roomId && e.input.type === 'PairingUpdate',
@@ -39,6 +39,7 @@ export const pairingUpdate = (
     rev: ctx.room.rev + 1,
     shown: patch.shown !== undefined ? patch.shown : (input?.shown ?? null),
     ended: (input?.ended ?? false) || (patch.ended ?? false),
+    ...(patch.overlay ?? input?.overlay ? { overlay: patch.overlay ?? input?.overlay } : {}),
     ...(patch.code ?? input?.code ? { code: patch.code ?? input?.code } : {}),
     ...(patch.reason ?? input?.reason ? { reason: patch.reason ?? input?.reason } : {}),
   };

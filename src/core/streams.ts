@@ -11,6 +11,14 @@ export const isValidId = (id: unknown): id is string => typeof id === 'string' &
  */
 export const anchorStream = (roomId: RoomId): StreamName => `a-${roomId}`;
 export const cohostStream = (roomId: RoomId, seq: number): StreamName => `c${seq}-${roomId}`;
+/** The task mixer's output for the room's viewers (`m<seq>-`, from the same per-room sequence). */
+export const mixOutputStream = (roomId: RoomId, seq: number): StreamName => `m${seq}-${roomId}`;
+
+/** The room a task mixer output names (`m<seq>-<roomId>`), or null for any other stream. */
+export const mixOutputRoom = (stream: StreamName): RoomId | null => {
+  const match = /^m[0-9]+-(.+)$/.exec(stream);
+  return match && ID_PATTERN.test(match[1]!) ? match[1]! : null;
+};
 
 /** AliLive appends a template suffix to transcoded / mixed outputs (`_mix`, `_mix360`, `_mix480`). */
 const SUFFIX = /_mix[0-9]*$/;
@@ -29,4 +37,5 @@ export const streamsOf = (room: RoomState): StreamName[] =>
         room.anchor.stream.stream,
         ...room.cohosts.map((c) => c.stream.stream),
         ...room.requests.flatMap((r) => (r.ownRoom ? [r.ownRoom.stream.stream] : [])),
+        ...(room.mix ? [room.mix.output] : []),
       ];

@@ -53,6 +53,11 @@ export interface MixLeg {
    * once it is in their picture.
    */
   shown: Shown;
+  /**
+   * The last InternalError counted for the pair, and when: another within `Policy.resultRedeliveryMs` is taken
+   * for AliLive resending it (see docs/mixing.md), and counts once.
+   */
+  lastFailure: { code: string; at: number } | null;
 }
 
 /** What a room's viewers see of one overlaid user. */
@@ -102,6 +107,40 @@ export interface Pairing {
   shown: Shown;
   /** When the session that pairs them began (in the other room): identifies this pairing. */
   since: number;
+  /**
+   * The other anchor's stream, which this room's own mixing task draws over this room's anchor (task mixer
+   * only: a room's viewers have one mixed output, so the room that watches mixes for itself). Null with the
+   * pair mixer, where the other room mixes both ways and tells this one what its viewers see.
+   */
+  overlay: StreamName | null;
+}
+
+/**
+ * The task mixer's one mixing task of a room: its anchor's stream and every overlay, composed into an output
+ * stream its viewers switch to while co-hosts are in the picture. It exists only while there is something to
+ * overlay (the account's task limit is small), and one call for it is in flight at a time.
+ */
+export interface MixTask {
+  /** The output stream, new per task (a task being deleted never shares a name with its successor). */
+  output: StreamName;
+  /** The mixer's id of the task, once its creation was answered (or found). */
+  id: string | null;
+  /** Fences answers: only the answer to this task's current call counts. */
+  gen: number;
+  /** Overlays the mixer confirmed, in pane order (pane 0 is the anchor's). */
+  mixed: StreamName[];
+  /** The call in flight, with the overlays it asks for. `find` looks for a task whose creation went unanswered. */
+  call: { op: 'create' | 'update' | 'delete' | 'find'; overlays: StreamName[] } | null;
+  /** Evidence the output is produced: its publish callback, a task callback, or the online list. */
+  live: boolean;
+  /** Orders the output stream's callbacks (their `time`), like `StreamStatus.since`. */
+  since: number;
+  /** Failed calls, and outputs that never came, since the output was last seen live. */
+  failures: number;
+  /** What the MIX_RETRY timer of the task waits for: a call's answer, a backoff, the output, an online check. */
+  wait: 'call' | 'backoff' | 'evidence' | 'check' | null;
+  /** The task is deleted to start afresh (its output never came), not because nothing is left to overlay. */
+  restart: boolean;
 }
 
 /**
@@ -135,6 +174,8 @@ export interface RoomState {
   timers: Record<string, number>;
   /** Counter for per-session co-host stream names, so a kicked co-host's old URL names a dead stream. */
   seq: number;
+  /** The task mixer's task for this room's viewers (always null with the pair mixer). */
+  mix: MixTask | null;
   /**
    * Last mix generation handed out. Room-owned and never reset (not even when the room is re-opened), so a
    * generation is never reused and a late answer to an old StartMix can never pass a new leg's fence.
@@ -144,6 +185,11 @@ export interface RoomState {
 
 /** Timeouts in ms and limits; built from config, passed in so the core stays pure. */
 export interface Policy {
+  /**
+   * How co-hosts are mixed: `pairs` (one call per overlay on the anchor's own stream, liveness from MixResult),
+   * or `tasks` (one composed task per room, liveness from its output stream).
+   */
+  mixer: 'pairs' | 'tasks';
   timeouts: Record<Exclude<TimerName, 'MIX_RETRY'>, number>;
   mixRetries: number;
   /** First StartMix retry delay; doubles per failure. */
@@ -153,6 +199,11 @@ export interface Policy {
    * acts on its own: a StartMix counts as failed and is retried, a StopMix is sent once more and the leg dropped.
    */
   mixCallDeadlineMs: number;
+  /**
+   * A mix result the same as the last one for its overlay, this soon after, is taken for AliLive resending it
+   * (it resends until it sees a 200), not for a new failure: a burst counts once. See docs/mixing.md.
+   */
+  resultRedeliveryMs: number;
   maxCohosts: number;
   /** Pending co-host requests a room holds at once. */
   maxPendingRequests: number;

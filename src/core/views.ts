@@ -19,6 +19,8 @@ export interface StageView {
   requests: { userId: string; since: number }[];
   /** This room's anchor co-hosts in `roomId` (anchor-to-anchor): `shown` is what this room's viewers see. */
   pairing: { roomId: string; userId: string; shown: Shown } | null;
+  /** The stream the room's viewers play (see AudienceView). */
+  playing: string;
 }
 
 /** Who the viewers see in the picture: co-hosts once mixed (or frozen), and a paired room's anchor. */
@@ -34,6 +36,11 @@ export interface AudienceView {
   status: 'live' | 'closed';
   anchor: { userId: string; streaming: boolean };
   cohosts: AudienceCohost[];
+  /**
+   * The stream viewers play: the anchor's, or while co-hosts are in the picture of a task mixer, its mixed
+   * output (the pair mixer draws co-hosts into the anchor's own stream). Sockets get its play URLs beside it.
+   */
+  playing: string;
 }
 
 export interface RequesterView extends Omit<AudienceView, 'view'> {
@@ -83,6 +90,7 @@ export const stageView = (room: RoomState): StageView => ({
   pairing: room.pairedWith
     ? { roomId: room.pairedWith.roomId, userId: room.pairedWith.userId, shown: room.pairedWith.shown }
     : null,
+  playing: playing(room),
 });
 
 const inPicture = (room: RoomState): AudienceCohost[] => {
@@ -95,6 +103,10 @@ const inPicture = (room: RoomState): AudienceCohost[] => {
   return shown;
 };
 
+/** The task's output while it is evidenced live and someone is in its picture; the anchor's stream otherwise. */
+const playing = (room: RoomState): string =>
+  room.mix?.live && room.mix.call?.op !== 'delete' && inPicture(room).length > 0 ? room.mix.output : room.anchor.stream.stream;
+
 export const audienceView = (room: RoomState): AudienceView => ({
   roomId: room.roomId,
   view: 'audience',
@@ -102,6 +114,7 @@ export const audienceView = (room: RoomState): AudienceView => ({
   status: room.status,
   anchor: { userId: room.anchor.userId, streaming: room.anchor.stream.streaming },
   cohosts: inPicture(room),
+  playing: playing(room),
 });
 
 /** A requester's view changes exactly when the audience view does, or its own request comes or goes. */

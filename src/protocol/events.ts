@@ -4,11 +4,26 @@
  * `payloads.ts` before it reaches the core.
  */
 import type { ErrorCode } from '../core/errors.js';
-import type { PushPayloads } from '../core/signals.js';
-import type { AudienceView, RequesterView, Role, RoomView, StageView, ViewKind } from '../core/views.js';
+import type { SignalEvent, SignalPayloads } from '../core/signals.js';
+import type {
+  AudienceView as CoreAudienceView,
+  RequesterView as CoreRequesterView,
+  Role,
+  RoomView as CoreRoomView,
+  StageView as CoreStageView,
+  ViewKind,
+} from '../core/views.js';
 import type { Grants } from './grants.js';
 
-export type { AudienceView, ErrorCode, Grants, RequesterView, Role, RoomView, StageView, ViewKind };
+export type { ErrorCode, Grants, Role, ViewKind };
+
+/** A view as sockets get it: the room's view, with the signed play URLs of the stream it says viewers play. */
+type WithPlay<V> = V & { play: PlayUrls };
+export type StageView = WithPlay<CoreStageView>;
+export type AudienceView = WithPlay<CoreAudienceView>;
+export type RequesterView = WithPlay<CoreRequesterView>;
+export type RoomView = StageView | AudienceView | RequesterView;
+export type { CoreRoomView };
 
 /** The error half of every acknowledgement. `code` is one of PROTOCOL §4's error codes. */
 export interface AckError {
@@ -57,7 +72,7 @@ export interface OpenResult {
   push: { url: string };
 }
 
-/** `room:join` success: the caller's view, its role, and the URLs viewers play (mixed once co-hosting is live). */
+/** `room:join` success: the caller's view, its role, and the URLs viewers play now (the view's `play`). */
 export interface JoinResult {
   room: RoomView;
   role: Role;
@@ -113,7 +128,7 @@ export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEven
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 /** Pushes that show a view: `room:state` (the view itself) and the signals (with `version` and `room`). */
-export type ViewPushes = PushPayloads;
+export type ViewPushes = { [E in SignalEvent]: SignalPayloads[E] & { version: number; room: RoomView } } & { 'room:state': RoomView };
 export type ViewEvent = keyof ViewPushes;
 
 /** Personal deliveries (URLs the server signs, the connection's token): not views, so they carry no version. */

@@ -27,6 +27,7 @@ export function liveRoom(roomId: string, rev = 1, cohostSeqs: number[] = []): Ro
     pairingMarks: [],
     timers: {},
     seq: Math.max(0, ...cohostSeqs),
+    mix: null,
     gens: 0,
   };
 }

@@ -11,7 +11,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
-import { PENDING_CONFIG_KEYS, readEnvExample, ROOT } from '../support/compose-file.js';
+import { readEnvExample, ROOT } from '../support/compose-file.js';
 
 /**
  * deploy/k8s/ against the Kubernetes API schemas (v1.27, from the kubernetes-models package: its validators are
@@ -147,7 +147,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(configMap.filter((k) => secretKeys.has(k))).toEqual([]);
     expect(secret.filter((k) => !secretKeys.has(k))).toEqual([]);
     expect([...secretKeys].filter((k) => CONFIG_KEYS.includes(k) && !secret.includes(k))).toEqual([]);
-    const known = [...CONFIG_KEYS, ...PENDING_CONFIG_KEYS];
+    const known = [...CONFIG_KEYS];
     expect([...configMap, ...secret].filter((k) => !known.includes(k))).toEqual([]);
   });
 

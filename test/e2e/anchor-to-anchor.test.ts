@@ -64,7 +64,7 @@ describe('anchor-to-anchor co-hosting', () => {
     expect(aB.signals()).toContainEqual(['stream:pull-low-latency', { roomId: 'A', userId: 'anchorA', url: 'artc://play.example.com/linkmic/a-A' }]);
     // B keeps the pairing (identified by the session's start in A) and shows A's anchor live to its viewers.
     const b = await st.server.service.load('B');
-    expect(b?.pairedWith).toEqual({ roomId: 'A', userId: 'anchorA', shown: 'live', since: expect.any(Number) });
+    expect(b?.pairedWith).toEqual({ roomId: 'A', userId: 'anchorA', shown: 'live', since: expect.any(Number), overlay: null });
     expect(b?.pairingMarks).toEqual([{ roomId: 'A', since: b?.pairedWith?.since, rev: expect.any(Number), ended: false }]);
     const a = await st.server.service.load('A');
     expect(a?.cohosts.map((c) => [c.userId, c.ownRoom, c.legs.map((l) => l.phase)])).toEqual([['anchorB', 'B', ['live', 'live']]]);

@@ -257,8 +257,25 @@ describe('cloud mode against the standalone simulator', () => {
     expect(await cohostStates()).toEqual([{ userId: 'userA', ending: null, phase: 'live' }]);
   });
 
+  it('one InternalError resent five times (AliLive resends until it sees a 200): one retry, and the session lives on', async () => {
+    const { viewer, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100' });
+    const sim = st!.sim;
+    for (let i = 0; i < 5; i++) {
+      // Answered 200 each time: AliLive stops resending on any 200.
+      expect((await sendCallback(st!.server.url, 'mix-result', mixResultParams('a-r1', cohostStream, 'InternalError'))).status).toBe(200);
+      if (i === 0) await eventually(() => popCalls(sim, START, 200) === 2, 3_000);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await st!.server.service.idle();
+    expect(popCalls(sim, START, 200)).toBe(2);
+    expect(viewer.names()).not.toContain('cohost:ended');
+    expect((await st!.server.service.load('r1'))?.cohosts).toEqual([expect.objectContaining({ userId: 'userA', ending: null })]);
+  });
+
   it('InternalError → mix:degraded, StartMix retried with backoff, bounded by MIX_RETRIES, then mix-failed', async () => {
-    const { anchor, viewer, cohost, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100' });
+    // Each InternalError here is a new attempt's, sent at once: the window that takes one like the last for AliLive
+    // resending it (MIX_REDELIVERY_WINDOW_MS) is closed, or the next would count only when the window ends.
+    const { anchor, viewer, cohost, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100', MIX_REDELIVERY_WINDOW_MS: '0' });
     const sim = st!.sim;
     // Two retries, each after base · 2^(n−1): 100 ms, then 200 ms.
     for (const [n, delay] of [
@@ -325,5 +342,45 @@ describe('cloud mode against the standalone simulator', () => {
     expect((await fetch(`${st.server.url}/healthz`)).status).toBe(200);
     ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
     await received(anchor, 'cohost:requested', 2);
+  });
+});
+
+/**
+ * Issue 10 §4: an AliLive that no longer serves StartMixStreamsService. The first StartMix is answered
+ * "unknown action": it is not retried, and the node says what to do, once, in its log, on /readyz (which stays
+ * 200: the node still coordinates co-hosts) and in a metric.
+ */
+describe('the legacy mixer against an AliLive without StartMixStreamsService', () => {
+  let st: CloudStage | undefined;
+  afterEach(async () => st?.close());
+
+  it('answers /readyz with the diagnosis naming ALILIVE_MIXER=cloudmix, sets the gauge, and calls StartMix once', async () => {
+    st = await cloudStage({}, { simEnv: { SIM_LEGACY_MIX: 'false' } });
+    const { sim, server } = st;
+    const anchor = await st.connect('anchor');
+    ok(await anchor.client.request('room:open', { roomId: 'r1' }));
+    sim.pushStream('a-r1');
+    for (const [route, params] of [
+      ['stream', streamParams('publish', 'a-r1', nowS())],
+      ['mix-available', mixAvailableParams('a-r1')],
+    ] as const) {
+      expect((await sendCallback(server.url, route, params)).status).toBe(200);
+    }
+    const cohost = await st.connect('userA');
+    ok(await cohost.client.request('room:join', { roomId: 'r1' }));
+    ok(await cohost.client.request('cohost:request', { roomId: 'r1' }));
+    ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
+    await eventually(() => sim.calls.some((c) => c.action === 'StartMixStreamsService'));
+    await server.service.idle();
+
+    const ready = await fetch(`${server.url}/readyz`);
+    const body = (await ready.json()) as { ok: boolean; detail?: { alilive?: string } };
+    expect(ready.status).toBe(200);
+    expect(body.detail?.alilive).toContain('InvalidAction.NotFound');
+    expect(body.detail?.alilive).toContain('set ALILIVE_MIXER=cloudmix');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^linkmic_alilive_legacy_unsupported 1$/m);
+    await sleep(300);
+    expect(sim.calls.filter((c) => c.action === 'StartMixStreamsService')).toHaveLength(1);
   });
 });

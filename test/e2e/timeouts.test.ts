@@ -215,7 +215,16 @@ describe('timeouts', () => {
     expect(room.viewer.log).toEqual([
       [
         'room:state',
-        { roomId: 'r1', view: 'audience', version: after?.views.audience, status: 'live', anchor: { userId: 'anchor', streaming: true }, cohosts: [] },
+        {
+          roomId: 'r1',
+          view: 'audience',
+          version: after?.views.audience,
+          status: 'live',
+          anchor: { userId: 'anchor', streaming: true },
+          cohosts: [],
+          playing: 'a-r1',
+          play: expect.objectContaining({ flv: 'https://play.example.com/linkmic/a-r1.flv' }),
+        },
       ],
     ]);
   });

@@ -94,6 +94,14 @@ export interface Stage {
   close(): Promise<void>;
 }
 
+/** Every callback and effect in flight on a stage has landed, and its pushes with it. */
+export const settleAll = async (st: Stage): Promise<void> => {
+  await st.server.simulator?.idle();
+  await st.server.service.idle();
+  await sleep(80);
+  await st.server.service.idle();
+};
+
 export const stage = async (env: Record<string, string> = {}, started?: RunningServer): Promise<Stage> => {
   const server = started ?? (await startTestServer(env));
   const people: Participant[] = [];
@@ -209,7 +217,10 @@ export interface CloudStage extends Stage {
   sim: Standalone['simulator'];
 }
 
-export const cloudStage = async (env: Record<string, string> = {}, opts: { wrongSecret?: boolean } = {}): Promise<CloudStage> => {
+export const cloudStage = async (
+  env: Record<string, string> = {},
+  opts: { wrongSecret?: boolean; simEnv?: Record<string, string> } = {},
+): Promise<CloudStage> => {
   const accessKeyId = `test${randomBytes(6).toString('hex')}`;
   const accessKeySecret = randomBytes(18).toString('base64url');
   const standalone = await startStandalone(
@@ -218,6 +229,7 @@ export const cloudStage = async (env: Record<string, string> = {}, opts: { wrong
       ALILIVE_ACCESS_KEY_SECRET: accessKeySecret,
       SIMULATOR_MIX_AVAILABLE_DELAY_MS: '0',
       SIMULATOR_MIX_RESULT_DELAY_MS: '0',
+      ...opts.simEnv,
     }),
     silentLogger,
   );

@@ -6,18 +6,6 @@ import { parse } from 'yaml';
 /** Reading the repo's compose.yaml and .env.example as Docker Compose would, without a Docker engine. */
 
 /**
- * Keys .env.example documents that another branch is adding to the config schema (issue 10's cloud mixer).
- * Once merged they are schema keys, and this list shrinks; empty, it may stay as the place for the next ones.
- */
-export const PENDING_CONFIG_KEYS: readonly string[] = [
-  'ALILIVE_MIXER',
-  'ALILIVE_CLOUDMIX_TEMPLATE',
-  'ALILIVE_CLOUDMIX_EXPIRE_S',
-  'ALILIVE_REGION',
-  'ALILIVE_MIX_LAYOUT',
-];
-
-/**
  * A newcomer's .env after following the compose header: a value for each secret compose demands (made with
  * `openssl rand -hex 32` and `-hex 16`; these stand-ins are as long and as plain), nothing else.
  */

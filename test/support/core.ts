@@ -5,10 +5,12 @@ import { transition, type TransitionResult } from '../../src/core/transition.js'
 import type { Policy, RoomState } from '../../src/core/types.js';
 
 export const policy: Policy = {
+  mixer: 'pairs',
   timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
   mixRetries: 3,
   mixRetryBaseMs: 1_000,
   mixCallDeadlineMs: 20_000,
+  resultRedeliveryMs: 15_000,
   maxCohosts: 1,
   maxPendingRequests: 50,
   roomHoldMs: 3_600_000,

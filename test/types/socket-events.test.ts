@@ -8,8 +8,10 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../src/core/errors.js';
 import type { SignalPayloads } from '../../src/core/signals.js';
-import type { Role, RoomView, StageView } from '../../src/core/views.js';
+import type { Role } from '../../src/core/views.js';
 import type {
+  RoomView,
+  StageView,
   Ack,
   ClientAck,
   ClientEvent,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { RateLimiter } from '../../app/rate-limiter.js';
 import type { Logger } from '../../observability/logger.js';
 import { badInputs, badName, createParams, deleteParams, listParams, parseTaskPage, updateParams, type CloudMixSettings } from './cloudmix-params.js';
-import type { CallOutcome, CloudMixClient, CloudMixTask } from './cloudmix-types.js';
+import { CLOUDMIX_MAX_QUEUE_MS, type CallOutcome, type CloudMixClient, type CloudMixTask } from './cloudmix-types.js';
 import type { AliLiveFailure } from './errors.js';
-import { createPopCaller, type PopResult } from './pop-caller.js';
+import { createPopCaller, type PopObserver, type PopResult } from './pop-caller.js';
 import { sleep as realSleep, type BackoffPolicy } from './retry.js';
 
 export interface CloudMixClientDeps extends CloudMixSettings {
@@ -27,6 +27,8 @@ export interface CloudMixClientDeps extends CloudMixSettings {
   sleep?: (ms: number) => Promise<void>;
   backoff?: Partial<BackoffPolicy>;
   throttledFloorMs?: number;
+  /** Every attempt's action, duration and outcome (metrics, readiness). */
+  observe?: PopObserver;
 }
 
 /** Pages DescribeMixStreamList reads at most: 100 × 100 tasks, far over the 10-task account limit. */
@@ -45,7 +47,7 @@ const refused = (code: string): Failure => ({ ok: false, code, requestId: null, 
 export const createCloudMixClient = (deps: CloudMixClientDeps): CloudMixClient => {
   const log = deps.logger.child({ module: 'alilive-cloudmix' });
   const sleep = deps.sleep ?? realSleep;
-  const maxQueueMs = deps.maxQueueMs ?? 10_000;
+  const maxQueueMs = deps.maxQueueMs ?? CLOUDMIX_MAX_QUEUE_MS;
   const pageSize = deps.pageSize ?? 100;
   // Not the AccessKeyId itself: key names show up in monitoring.
   const account = deps.limiterKey ?? `alilive:${createHash('sha256').update(deps.accessKeyId).digest('hex').slice(0, 16)}`;
@@ -77,6 +79,7 @@ export const createCloudMixClient = (deps: CloudMixClientDeps): CloudMixClient =
     logger: log,
     admit,
     sleep,
+    ...(deps.observe ? { observe: deps.observe } : {}),
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
     ...(deps.throttledFloorMs !== undefined ? { throttledFloorMs: deps.throttledFloorMs } : {}),
   });

@@ -50,6 +50,13 @@ export interface CloudMixClient {
  */
 export const CLOUDMIX_ACCOUNT_RATE: RateLimit = { limit: 10, windowMs: 1_200 };
 export const CLOUDMIX_LIST_RATE: RateLimit = { limit: 5, windowMs: 1_200 };
+/** A call that would wait longer than this for the account's rate limit is not made (`RateLimited`, retryable). */
+export const CLOUDMIX_MAX_QUEUE_MS = 10_000;
+/**
+ * The wait a deployment allows for a slot: two call timeouts. Past that the account is overloaded, and failing
+ * fast (the core backs off and retries) beats a call that starts long after it was decided.
+ */
+export const cloudmixQueueMs = (callTimeoutMs: number): number => Math.min(CLOUDMIX_MAX_QUEUE_MS, 2 * callTimeoutMs);
 /** Concurrent tasks per account (raised only by a ticket). */
 export const CLOUDMIX_MAX_TASKS = 10;
 /** Inputs per task. */

@@ -4,6 +4,11 @@ import type { CallbackHandler, FactOutcome } from './callback-handler.js';
 /** One mixing-task callback, keyed by the task id (CreateMixStream's `MixStreamId`). */
 export interface MixTaskEvent {
   taskId: string;
+  /**
+   * The task's output stream: linkmic puts it in the callback URL it gives AliLive (`?stream=`), since the
+   * body's fields are not documented; a body's own `StreamName` is the fallback.
+   */
+  stream: string | null;
   /** The body's event name, if it has a recognisable one (the fields are not documented). */
   event: string | null;
   /** The whole JSON body, objects without prototypes. */
@@ -41,6 +46,12 @@ export const findScalar = (body: unknown, keys: readonly string[]): string | nul
     level = next;
   }
   return null;
+};
+
+/** The `stream` query parameter of the callback URL, if it is a plausible stream name. */
+const streamOf = (url: string): string | null => {
+  const value = new URL(url, 'http://callback').searchParams.get('stream');
+  return value !== null && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
 };
 
 /** The body as it may be logged: URL auth keys, the `token` parameter and the callback token itself blanked. */
@@ -87,12 +98,13 @@ export const createMixTaskRoute = ({ handler, readBody, configuredToken, onTaskE
       return ignored(res, 'unreadable_body', 'body is not JSON');
     }
     const taskId = findScalar(body, TASK_ID_KEYS);
+    const stream = streamOf(req.url) ?? findScalar(body, ['StreamName']);
     const event = findScalar(body, EVENT_KEYS);
-    handler.log.info({ route, taskId, event, body: redact(JSON.stringify(body), configuredToken) }, 'mixing-task callback');
+    handler.log.info({ route, taskId, event, stream, body: redact(JSON.stringify(body), configuredToken) }, 'mixing-task callback');
     if (taskId === null) return ignored(res, 'no_task_id', 'no task id in the body');
     if (!onTaskEvent) return ignored(res, 'no_consumer', 'mixing-task callbacks are not consumed');
     try {
-      const result = (await onTaskEvent({ taskId, event, body })) ?? 'applied';
+      const result = (await onTaskEvent({ taskId, event, stream, body })) ?? 'applied';
       res.status(200).json({ ok: true, result });
     } catch (err) {
       handler.log.error({ route, taskId, err }, 'mixing-task callback not applied');

@@ -1,6 +1,7 @@
 import type { DispatchResult, RoomDispatcher, SignedUrls } from '../../app/ports.js';
 import type { Command } from '../../core/events.js';
 import { roleOf, stageView, viewFor } from '../../core/views.js';
+import { wireView } from './wire-view.js';
 import { anchorStream } from '../../core/streams.js';
 import type { RoomState } from '../../core/types.js';
 import { roomChannel } from './channels.js';
@@ -82,7 +83,7 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: Han
       if (!res.ok) return fromDomainError(res.error);
       const room = roomOf(res, 'OpenRoom');
       await enter(socket, roomId, true);
-      return { ok: true, room: stageView(room), push: { url: urls.push(anchorStream(roomId)) } };
+      return { ok: true, room: wireView(stageView(room), urls), push: { url: urls.push(anchorStream(roomId)) } };
     },
     'room:join': async (socket, { roomId }) => {
       const res = await dispatcher.dispatch(roomId, { type: 'JoinRoom', userId: socket.data.userId });
@@ -91,12 +92,13 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: Han
       const role = roleOf(room, socket.data.userId);
       // The anchor joining again (a reconnect) is the anchor: its room is a candidate for anchor-to-anchor.
       await enter(socket, roomId, role === 'anchor');
-      return { ok: true, room: viewFor(room, socket.data.userId), role, play: urls.play(anchorStream(roomId)) };
+      const view = wireView(viewFor(room, socket.data.userId), urls);
+      return { ok: true, room: view, role, play: view.play };
     },
     'room:sync': async (socket, { roomId }) => {
       const room = await dispatcher.load(roomId);
       if (!room) return fromDomainError({ code: 'not_found', message: 'no such room' });
-      return { ok: true, room: viewFor(room, socket.data.userId), role: roleOf(room, socket.data.userId) };
+      return { ok: true, room: wireView(viewFor(room, socket.data.userId), urls), role: roleOf(room, socket.data.userId) };
     },
     'room:leave': async (socket, { roomId }) => {
       const res = await dispatcher.dispatch(roomId, { type: 'LeaveRoom', userId: socket.data.userId });

@@ -1,6 +1,7 @@
-import type { Notifier } from '../../app/ports.js';
+import type { Notifier, SignedUrls } from '../../app/ports.js';
 import { roomChannel, userChannel } from './channels.js';
 import type { LinkmicServer } from './types.js';
+import { wirePayload } from './wire-view.js';
 
 /** socket.io's typed emit cannot take a union of event names with their payloads in one call. */
 type LooseEmit = { emit(event: string, payload: unknown): boolean };
@@ -12,15 +13,16 @@ type LooseEmit = { emit(event: string, payload: unknown): boolean };
  * @example
  *   notifier.push({ type: 'Push', to: { room: 'r1', except: ['anchor'] }, event: 'mix:live', payload });
  */
-export const createNotifier = (io: LinkmicServer): Notifier => ({
-  push({ to, event, payload }) {
+export const createNotifier = (io: LinkmicServer, urls: Pick<SignedUrls, 'play'>): Notifier => ({
+  push(push) {
+    const { to, event } = push;
     const target =
       'room' in to
         ? to.except.length > 0
           ? io.to(roomChannel(to.room)).except(to.except.map(userChannel))
           : io.to(roomChannel(to.room))
         : io.to(to.users.map(userChannel));
-    (target as unknown as LooseEmit).emit(event, payload);
+    (target as unknown as LooseEmit).emit(event, wirePayload(push, urls));
   },
   sendUrl(userId, event, payload) {
     (io.to(userChannel(userId)) as unknown as LooseEmit).emit(event, payload);

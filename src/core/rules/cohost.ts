@@ -1,10 +1,10 @@
 import { domainError, type DomainError } from '../errors.js';
-import type { EndReason } from '../events.js';
 import { cohostStream } from '../streams.js';
 import type { CohostSession, MixLeg, PendingRequest, StreamStatus } from '../types.js';
-import { activeSessions, ANCHOR_KEY, clearTimer, findSession, legTimerKey, setTimer, signal, STAGE, type Ctx } from '../context.js';
-import { pairingUpdate, tellStopped } from '../mix-signals.js';
+import { clearTimer, findSession, setTimer, slotsTaken, type Ctx } from '../context.js';
+import { pairingUpdate } from '../mix-signals.js';
 import { advance } from './mix.js';
+import { endSession } from './session-end.js';
 
 const newLeg = (main: string, mix: string, audience: string): MixLeg => ({
   main,
@@ -15,6 +15,7 @@ const newLeg = (main: string, mix: string, audience: string): MixLeg => ({
   owesStop: false,
   failures: 0,
   shown: null,
+  lastFailure: null,
 });
 
 export const requireAnchor = (ctx: Ctx, userId: string | null): DomainError | undefined =>
@@ -26,7 +27,7 @@ export const accept = (ctx: Ctx, actor: string, target: string): DomainError | u
   if (denied) return denied;
   const request = ctx.room.requests.find((r) => r.userId === target);
   if (!request) return domainError('not_found', `no pending request from ${target}`);
-  if (activeSessions(ctx.room).length >= ctx.policy.maxCohosts) {
+  if (slotsTaken(ctx.room) >= ctx.policy.maxCohosts) {
     return domainError('limit', `at most ${ctx.policy.maxCohosts} co-host(s)`);
   }
   ctx.room.requests = ctx.room.requests.filter((r) => r !== request);
@@ -40,7 +41,9 @@ export const accept = (ctx: Ctx, actor: string, target: string): DomainError | u
     { type: 'SendPullUrl', userId: target, roomId, ofUserId: anchor.userId, stream: anchor.stream.stream },
   );
   if (!session.stream.streaming) setTimer(ctx, 'PUBLISH', target, ctx.policy.timeouts.PUBLISH);
-  if (session.ownRoom) pairingUpdate(ctx, session, session.ownRoom, { shown: null });
+  // Task mixer: the other room draws this room's anchor over its own in its own task.
+  const overlay = ctx.policy.mixer === 'tasks' ? anchor.stream.stream : null;
+  if (session.ownRoom) pairingUpdate(ctx, session, session.ownRoom, { shown: null, overlay });
   advance(ctx, session);
   return undefined;
 };
@@ -55,7 +58,10 @@ const newSession = (ctx: Ctx, request: PendingRequest): CohostSession => {
       ...base,
       stream,
       ownRoom: request.ownRoom.roomId,
-      legs: [newLeg(anchorStream, stream.stream, ctx.room.roomId), newLeg(stream.stream, anchorStream, request.ownRoom.roomId)],
+      legs:
+        ctx.policy.mixer === 'tasks'
+          ? [newLeg(anchorStream, stream.stream, ctx.room.roomId)]
+          : [newLeg(anchorStream, stream.stream, ctx.room.roomId), newLeg(stream.stream, anchorStream, request.ownRoom.roomId)],
     };
   }
   ctx.room.seq += 1;
@@ -86,30 +92,3 @@ export const kick = (ctx: Ctx, actor: string | null, target: string): DomainErro
   if (!session.ownRoom) ctx.effects.push({ type: 'CutStream', stream: session.stream.stream });
   return undefined;
 };
-
-/**
- * End a session: tell the room, send one StopMix per leg that StartMix was ever sent for, and keep the
- * session as `ending` until those are answered. `immediate` (room closing) drops it at once.
- */
-export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, immediate = false): void => {
-  if (!session.ending) {
-    session.ending = reason;
-    session.verifying = null;
-    for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
-    for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-    signal(ctx, { ...STAGE, users: [session.userId] }, 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
-    session.legs = session.legs.filter((leg) => leg.owesStop);
-    for (const leg of session.legs) {
-      leg.phase = 'stopping';
-      ctx.effects.push({ type: 'StopMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
-      if (!immediate) setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), ctx.policy.mixCallDeadlineMs);
-    }
-  }
-  // A closing room will not hear its StopMix answers: viewers learn now that the picture is the anchor's again.
-  if (immediate) for (const leg of session.legs) tellStopped(ctx, session, leg, session.ending);
-  // The paired room hears last, after any mix:stopped its viewers are owed (updates are ordered by revision).
-  if (session.ownRoom && (immediate || session.legs.length === 0)) pairingUpdate(ctx, session, session.ownRoom, { ended: true });
-  if (immediate || session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
-  if (activeSessions(ctx.room).length === 0) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
-};
-

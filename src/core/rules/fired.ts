@@ -1,10 +1,11 @@
 import type { TimerName } from '../types.js';
 import { ANCHOR_KEY, activeSessions, findSession, timerId, type Ctx } from '../context.js';
-import { endSession } from './cohost.js';
+import { endSession } from './session-end.js';
 import { onMixRetryDue } from './mix.js';
 import { endRequest } from './requests.js';
 import { close } from './room.js';
 import { verifyOrEnd } from './verify.js';
+import { onTaskTimer, TASK_KEY } from './task-calls.js';
 
 /**
  * Timers are data: a firing counts only if the room still holds that very deadline, so a late,
@@ -35,7 +36,8 @@ export const onTimerFired = (ctx: Ctx, name: TimerName, key: string, at: number)
       close(ctx, 'anchor-gone');
       return;
     case 'MIX_RETRY':
-      onMixRetryDue(ctx, key);
+      if (key === TASK_KEY) onTaskTimer(ctx);
+      else onMixRetryDue(ctx, key);
       return;
   }
 };

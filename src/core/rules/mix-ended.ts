@@ -1,7 +1,8 @@
 import type { MixLeg } from '../types.js';
 import type { Ctx } from '../context.js';
 import { tellDegraded } from '../mix-signals.js';
-import { dropLeg, failAttempt, findLeg } from './mix.js';
+import { failAttempt, findLeg } from './mix.js';
+import { dropLeg } from './session-end.js';
 
 /**
  * Phases in which an `EventMixStop` is news. `starting` is left out: our StartMix is unanswered, so the stop

@@ -1,6 +1,6 @@
 import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
-import { awaitRepublish, clearTimer, legStream, legTimerKey, mainStatus, type Ctx } from '../context.js';
+import { awaitRepublish, clearTimer, legStream, legTimerKey, mainStatus, setTimer, timerId, type Ctx } from '../context.js';
 import { tellDegraded, tellLive } from '../mix-signals.js';
 import { advance, failAttempt, findLeg, REGISTERED } from './mix.js';
 
@@ -13,6 +13,9 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
   // Results for a stopped, never-started or ended pair are stale (seed §2.3 III).
   if (!found || found.session.ending || !REGISTERED.has(found.leg.phase)) return;
   const { session, leg } = found;
+  // Restarted and not yet answered: a failure now is about the attempt already counted (AliLive resends a result
+  // until it sees a 200). Backing off: the same, except that a main stream gone still means waiting for MixAvailable.
+  if (code !== 'Success' && (leg.phase === 'starting' || (leg.phase === 'backoff' && code !== 'MainStreamNotExist'))) return;
   const wasDegraded = leg.phase === 'degraded' || leg.phase === 'backoff';
   switch (code) {
     case 'Success': {
@@ -36,11 +39,26 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
     }
     case 'MainStreamNotExist':
       return mainLost(ctx, session, leg);
-    case 'InternalError':
-      if (leg.phase === 'backoff') return;
+    case 'InternalError': {
+      // Once the restart is answered a resent InternalError looks like a new failure of it: within the window a
+      // burst counts once, and if no Success comes by the window's end, that counts (the restart failed alike).
+      const last = leg.lastFailure;
+      if (last && ctx.now - last.at < ctx.policy.resultRedeliveryMs) {
+        if (leg.phase === 'started') recheckAt(ctx, session, leg, last.at + ctx.policy.resultRedeliveryMs);
+        return;
+      }
+      leg.lastFailure = { code, at: ctx.now };
       if (!wasDegraded) tellDegraded(ctx, session, leg, code);
       return failAttempt(ctx, session, leg, true);
+    }
   }
+};
+
+/** Bring the leg's MIX_RETRY deadline forward to `at` (a started leg then counts as failed, mix.ts). */
+const recheckAt = (ctx: Ctx, session: CohostSession, leg: MixLeg, at: number): void => {
+  const key = legTimerKey(session, leg);
+  const current = ctx.room.timers[timerId('MIX_RETRY', key)];
+  if (current === undefined || current > at) setTimer(ctx, 'MIX_RETRY', key, at - ctx.now);
 };
 
 /**

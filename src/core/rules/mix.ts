@@ -1,7 +1,6 @@
 import type { CohostSession, MixLeg } from '../types.js';
-import { clearTimer, ensureTimer, legStream, legTimerKey, mainStatus, setTimer, statusesOf, timerId, type Ctx } from '../context.js';
-import { pairingUpdate, tellStopped } from '../mix-signals.js';
-import { endSession } from './cohost.js';
+import { ANCHOR_KEY, clearTimer, ensureTimer, legStream, legTimerKey, mainStatus, setTimer, statusesOf, timerId, type Ctx } from '../context.js';
+import { endSession, dropLeg } from './session-end.js';
 import { retryDelay } from './timers.js';
 
 /** Phases in which AliLive holds the pair, so a MixResult for it is current. */
@@ -14,6 +13,7 @@ export const REGISTERED: ReadonlySet<MixLeg['phase']> = new Set(['starting', 'st
  */
 export const advance = (ctx: Ctx, session: CohostSession): void => {
   if (session.ending) return;
+  if (ctx.policy.mixer === 'tasks') return awaitAnchor(ctx, session);
   let waiting = false;
   for (const leg of session.legs) {
     if (leg.phase !== 'idle') continue;
@@ -29,6 +29,16 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
     ctx.effects.push({ type: 'StartMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
     setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), ctx.policy.mixCallDeadlineMs);
   }
+  if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', session.userId, ctx.policy.timeouts.MIX_AVAILABLE);
+  else clearTimer(ctx, 'MIX_AVAILABLE', session.userId);
+};
+
+/**
+ * Task mixer: a session waits, bounded by MIX_AVAILABLE, for the anchor's stream (its task cannot be made
+ * without it); once the task exists, its own waits bound the rest (task-calls.ts).
+ */
+const awaitAnchor = (ctx: Ctx, session: CohostSession): void => {
+  const waiting = !ctx.room.anchor.stream.streaming && ctx.room.timers[timerId('STREAM_LOST', ANCHOR_KEY)] === undefined;
   if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', session.userId, ctx.policy.timeouts.MIX_AVAILABLE);
   else clearTimer(ctx, 'MIX_AVAILABLE', session.userId);
 };
@@ -127,14 +137,4 @@ export const onMixStopped = (ctx: Ctx, main: string, mix: string, gen: number): 
   const found = findLeg(ctx, main, mix);
   if (!found || found.leg.gen !== gen || found.leg.phase !== 'stopping') return;
   dropLeg(ctx, found.session, found.leg);
-};
-
-/** A stopped leg is gone: its audience sees the anchor alone again; the session goes with its last leg. */
-export const dropLeg = (ctx: Ctx, session: CohostSession, leg: MixLeg): void => {
-  tellStopped(ctx, session, leg, session.ending ?? 'left');
-  clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-  session.legs = session.legs.filter((l) => l !== leg);
-  if (session.legs.length > 0) return;
-  ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
-  if (session.ownRoom) pairingUpdate(ctx, session, session.ownRoom, { ended: true });
 };

@@ -1,6 +1,6 @@
-import { EVERYONE, signal, type Ctx } from '../context.js';
-import type { RoomInput } from '../events.js';
-import type { PairingMark } from '../types.js';
+import { EVERYONE, signal, slotsTaken, type Ctx } from '../context.js';
+import type { EndReason, RoomInput } from '../events.js';
+import type { PairingMark, Shown } from '../types.js';
 
 type Update = Extract<RoomInput, { type: 'PairingUpdate' }>;
 
@@ -36,10 +36,41 @@ export const onPairingUpdate = (ctx: Ctx, u: Update): void => {
   if (room.pairedWith && room.pairedWith.roomId !== u.roomId) return;
   room.pairingMarks = remember(room.pairingMarks, { roomId: u.roomId, since: u.since, rev: u.rev, ended: u.ended });
   const before = room.pairedWith?.shown ?? null;
-  const next = u.ended ? null : u.shown;
-  room.pairedWith = u.ended ? null : { roomId: u.roomId, userId: u.userId, shown: next, since: u.since };
   const base = { roomId: room.roomId, cohostUserId: u.userId };
+  if (ctx.policy.mixer === 'tasks') return pairWithTask(ctx, u, before);
+  const next = u.ended ? null : u.shown;
+  room.pairedWith = u.ended ? null : { roomId: u.roomId, userId: u.userId, shown: next, since: u.since, overlay: null };
   if (next === 'live' && before !== 'live') signal(ctx, EVERYONE, 'mix:live', base);
   else if (next === 'degraded' && before === 'live') signal(ctx, EVERYONE, 'mix:degraded', { ...base, code: u.code ?? 'unknown' });
   else if (next === null && before !== null) signal(ctx, EVERYONE, 'mix:stopped', { ...base, reason: u.reason ?? 'left' });
+};
+
+/**
+ * Task mixer: this room draws the other anchor over its own in its own task, and what its viewers see follows
+ * from that task (task-shown.ts), not from the other room's word. A room with every slot taken cannot.
+ */
+const pairWithTask = (ctx: Ctx, u: Update, before: Shown): void => {
+  const { room } = ctx;
+  if (u.ended) {
+    room.pairedWith = null;
+    if (before !== null) signal(ctx, EVERYONE, 'mix:stopped', { roomId: room.roomId, cohostUserId: u.userId, reason: u.reason ?? 'left' });
+    return;
+  }
+  if (!room.pairedWith && u.overlay && slotsTaken(room) >= ctx.policy.maxCohosts) {
+    room.pairingMarks = remember(room.pairingMarks, { roomId: u.roomId, since: u.since, rev: u.rev, ended: true });
+    ctx.effects.push({ type: 'Forward', roomId: u.roomId, input: { type: 'EndCohost', userId: room.anchor.userId, reason: 'mix-failed' } });
+    return;
+  }
+  room.pairedWith = { roomId: u.roomId, userId: u.userId, shown: before, since: u.since, overlay: u.overlay ?? null };
+};
+
+/** This room's own task gave up on the other anchor: the pairing ends in both rooms. */
+export const endPairingFor = (ctx: Ctx, reason: EndReason): void => {
+  const pairing = ctx.room.pairedWith;
+  if (!pairing) return;
+  ctx.effects.push({ type: 'Forward', roomId: pairing.roomId, input: { type: 'EndCohost', userId: ctx.room.anchor.userId, reason } });
+  if (pairing.shown !== null) {
+    signal(ctx, EVERYONE, 'mix:stopped', { roomId: ctx.room.roomId, cohostUserId: pairing.userId, reason });
+  }
+  endPairing(ctx);
 };

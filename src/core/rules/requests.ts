@@ -1,7 +1,7 @@
 import { domainError, type DomainError } from '../errors.js';
 import type { RequestEndReason } from '../signals.js';
 import type { RoomId, StreamStatus } from '../types.js';
-import { activeSessions, clearTimer, findSession, setTimer, signal, type Ctx } from '../context.js';
+import { clearTimer, findSession, setTimer, signal, slotsTaken, type Ctx } from '../context.js';
 import { requireAnchor } from './cohost.js';
 
 export const request = (
@@ -15,7 +15,7 @@ export const request = (
   if (!joined) return domainError('forbidden', 'join the room first');
   if (findSession(room, userId)) return domainError('conflict', `${userId} is already a co-host`);
   if (room.requests.some((r) => r.userId === userId)) return domainError('conflict', 'a request is already pending');
-  if (activeSessions(room).length >= ctx.policy.maxCohosts) return domainError('limit', 'the room is at its co-host limit');
+  if (slotsTaken(room) >= ctx.policy.maxCohosts) return domainError('limit', 'the room is at its co-host limit');
   if (room.requests.length >= ctx.policy.maxPendingRequests) return domainError('limit', 'too many pending requests');
   // This room's anchor already co-hosts in the requester's room: the pair is mixed both ways already.
   if (ownRoom && room.pairedWith?.roomId === ownRoom.roomId) {

@@ -3,10 +3,12 @@ import type { CloseReason } from '../events.js';
 import { anchorStream } from '../streams.js';
 import type { RoomState, StreamStatus, TimerName } from '../types.js';
 import { clearTimer, EVERYONE, findSession, signal, type Ctx } from '../context.js';
-import { endSession, leave } from './cohost.js';
+import { leave } from './cohost.js';
+import { endSession } from './session-end.js';
 import { endRequest } from './requests.js';
 import { endPairing } from './pairing.js';
 import { onBack } from './presence.js';
+import { closeTask } from './task-calls.js';
 
 /** The newer of two things known of a stream (by the time of the callback that said it). */
 const newer = (a: StreamStatus | null | undefined, b: StreamStatus | null | undefined): StreamStatus | null =>
@@ -33,6 +35,7 @@ export const newRoom = (roomId: string, userId: string, previous: RoomState | nu
     pairingMarks: previous?.pairingMarks ?? [],
     timers: {},
     seq: previous?.seq ?? 0,
+    mix: null,
     gens: previous?.gens ?? 0,
   };
 };
@@ -53,6 +56,7 @@ export const close = (ctx: Ctx, reason: CloseReason): void => {
   for (const r of [...room.requests]) endRequest(ctx, r.userId, 'room-closed');
   for (const s of [...room.cohosts]) endSession(ctx, s, 'room-closed', true);
   room.cohosts = [];
+  closeTask(ctx);
   for (const id of Object.keys(room.timers)) {
     const at = id.indexOf(':');
     clearTimer(ctx, id.slice(0, at) as TimerName, id.slice(at + 1));

@@ -31,6 +31,7 @@ export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
   }
   // A main stream that is back waits for its MixAvailable again, now bounded by MIX_AVAILABLE.
   advanceAll(ctx);
+  if (ctx.policy.mixer === 'tasks') return;
   for (const session of activeSessions(room)) {
     for (const leg of session.legs) if (leg.mix === stream && leg.phase === 'started') awaitResult(ctx, session, leg, false);
   }
@@ -51,6 +52,8 @@ export const onStopped = (ctx: Ctx, stream: string, at: number): void => {
   }
   for (const session of activeSessions(room)) {
     if (session.stream.stream === stream && !session.stream.streaming) awaitRepublish(ctx, session.userId);
+    // The task mixer hears of a lost anchor stream from its output's own callbacks.
+    if (ctx.policy.mixer === 'tasks') continue;
     for (const leg of session.legs) if (leg.main === stream && !mainStatus(room, session, leg).streaming) mainLost(ctx, session, leg);
   }
 };

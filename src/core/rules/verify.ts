@@ -1,6 +1,6 @@
 import type { CohostSession } from '../types.js';
 import { activeSessions, clearTimer, setTimer, type Ctx } from '../context.js';
-import { endSession } from './cohost.js';
+import { endSession } from './session-end.js';
 import { advance } from './mix.js';
 
 /**

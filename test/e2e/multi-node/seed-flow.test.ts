@@ -52,6 +52,9 @@ describe('seed flow across two nodes', () => {
         status: 'live',
         anchor: { userId: 'anchor', streaming: true },
         cohosts: [],
+        // The pair mixer draws the co-host into the anchor's own stream: viewers keep playing it.
+        playing: 'a-r1',
+        play: joined.play,
       });
     }
 

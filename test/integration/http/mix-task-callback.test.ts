@@ -36,7 +36,7 @@ describe('the mixing-task callback (POST /callbacks/alilive/mix-task)', () => {
 
   it('hands { taskId, event, body } on, answers 200, and logs the body whole with its secrets blanked', async () => {
     expect(await post(server, JSON.stringify(sample))).toEqual({ status: 200, body: { ok: true, result: 'applied' } });
-    expect(server.tasks).toEqual([{ taskId: sample.MixStreamId, event: 'MixStreamStart', body: sample }]);
+    expect(server.tasks).toEqual([{ taskId: sample.MixStreamId, event: 'MixStreamStart', stream: null, body: sample }]);
     expect(Object.getPrototypeOf(server.tasks[0]!.body)).toBeNull();
     const logged = server.logs.map((l) => JSON.parse(l) as { msg: string; body?: string }).find((l) => l.msg === 'mixing-task callback');
     expect(logged?.body).toContain('rtmp://play.example.com/linkmic/a-r1?auth_key=<redacted>');
@@ -53,7 +53,7 @@ describe('the mixing-task callback (POST /callbacks/alilive/mix-task)', () => {
     ['no event name', { MixStreamId: 'm-2' }, 'm-2', null],
   ])('finds the task id as %s', async (_name, body, taskId, event) => {
     expect((await post(server, JSON.stringify(body))).status).toBe(200);
-    expect(server.tasks).toEqual([{ taskId, event, body }]);
+    expect(server.tasks).toEqual([{ taskId, event, stream: null, body }]);
   });
 
   it('the token as a path segment', async () => {

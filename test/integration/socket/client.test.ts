@@ -4,7 +4,8 @@ import { connectLinkmic, type LinkmicClient, type RoomView } from '../../../src/
 import { makeRoom, startServer, type TestServer } from './harness.js';
 
 /** An audience view of room `roomId` at `version`, as the server would push it. */
-const view = (roomId: string, version: number): RoomView => ({ ...audienceView(makeRoom(roomId, 'a')), version });
+const view = (roomId: string, version: number): RoomView => ({ ...audienceView(makeRoom(roomId, 'a')), version, play: PLAY });
+const PLAY = { rtmp: 'rtmp://play.test/linkmic/a', flv: 'https://play.test/linkmic/a.flv', hls: 'https://play.test/linkmic/a.m3u8' };
 
 describe('typed client', () => {
   let server: TestServer;

@@ -42,7 +42,7 @@ describe('socket events → core commands', () => {
     expect(server.recorder.calls).toEqual([{ roomId: 'r1', input: { type: 'OpenRoom', roomId: 'r1', userId: 'alice' } }]);
     expect(res).toEqual({
       ok: true,
-      room: stageView(makeRoom('r1', 'alice')),
+      room: { ...stageView(makeRoom('r1', 'alice')), play: urls.play('a-r1') },
       push: { url: urls.push('a-r1') },
     });
     const socket = await socketOf(alice);
@@ -55,7 +55,7 @@ describe('socket events → core commands', () => {
     server.recorder.rooms.set('r2', makeRoom('r2', 'bob'));
     const res = await alice.request('room:join', { roomId: 'r2' });
     expect(server.recorder.calls).toEqual([{ roomId: 'r2', input: { type: 'JoinRoom', userId: 'alice' } }]);
-    expect(res).toEqual({ ok: true, room: audienceView(makeRoom('r2', 'bob')), role: 'viewer', play: urls.play('a-r2') });
+    expect(res).toEqual({ ok: true, room: { ...audienceView(makeRoom('r2', 'bob')), play: urls.play('a-r2') }, role: 'viewer', play: urls.play('a-r2') });
     const socket = await socketOf(alice);
     expect(socket.rooms.has('room:r2')).toBe(true);
     expect(socket.data.anchorOf).not.toContain('r2');
@@ -64,7 +64,7 @@ describe('socket events → core commands', () => {
   it("room:sync → the caller's current view and role, and no command at all", async () => {
     server.recorder.rooms.set('r5', makeRoom('r5', 'alice'));
     server.recorder.calls.length = 0;
-    expect(await alice.request('room:sync', { roomId: 'r5' })).toEqual({ ok: true, room: stageView(makeRoom('r5', 'alice')), role: 'anchor' });
+    expect(await alice.request('room:sync', { roomId: 'r5' })).toEqual({ ok: true, room: { ...stageView(makeRoom('r5', 'alice')), play: urls.play('a-r5') }, role: 'anchor' });
     expect(await alice.request('room:sync', { roomId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(server.recorder.calls).toEqual([]);
   });

@@ -30,9 +30,10 @@ export const makeRoom = (roomId: string, anchorUserId: string, status: 'live' | 
   cohosts: [],
   requests: [],
   pairedWith: null,
-    pairingMarks: [],
+  pairingMarks: [],
   timers: {},
   seq: 0,
+  mix: null,
   gens: 0,
 });
 

@@ -3,7 +3,7 @@ import { createNotifier } from '../../../src/adapters/socket/notifier.js';
 import type { Push } from '../../../src/core/signals.js';
 import { audienceView } from '../../../src/core/views.js';
 import type { LinkmicClient } from '../../../src/client/index.js';
-import { makeRoom, startServer, type TestServer } from './harness.js';
+import { makeRoom, startServer, urls, type TestServer } from './harness.js';
 
 /** Collects every payload of `event` a client receives (raw, as the socket got it). */
 const collect = (client: LinkmicClient, event: 'cohost:accepted' | 'room:state') => {
@@ -32,7 +32,7 @@ describe('notifier over socket rooms', () => {
   afterAll(() => server.close());
 
   it('sendUrl reaches every socket of that user and no one else', async () => {
-    const notifier = createNotifier(server.io);
+    const notifier = createNotifier(server.io, urls);
     const seenA = collect(u1a, 'cohost:accepted');
     const seenB = collect(u1b, 'cohost:accepted');
     const seen2 = collect(u2, 'cohost:accepted');
@@ -47,21 +47,22 @@ describe('notifier over socket rooms', () => {
     expect(seenB).toEqual([payload]);
   });
 
-  it('a room push reaches the sockets that joined the room, not other sockets of the same user', async () => {
-    const notifier = createNotifier(server.io);
+  it('a room push reaches the sockets that joined the room, not other sockets of the same user, its view with play URLs', async () => {
+    const notifier = createNotifier(server.io, urls);
     await u1a.request('room:join', { roomId: 'r2' });
     await u2.request('room:join', { roomId: 'r2' });
     const seenB = collect(u1b, 'room:state');
     const push = state('r2', 2);
     const arrivals = Promise.all([u1a.next('room:state'), u2.next('room:state')]);
     notifier.push(push);
-    expect(await arrivals).toEqual([push.payload, push.payload]);
+    const sent = { ...push.payload, play: urls.play('a-r2') };
+    expect(await arrivals).toEqual([sent, sent]);
     await u1b.request('room:leave', { roomId: 'r2' });
     expect(seenB).toEqual([]);
   });
 
   it('a room push leaves out every socket of the users it excepts, and a push by user reaches only them', async () => {
-    const notifier = createNotifier(server.io);
+    const notifier = createNotifier(server.io, urls);
     for (const c of [u1a, u2, u3]) await c.request('room:join', { roomId: 'r4' });
     const seen = [u1a, u1b, u2, u3].map((c) => collect(c, 'room:state'));
     notifier.push({ ...state('r4', 2), to: { room: 'r4', except: ['u1', 'u2'] } });
@@ -72,7 +73,7 @@ describe('notifier over socket rooms', () => {
   });
 
   it('a room push no longer reaches a socket that left the room', async () => {
-    const notifier = createNotifier(server.io);
+    const notifier = createNotifier(server.io, urls);
     await u1a.request('room:join', { roomId: 'r3' });
     await u1a.request('room:leave', { roomId: 'r3' });
     const seen = collect(u1a, 'room:state');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createViewTracker } from '../../../src/client/view-tracker.js';
 import type { AudienceView, RoomView } from '../../../src/protocol/events.js';
 
+const PLAY = { rtmp: 'rtmp://play.test/linkmic/a-r1', flv: 'https://play.test/linkmic/a-r1.flv', hls: 'https://play.test/linkmic/a-r1.m3u8' };
 const audience = (version: number, roomId = 'r1'): AudienceView => ({
   roomId,
   view: 'audience',
@@ -9,6 +10,8 @@ const audience = (version: number, roomId = 'r1'): AudienceView => ({
   status: 'live',
   anchor: { userId: 'a', streaming: true },
   cohosts: [],
+  playing: 'a-r1',
+  play: PLAY,
 });
 const requester = (version: number): RoomView => ({ ...audience(version), view: 'requester', request: { since: 5 } });
 const stage = (version: number): RoomView => ({
@@ -20,6 +23,8 @@ const stage = (version: number): RoomView => ({
   cohosts: [],
   requests: [],
   pairing: null,
+  playing: 'a-r1',
+  play: PLAY,
 });
 const live = (room: RoomView) => ({ roomId: room.roomId, cohostUserId: 'c', version: room.version, room });
 

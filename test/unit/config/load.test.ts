@@ -43,16 +43,20 @@ describe('config', () => {
       ALILIVE_CLOUDMIX_EXPIRE_S: 86_400,
       ALILIVE_REGION: 'cn-shanghai',
       ALILIVE_MIX_LAYOUT: 'pip',
+      MIX_SWEEP_S: 60,
+      MIX_REDELIVERY_WINDOW_MS: 15_000,
       MAX_COHOSTS: 1,
     });
     for (const unset of ['REDIS_URL', 'ADMIN_API_KEY', 'CALLBACK_TOKEN', 'ALILIVE_PUSH_AUTH_KEY', 'ALILIVE_CALLBACK_AUTH_KEY'] as const) {
       expect(c[unset], unset).toBeUndefined();
     }
     expect(policyFrom(c)).toEqual({
+      mixer: 'pairs',
       timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
       mixRetries: 3,
       mixRetryBaseMs: 1000,
       mixCallDeadlineMs: 3000 * 4 + 2000 * 3 + 5000,
+      resultRedeliveryMs: 15_000,
       maxCohosts: 1,
       maxPendingRequests: 50,
       roomHoldMs: 3_600_000,

@@ -49,7 +49,7 @@ describe('anchor-to-anchor co-hosting', () => {
   it("B's room learns of the pairing from the update: its stage sees it, its viewers nothing (A is not in their picture yet)", () => {
     const r2 = bRoom();
     r2.send(pairingUpdate(5));
-    expect(r2.room!.pairedWith).toEqual({ roomId: 'r1', userId: A, shown: null, since: T0 });
+    expect(r2.room!.pairedWith).toEqual({ roomId: 'r1', userId: A, shown: null, since: T0, overlay: null });
     expect(r2.room!.pairingMarks).toEqual([{ roomId: 'r1', since: T0, rev: 5, ended: false }]);
     expect(r2.told).toEqual([push(r2, users(B), 'stage')]);
     expect(r2.effects[0]).toMatchObject({ payload: { pairing: { roomId: 'r1', userId: A, shown: null } } });

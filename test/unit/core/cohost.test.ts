@@ -43,7 +43,7 @@ describe('co-host sessions', () => {
         verifying: null,
         present: true,
         since: now,
-        legs: [{ main: 'a-r1', mix: C1, audience: 'r1', gen: 1, phase: 'starting', owesStop: true, failures: 0, shown: null }],
+        legs: [{ main: 'a-r1', mix: C1, audience: 'r1', gen: 1, phase: 'starting', owesStop: true, failures: 0, shown: null, lastFailure: null }],
       },
     ]);
     expect(cohostState(d.room!, V)).toBe('mixing');

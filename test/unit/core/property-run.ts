@@ -71,6 +71,7 @@ const findLeg = (room: RoomState | null, main: string, mix: string) => {
 
 /**
  * One random run against the pure core, and after every step the properties:
+ * - every StartMix carries a generation higher than any before it in the room's life (re-opens included);
  * - no StartMix for a main stream without a MixAvailable since it last started, stopped or got
  *   MainStreamNotExist (a reference model of each stream, fed the same callbacks);
  * - every StartMix of a session is answered by exactly one StopMix of its pair when the session ends, never
@@ -267,8 +268,19 @@ export class Run {
     this.checkStartStop(before, result);
     this.checkTimers(result);
     this.checkDuplicate(input, result);
+    this.checkGenerations(result.effects);
     this.room = result.room;
     return result;
+  }
+
+  private lastGen = 0;
+  /** Generations never repeat within a room's life, re-opens included: each call carries a new, higher one. */
+  private checkGenerations(effects: Effect[]): void {
+    for (const e of effects) {
+      if (e.type !== 'StartMix' && e.type !== 'MixTaskCall') continue;
+      ok(e.gen > this.lastGen, `generation ${e.gen} after ${this.lastGen}: a generation was handed out twice`);
+      this.lastGen = e.gen;
+    }
   }
 
   /** The reference model of each stream's MixAvailable, fed by the same callbacks (seed §2.1 I, §2.3 IV). */

@@ -40,6 +40,7 @@ describe('room', () => {
       pairingMarks: [],
       timers: {},
       seq: 0,
+      mix: null,
       gens: 0,
     });
     // The anchor gets the stage view, everyone else the audience view.

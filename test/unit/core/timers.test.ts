@@ -245,9 +245,18 @@ describe('timers', () => {
     expect(d.room!.cohosts[0]!.ending).toBeNull();
   });
 
+  it('a MixStreamNotExist while backing off is about the attempt already counted: the backoff runs on, then StartMix', () => {
+    const d = backingOff();
+    expectNoop(d, { type: 'MixResult', main: 'a-r1', mix: C1, code: 'MixStreamNotExist' });
+    d.fire('MIX_RETRY', `${V}/r1`);
+    expect(d.actions).toContainEqual({ type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 });
+  });
+
   it('MIX_RETRY for a leg no longer backing off only drops the deadline', () => {
     const d = backingOff();
-    d.send({ type: 'MixResult', main: 'a-r1', mix: C1, code: 'MixStreamNotExist' });
+    // Not reachable through inputs any more (every way out of the backoff clears it): a stored room from before.
+    const leg = d.room!.cohosts[0]!.legs[0]!;
+    d.room = { ...d.room!, cohosts: [{ ...d.room!.cohosts[0]!, legs: [{ ...leg, phase: 'degraded' }] }] };
     d.fire('MIX_RETRY', `${V}/r1`);
     expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` }]);
   });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** PROTOCOL §4's views, strictly: no key more, none less (the audience view holds no requests, no timestamps). */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const shown = z.enum(['live', 'degraded']);
+/** What viewers play: the anchor's stream, or a task mixer's output (both are streams viewers can play). */
+const playing = z.string().regex(/^(a|m[0-9]+)-[A-Za-z0-9_-]{1,64}$/);
 const base = {
   roomId: id,
   version: z.number().int().positive(),
@@ -22,11 +24,13 @@ export const stageViewSchema = z.strictObject({
   ),
   requests: z.array(z.strictObject({ userId: id, since: z.number().int() })),
   pairing: z.strictObject({ roomId: id, userId: id, shown: shown.nullable() }).nullable(),
+  playing,
 });
 const audience = {
   ...base,
   anchor: z.strictObject({ userId: id, streaming: z.boolean() }),
   cohosts: z.array(z.strictObject({ userId: id, state: shown })),
+  playing,
 };
 export const audienceViewSchema = z.strictObject({ ...audience, view: z.literal('audience') });
 export const requesterViewSchema = z.strictObject({

@@ -38,12 +38,13 @@ describe('views by role', () => {
       cohosts: [{ userId: V, state: 'live', since: T0, shown: 'live' }],
       requests: [{ userId: V2, since: T0 + 3_000 }],
       pairing: null,
+      playing: 'a-r1',
     });
     expect(stageViewSchema.parse(view)).toEqual(view);
     expect(stageViewSchema.safeParse({ ...view, timers: {} }).success).toBe(false);
   });
 
-  it('the audience view: status, the anchor, who is in the picture — no requests, no timestamps, no stream names', () => {
+  it('the audience view: status, the anchor, who is in the picture, what to play — no requests, timestamps or other streams', () => {
     const room = busyRoom();
     const view = audienceView(room);
     expect(view).toEqual({
@@ -53,10 +54,12 @@ describe('views by role', () => {
       status: 'live',
       anchor: { userId: A, streaming: true },
       cohosts: [{ userId: V, state: 'live' }],
+      // The pair mixer draws co-hosts into the anchor's own stream: that is what viewers play.
+      playing: 'a-r1',
     });
     expect(audienceViewSchema.parse(view)).toEqual(view);
     const text = JSON.stringify(view);
-    for (const secret of [V2, 'since', 'requests', 'mixAvailable', C1, 'a-r1', String(T0)]) expect(text).not.toContain(secret);
+    for (const secret of [V2, 'since', 'requests', 'mixAvailable', C1, String(T0)]) expect(text).not.toContain(secret);
   });
 
   it("a requester's view: the audience view and its own request, never another's", () => {
