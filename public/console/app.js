@@ -30,6 +30,9 @@ const boot = async () => {
   watchServer();
   const settings = await fetchJson('/_sim/console');
   if (!settings.ok) throw new Error(`console settings: ${settings.error.message}`);
+  // `?timeout=<s>`: how long requests wait before they say they timed out (default: the server's suggestion).
+  const timeoutS = Number(new URLSearchParams(location.search).get('timeout'));
+  if (timeoutS > 0 && timeoutS <= 120) settings.ackTimeoutMs = timeoutS * 1000;
   const roomId = () => roomInput.value.trim();
   const anchor = createPanel({ kind: 'anchor', name: 'alice', roomId, settings, stageHint: () => null, container: panels });
   const cohost = createPanel({ kind: 'cohost', name: 'bob', roomId, settings, stageHint: () => null, container: panels });

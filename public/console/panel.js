@@ -68,6 +68,8 @@ export const createPanel = ({ kind, name, roomId, settings, stageHint, container
   const actionsFor = (role, view) => {
     const p = person;
     if (!p.client) return [button('Connect', () => p.connect(), 'primary')];
+    // Nothing can be sent while the connection is down: say so instead of offering what would only wait.
+    if (p.conn.state !== 'connected') return [el('span', { class: 'note' }, 'waiting for the connection…'), button('Disconnect', () => p.disconnect())];
     const out = [];
     if (kind === 'anchor') {
       if (role !== 'anchor') out.push(button('Open room', () => p.open(), 'primary'));

@@ -72,8 +72,8 @@ export class Person extends EventTarget {
     }
     this.setConn('connecting', 'asking for a dev token…');
     let failure = 'no answer';
-    const minted = await this.log.track(`token for ${this.name}`, 8000, async () => {
-      const res = await fetchJson(`/_sim/token?userId=${encodeURIComponent(this.name)}`);
+    const minted = await this.log.track(`token for ${this.name}`, this.ackTimeoutMs, async () => {
+      const res = await fetchJson(`/_sim/token?userId=${encodeURIComponent(this.name)}`, {}, this.ackTimeoutMs);
       if (!res.ok) failure = `${res.error.code}: ${res.error.message}`;
       return res;
     });
@@ -87,9 +87,9 @@ export class Person extends EventTarget {
     if (sub) this.name = sub;
     this.setConn('connecting', 'connecting…');
     let failure = 'refused';
-    const client = await this.log.track(`connect as ${this.name}`, 8000, () =>
+    const client = await this.log.track(`connect as ${this.name}`, this.ackTimeoutMs, () =>
       connectLinkmic(location.origin, token, {
-        connectTimeoutMs: 8000,
+        connectTimeoutMs: this.ackTimeoutMs,
         ackTimeoutMs: this.ackTimeoutMs,
         socket: { reconnectionDelayMax: 2000 },
       }).catch((err) => {
@@ -113,7 +113,9 @@ export class Person extends EventTarget {
     socket.on('connect', () => this.setConn('connected', `connected as ${this.name}`));
     socket.io.on('reconnect_attempt', (n) => this.setConn('reconnecting', `server unreachable — reconnect attempt ${n}…`));
     socket.on('connect_error', (err) => {
-      if (this.conn.state !== 'connected') this.setConn(socket.active ? 'reconnecting' : 'refused', `${err.message}${socket.active ? ' — retrying…' : ''}`);
+      if (this.conn.state === 'connected') return;
+      if (socket.active) this.setConn('reconnecting', `server unreachable (${err.message}) — reconnecting…`);
+      else this.setConn('refused', `refused: ${err.message}`);
     });
     client.on('view', () => this.changed());
     client.on('rejoined', (r) => {
@@ -182,7 +184,7 @@ export class Person extends EventTarget {
   /** The simulated camera: the embedded AliLive's push. `already` means no new publish callback will come. */
   async cameraOn() {
     const stream = streamOf(this.pushUrl);
-    const res = await this.log.track(`push ${stream}`, 8000, () => fetchJson(`/_sim/streams/${stream}/publish`, { method: 'POST' }), (r) =>
+    const res = await this.log.track(`push ${stream}`, this.ackTimeoutMs, () => fetchJson(`/_sim/streams/${stream}/publish`, { method: 'POST' }, this.ackTimeoutMs), (r) =>
       r.already ? 'ALREADY pushing: AliLive sends no new publish callback (the room knew the stream from before)' : 'publish callback on its way',
     );
     if (res) this.camera = true;
@@ -193,8 +195,8 @@ export class Person extends EventTarget {
     if (!this.camera || !this.pushUrl) return;
     const stream = streamOf(this.pushUrl);
     this.camera = false;
-    await this.log.track(`stop pushing ${stream}${why ? ` (${why})` : ''}`, 8000, () =>
-      fetchJson(`/_sim/streams/${stream}/unpublish`, { method: 'POST' }),
+    await this.log.track(`stop pushing ${stream}${why ? ` (${why})` : ''}`, this.ackTimeoutMs, () =>
+      fetchJson(`/_sim/streams/${stream}/unpublish`, { method: 'POST' }, this.ackTimeoutMs),
       (r) => (r.wasPushing ? 'publish_done callback on its way' : 'it was not pushing'),
     );
     this.changed();
