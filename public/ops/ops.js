@@ -31,6 +31,14 @@ const api = async (path) => {
 };
 
 const cell = (text, cls) => Object.assign(document.createElement('td'), { textContent: text ?? '', ...(cls ? { className: cls } : {}) });
+/** Each cell names its column, so a phone can show a row as a card (see ops.css). */
+const label = (tr, table) => {
+  const heads = [...$(table).tHead.rows[0].cells].map((th) => th.textContent);
+  [...tr.cells].forEach((td, i) => (td.dataset.label = heads[i] ?? ''));
+  return tr;
+};
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+const clockTime = (at) => `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
 
 const roomRow = ({ room, audience, mixes }) => {
   const tr = document.createElement('tr');
@@ -50,7 +58,7 @@ const roomRow = ({ room, audience, mixes }) => {
     cell(String(room.requests.length), 'num'),
     cell(mixes.map((m) => `${m.mix} over ${m.main}: ${m.phase} (gen ${m.gen})`).join('; ') || '—'),
   );
-  return tr;
+  return label(tr, 'rooms');
 };
 
 const loadRooms = async (append = false) => {
@@ -80,7 +88,7 @@ const entryRow = (e) => {
   if (!NEUTRAL.test(e.outcome)) outcome.dataset.good = String(GOOD.test(e.outcome));
   const at = new Date(e.at);
   tr.append(
-    cell(`${at.toLocaleTimeString()}.${String(at.getMilliseconds()).padStart(3, '0')}`),
+    cell(clockTime(at)),
     kindCell,
     cell(e.name),
     cell(e.userId ?? ''),
@@ -88,7 +96,7 @@ const entryRow = (e) => {
     cell(e.ms.toFixed(1), 'num'),
     cell(`${e.detail}${e.views ? ` → stage v${e.views.stage}, audience v${e.views.audience}` : ''}`, 'detail'),
   );
-  return tr;
+  return label(tr, 'timeline');
 };
 
 const loadTimeline = async (older = false) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { startTestServer } from '../support/app.js';
 import { artifactDir, chromiumPath, launchChromium, pixel, screenshots } from '../support/browser.js';
+import { runReadmeSession } from '../support/readme-session.js';
 
 const ADMIN_KEY = 'console-test-admin-key-0123456789';
 /** Human-paced clicks need the real deadlines, not the test config's one-second ones. */
@@ -178,7 +179,10 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
     }
   };
 
-  it('plays the whole co-host flow at 1280 px', { timeout: 90_000 }, () => flow('desktop-1280', { width: 1280, height: 900 }, { leftoverStream: false }));
+  it('plays the whole co-host flow at 1280 px, right after the README session ran (same room, same users)', { timeout: 90_000 }, async () => {
+    expect(await runReadmeSession(server.url)).toMatch(/bob sees the mixed picture[\s\S]*alice closes/);
+    await flow('desktop-1280', { width: 1280, height: 900 }, { leftoverStream: false });
+  });
 
   it('plays it again at 390 px on the same server, with a stream an earlier session left up', { timeout: 90_000 }, () =>
     flow('phone-390', { width: 390, height: 844 }, { leftoverStream: true }));
