@@ -14,7 +14,7 @@ import { buildAliLive } from './compose/alilive.js';
 import { buildAudit } from './compose/audit.js';
 import { gaugeSources } from './compose/gauge-source.js';
 import { buildHttpApp } from './compose/http-app.js';
-import { roomMembers } from './compose/room-members.js';
+import { roomAudience } from './compose/room-audience.js';
 import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
@@ -120,7 +120,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       withConsole,
       mintToken: minter,
       audit: audit.trail,
-      members: roomMembers(sockets.io),
+      audience: roomAudience(sockets.io, { multiNode: store.redis !== null }),
     });
     const fastPath = createCallbackFastPath(http.handleCallback);
     handle = (req, res) => void (fastPath(req, res) || http.app(req, res));

@@ -33,8 +33,8 @@ export interface HttpAppDeps {
   mintToken: MintToken | null;
   /** The per-room audit trail behind the operator view's timelines; null when AUDIT_MAX_ENTRIES=0. */
   audit: AuditTrail | null;
-  /** Who has a socket in each room, on every node (the operator view's audience sizes). */
-  members: AdminOpsDeps['members'];
+  /** How many users off the stage are connected to each room, on every node (the operator view's audience sizes). */
+  audience: AdminOpsDeps['audience'];
 }
 
 /** Sum of a counter's series. */
@@ -91,7 +91,7 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
             repo: deps.repo,
             dispatcher: service,
             trail: deps.audit,
-            members: deps.members,
+            audience: deps.audience,
             counters: async () => ({
               callbacks: await total(metrics.callbacks),
               signals: await total(metrics.signals),

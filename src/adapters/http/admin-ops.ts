@@ -23,8 +23,8 @@ export interface AdminOpsDeps {
   dispatcher: Pick<RoomDispatcher, 'load'>;
   /** Null with AUDIT_MAX_ENTRIES=0: the timeline route then answers 404. */
   trail: AuditTrail | null;
-  /** The users with a socket in each room, on every node; null when the nodes did not answer in time. */
-  members(roomIds: readonly string[]): Promise<Map<string, Set<string>> | null>;
+  /** Users off the stage connected to each room, on every node; null when the nodes did not answer in time. */
+  audience(rooms: readonly { roomId: string; stage: string[] }[]): Promise<Record<string, number> | null>;
   counters(): Promise<NodeCounters>;
   clock: { now(): number };
 }
@@ -81,19 +81,12 @@ export const createAdminOpsRouter = (deps: AdminOpsDeps): Router => {
     const query = pageQuery(req.query);
     if (!query.ok) return sendError(res, 'bad_request', query.message);
     const { ids, next } = pageOfRooms(await deps.repo.list(), query.page);
-    const [loaded, members] = await Promise.all([
-      Promise.all(ids.map((id) => deps.dispatcher.load(id))),
-      ids.length > 0 ? deps.members(ids).catch(() => null) : Promise.resolve(new Map<string, Set<string>>()),
-    ]);
-    const rooms: OpsRoom[] = loaded
+    const views = (await Promise.all(ids.map((id) => deps.dispatcher.load(id))))
       .filter((r): r is RoomState => r !== null)
-      .map((state) => {
-        const room = stageView(state);
-        const stage = new Set([room.anchor.userId, ...room.cohosts.map((c) => c.userId)]);
-        const here = members?.get(room.roomId);
-        const audience = here ? [...here].filter((u) => !stage.has(u)).length : null;
-        return { room, audience, mixes: runningMixes(state) };
-      });
+      .map((state) => ({ state, room: stageView(state) }));
+    const stages = views.map(({ room }) => ({ roomId: room.roomId, stage: [room.anchor.userId, ...room.cohosts.map((c) => c.userId)] }));
+    const audience = await deps.audience(stages).catch(() => null);
+    const rooms: OpsRoom[] = views.map(({ state, room }) => ({ room, audience: audience?.[room.roomId] ?? null, mixes: runningMixes(state) }));
     res.json({ ok: true, rooms, next });
   });
 
