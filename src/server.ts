@@ -11,8 +11,10 @@ import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.j
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
 import { buildAliLive } from './compose/alilive.js';
+import { buildAudit } from './compose/audit.js';
 import { gaugeSources } from './compose/gauge-source.js';
 import { buildHttpApp } from './compose/http-app.js';
+import { roomAudience } from './compose/room-audience.js';
 import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
@@ -21,6 +23,7 @@ import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { registerGauges } from './observability/gauges.js';
 import { createMetrics } from './observability/metrics.js';
+import { countSignals } from './observability/signal-metrics.js';
 import { createMixSweeper, type MixSweeper } from './app/mix-sweeper.js';
 
 export interface BuiltServer {
@@ -84,16 +87,18 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
     const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole });
+    const audit = buildAudit(config, { store, clock, metrics });
     const service = createRoomService({
       repo: store.repo,
       clock,
       policy: policyFrom(config),
       mixClient: alilive.mixClient,
       taskMixer: alilive.taskMixer,
-      notifier: createNotifier(sockets.io, alilive.urls),
+      notifier: countSignals(createNotifier(sockets.io, alilive.urls), metrics.signals),
       urls: alilive.urls,
       logger,
       metrics,
+      observer: audit.observer,
     });
     const { registry } = sockets.wire({ dispatcher: service, urls: alilive.urls });
     const minter = buildTokenMinter(config, clock);
@@ -118,6 +123,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       simulator: alilive.simulator,
       withConsole,
       mintToken: minter,
+      audit: audit.trail,
+      audience: roomAudience(sockets.io, { multiNode: store.redis !== null }),
     });
     const fastPath = createCallbackFastPath(http.handleCallback);
     handle = (req, res) => void (fastPath(req, res) || http.app(req, res));

@@ -3,6 +3,7 @@ import type { RoomInput } from '../core/events.js';
 import type { RoomId } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { observeCall, type RoomObserver } from './audit.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { MixClient, Notifier, SignedUrls, TaskCallOutcome, TaskMixer } from './ports.js';
 
@@ -14,6 +15,8 @@ export interface EffectRunnerDeps {
   urls: SignedUrls;
   logger: Logger;
   metrics: Metrics;
+  /** Hears of every AliLive call made for a room: which, how it ended, how long it took (the audit trail). */
+  observer?: RoomObserver;
   /** Feeds outcomes back into the core; retried by the runner, since a lost MixStopped would strand a session. */
   dispatch(roomId: RoomId, input: RoomInput): Promise<unknown>;
 }
@@ -23,6 +26,9 @@ const FEEDBACK_ATTEMPTS = 6;
 /** Interprets effects through the ports after a commit. Decides nothing: every outcome goes back to the core. */
 export const createEffectRunner = (deps: EffectRunnerDeps) => {
   const { mixClient, notifier, urls, logger, metrics } = deps;
+  /** Every AliLive call of an effect goes through here, so the audit trail hears of each one. */
+  const call = <T>(roomId: RoomId, action: string, detail: string, run: () => Promise<T>): Promise<T> =>
+    observeCall(deps.observer, roomId, action, detail, run);
   const inFlight = new Set<Promise<void>>();
   // Calls for one pair go out in order, so a StopMix can never overtake the StartMix it answers.
   const perPair = createKeyedQueue();
@@ -48,7 +54,9 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
   };
 
   const startMix = async (e: Extract<Effect, { type: 'StartMix' }>): Promise<void> => {
-    const outcome = await perPair(`${e.main}|${e.mix}`, () => mixClient.startMix(e.main, e.mix));
+    const outcome = await perPair(`${e.main}|${e.mix}`, () =>
+      call(e.roomId, 'StartMix', `main=${e.main} mix=${e.mix} gen=${e.gen}`, () => mixClient.startMix(e.main, e.mix)),
+    );
     metrics.mixCalls.inc({ action: 'start', outcome: outcome.ok ? 'ok' : outcome.code });
     const pair = { main: e.main, mix: e.mix, gen: e.gen };
     await feedBack(
@@ -60,7 +68,9 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
   };
 
   const stopMix = async (e: Extract<Effect, { type: 'StopMix' }>): Promise<void> => {
-    const outcome = await perPair(`${e.main}|${e.mix}`, () => mixClient.stopMix(e.main, e.mix));
+    const outcome = await perPair(`${e.main}|${e.mix}`, () =>
+      call(e.roomId, 'StopMix', `main=${e.main} mix=${e.mix} gen=${e.gen}`, () => mixClient.stopMix(e.main, e.mix)),
+    );
     metrics.mixCalls.inc({ action: 'stop', outcome: outcome.ok ? 'ok' : outcome.code });
     if (!outcome.ok) logger.error({ roomId: e.roomId, code: outcome.code, requestId: outcome.requestId }, 'StopMix failed');
     await feedBack(e.roomId, { type: 'MixStopped', main: e.main, mix: e.mix, gen: e.gen });
@@ -69,13 +79,16 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
   const taskCall = async (e: Extract<Effect, { type: 'MixTaskCall' }>): Promise<void> => {
     const mixer = deps.taskMixer;
     if (!mixer) throw new Error('a mixing-task call without a task mixer');
-    const outcome: TaskCallOutcome = await perPair(`task|${e.roomId}`, () => {
-      if (e.op === 'create') return mixer.create({ output: e.output, main: e.main, overlays: e.overlays });
-      if (e.taskId === null) return Promise.resolve({ ok: false as const, code: 'NoTask', retryable: false, gone: true });
-      return e.op === 'update'
-        ? mixer.update({ taskId: e.taskId, main: e.main, overlays: e.overlays })
-        : mixer.remove({ taskId: e.taskId, output: e.output });
-    });
+    const detail = `output=${e.output} task=${e.taskId ?? '-'} overlays=${e.overlays.join(',')} gen=${e.gen}`;
+    const outcome: TaskCallOutcome = await perPair(`task|${e.roomId}`, () =>
+      call(e.roomId, `MixTask:${e.op}`, detail, () => {
+        if (e.op === 'create') return mixer.create({ output: e.output, main: e.main, overlays: e.overlays });
+        if (e.taskId === null) return Promise.resolve({ ok: false as const, code: 'NoTask', retryable: false, gone: true });
+        return e.op === 'update'
+          ? mixer.update({ taskId: e.taskId, main: e.main, overlays: e.overlays })
+          : mixer.remove({ taskId: e.taskId, output: e.output });
+      }),
+    );
     metrics.mixCalls.inc({ action: e.op, outcome: outcome.ok ? 'ok' : outcome.code });
     if (!outcome.ok) logger.warn({ roomId: e.roomId, op: e.op, code: outcome.code }, 'mixing-task call failed');
     await feedBack(e.roomId, { type: 'MixTaskAnswered', gen: e.gen, ...outcome });
@@ -103,8 +116,7 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
         return track(taskCall(e));
       case 'CheckStream':
         return track(
-          mixClient
-            .isStreamOnline(e.stream)
+          call(e.roomId, 'CheckStream', `stream=${e.stream}`, () => mixClient.isStreamOnline(e.stream))
             .then((online) => feedBack(e.roomId, { type: 'StreamChecked', stream: e.stream, online })),
         );
       case 'CutStream':

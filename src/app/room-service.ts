@@ -6,6 +6,7 @@ import { transition, type TransitionResult } from '../core/transition.js';
 import type { Policy, RoomId, RoomState, StreamName } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { observeInput, type RoomObserver } from './audit.js';
 import { createEffectRunner } from './effect-runner.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { Clock, DispatchResult, MixClient, Notifier, RoomDispatcher, RoomRepository, SignedUrls, TaskMixer, TimerOp } from './ports.js';
@@ -20,6 +21,8 @@ export interface RoomServiceDeps {
   urls: SignedUrls;
   logger: Logger;
   metrics: Metrics;
+  /** Hears what became of every input and every AliLive call (the audit trail); never in their way. */
+  observer?: RoomObserver;
 }
 
 /** Past this many lost compare-and-set races in a row, something is wrong: refuse rather than spin. */
@@ -77,11 +80,11 @@ export const createRoomService = (deps: RoomServiceDeps) => {
     return { ok: false, error: domainError('internal', 'the room is busy; try again') };
   };
 
-  const dispatch = (roomId: RoomId, input: RoomInput): Promise<DispatchResult> =>
+  const dispatch = (roomId: RoomId, input: RoomInput, started = performance.now()): Promise<DispatchResult> =>
     serial(roomId, async () => {
       const end = metrics.dispatchSeconds.startTimer();
       try {
-        return await decide(roomId, input);
+        return observeInput(deps.observer, roomId, input, started, await decide(roomId, input));
       } finally {
         end();
       }
@@ -94,6 +97,7 @@ export const createRoomService = (deps: RoomServiceDeps) => {
    * callback that changes something goes through load → decide → commit.
    */
   const applyCallback = async (fact: RoomInput): Promise<CallbackResult> => {
+    const started = performance.now();
     const named = callbackStreams(fact);
     const { names, rooms } = await repo.route(named.map(streamCandidates));
     const input = withStreams(fact, names);
@@ -110,9 +114,9 @@ export const createRoomService = (deps: RoomServiceDeps) => {
         // on this node goes the ordinary way at once, behind them.
         if (!serial.busy(room.roomId)) {
           const settled = await settle(room, input, transition(room, input, now, policy));
-          if (settled) return settled;
+          if (settled) return observeInput(deps.observer, room.roomId, input, started, settled);
         }
-        return dispatch(room.roomId, input);
+        return dispatch(room.roomId, input, started);
       }),
     );
     const failed = results.find((r) => !r.ok);

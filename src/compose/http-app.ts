@@ -2,7 +2,10 @@ import express, { type Express } from 'express';
 import type { RoomRepository } from '../app/ports.js';
 import type { RoomService } from '../app/room-service.js';
 import type { Simulator } from '../adapters/alilive/simulator/index.js';
+import type { AuditTrail } from '../app/audit.js';
 import { createAdminRouter } from '../adapters/http/admin.js';
+import { createAdminOpsRouter, type AdminOpsDeps } from '../adapters/http/admin-ops.js';
+import { createOpsPageRouter } from '../adapters/http/ops-page.js';
 import { createCallbackRouter } from '../adapters/http/callbacks.js';
 import { createConsoleRouter } from '../adapters/http/console.js';
 import { createHttpErrorHandler, sendError } from '../adapters/http/errors.js';
@@ -28,7 +31,15 @@ export interface HttpAppDeps {
   withConsole: boolean;
   /** Null when AUTH_JWT_SECRET is unset: `POST /api/tokens` is then off. */
   mintToken: MintToken | null;
+  /** The per-room audit trail behind the operator view's timelines; null when AUDIT_MAX_ENTRIES=0. */
+  audit: AuditTrail | null;
+  /** How many users off the stage are connected to each room, on every node (the operator view's audience sizes). */
+  audience: AdminOpsDeps['audience'];
 }
+
+/** Sum of a counter's series. */
+const total = async (counter: { get(): Promise<{ values: { value: number }[] }> }): Promise<number> =>
+  (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
 
 /** Every HTTP route of a node: callbacks, health, metrics, admin API, console, simulator. No listening here. */
 export const buildHttpApp = (deps: HttpAppDeps) => {
@@ -82,10 +93,37 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
         clock: deps.clock,
         logger: deps.logger,
         metrics: metrics.security,
+        routes: [
+          createAdminOpsRouter({
+            repo: deps.repo,
+            dispatcher: service,
+            trail: deps.audit,
+            audience: deps.audience,
+            counters: async () => ({
+              callbacks: await total(metrics.callbacks),
+              signals: await total(metrics.signals),
+              inputs: await total(metrics.inputs),
+            }),
+            clock: deps.clock,
+          }),
+        ],
+      }),
+    );
+    app.use(createOpsPageRouter());
+  }
+  if (deps.withConsole && deps.mintToken) {
+    app.use(
+      createConsoleRouter({
+        mintToken: deps.mintToken,
+        settings: {
+          mixer: config.ALILIVE_MIXER,
+          layout: config.ALILIVE_MIXER === 'cloudmix' ? config.ALILIVE_MIX_LAYOUT : config.ALILIVE_MIX_TEMPLATE,
+          maxCohosts: config.MAX_COHOSTS,
+          ackTimeoutMs: 8_000,
+        },
       }),
     );
   }
-  if (deps.withConsole && deps.mintToken) app.use(createConsoleRouter({ mintToken: deps.mintToken }));
   if (deps.simulator) app.use('/_sim', deps.simulator.router);
   app.use((_req, res) => sendError(res, 'not_found', 'no such route'));
   app.use(createHttpErrorHandler({ logger: deps.logger }));

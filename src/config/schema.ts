@@ -76,6 +76,10 @@ export const configShape = z.object({
   /** Multi-node: how often a node proves it is alive, and after how long without proof its sockets count as gone. */
   NODE_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   NODE_DEAD_AFTER_MS: z.coerce.number().int().positive().default(10_000),
+  /** Entries kept per room in the audit trail (the operator view's timeline); 0 = no trail. */
+  AUDIT_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000).default(200),
+  /** A room's audit trail is dropped this long after its last entry. */
+  AUDIT_TTL_S: z.coerce.number().int().positive().default(86_400),
   SIMULATOR_MIX_AVAILABLE_DELAY_MS: z.coerce.number().int().min(0).default(500),
   SIMULATOR_MIX_RESULT_DELAY_MS: z.coerce.number().int().min(0).default(200),
 });

@@ -61,6 +61,18 @@ export const createMetrics = (opts: { defaults?: boolean } = {}) => {
       labelNames: ['route', 'reason'] as const,
       registers: [registry],
     }),
+    signals: new Counter({
+      name: 'linkmic_signals_total',
+      help: 'Pushes this node sent to sockets (one per change and audience: a room broadcast counts once), by event',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    auditDropped: new Counter({
+      name: 'linkmic_audit_dropped_total',
+      help: 'Audit-trail entries dropped rather than slow an input (busy: too many writes in flight; failed: the store refused)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     security: createSecurityMetrics(registry),
   };
 };

@@ -25,6 +25,8 @@ export interface AdminDeps {
   clock: Clock;
   logger: Logger;
   metrics?: SecurityMetrics;
+  /** More admin routes (the operator view's, `admin-ops.ts`), behind the same key check and throttle. */
+  routes?: Router[];
 }
 
 /** `/api/*`, only with `Authorization: Bearer <ADMIN_API_KEY>`; wrong keys are throttled per client address. */
@@ -55,6 +57,7 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
     next();
   });
   router.use('/api', json({ limit: '4kb' }));
+  for (const more of deps.routes ?? []) router.use(more);
 
   const roomId = (req: Request, res: Response): string | null => {
     const id = req.params.roomId;
