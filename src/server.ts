@@ -134,8 +134,9 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       metrics,
       service,
       repo: store.repo,
+      readiness,
       // A draining node is not ready, whatever its dependencies say: the first thing a drain changes.
-      readiness: { ...readiness, serving: async () => !socketDrain.draining },
+      draining: () => socketDrain.draining,
       readinessDetail: (): Record<string, string> => {
         const diagnosis = alilive.mixClient.diagnosis();
         return diagnosis ? { alilive: diagnosis } : {};
@@ -164,6 +165,26 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       await closed;
     };
 
+    /** The prompt stop: sockets disconnect (and are reported gone) at once; in-flight AliLive calls land first. */
+    const closeNow = async (): Promise<void> => {
+      await timers.stop();
+      detachRecovery();
+      // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
+      // taking connections, or they fail (and retry with backoff) against a closed port.
+      if (alilive.simulator) await service.idle();
+      const closed = new Promise<void>((resolve) => sockets.io.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await service.idle();
+      alilive.simulator?.close();
+      httpServer.closeAllConnections();
+      await closed;
+      await registry?.stop();
+      await store.close();
+    };
+    // Drain and close each run once; whichever comes second waits for the first.
+    let drained: Promise<DrainReport> | null = null;
+    let closing: Promise<void> | null = null;
+
     return {
       httpServer,
       io: sockets.io,
@@ -184,7 +205,9 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         return bound;
       },
       drain: () =>
-        runDrain(
+        (drained ??= closing
+          ? closing.then(() => ({ clean: true, sockets: 0, forcedSockets: 0, handedOver: 0, ms: 0 }))
+          : runDrain(
           {
             markDraining: () => socketDrain.refuseNew(),
             stopListening: () => void httpServer.close(),
@@ -205,29 +228,15 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
             closeStore: () => store.close(),
           },
           { timeoutMs: config.DRAIN_TIMEOUT_S * 1000, logger },
-        ),
-      async close() {
-        await timers.stop();
-        detachRecovery();
-        // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
-        // taking connections, or they fail (and retry with backoff) against a closed port.
-        if (alilive.simulator) await service.idle();
-        // Stop taking sockets and requests, let in-flight AliLive calls and their results land, then disconnect.
-        const closed = new Promise<void>((resolve) => sockets.io.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        await service.idle();
-        alilive.simulator?.close();
-        httpServer.closeAllConnections();
-        await closed;
-        await registry?.stop();
-        await store.close();
-      },
+        )),
+      close: () => (drained ? drained.then(() => undefined) : (closing ??= closeNow())),
     };
   } catch (err) {
     await undo.run();
     throw err;
   }
 };
+
 
 /** Build and listen: what tests and benches want in one call. */
 export const startServer = async (config: Config, opts: BuildOptions = {}): Promise<RunningServer> => {
