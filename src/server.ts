@@ -4,6 +4,7 @@ import type { Clock } from './app/ports.js';
 import { createRoomService, type RoomService } from './app/room-service.js';
 import { createTimerLoop } from './app/timer-loop.js';
 import type { Simulator } from './adapters/alilive/simulator/index.js';
+import { createSharedSimulator, sharedSimulatorKeys } from './adapters/alilive/simulator/shared.js';
 import type { Grants } from './adapters/socket/grants.js';
 import { systemClock } from './adapters/clock.js';
 import { createCallbackFastPath } from './adapters/http/callback-fast-path.js';
@@ -100,8 +101,16 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   const store = await waitForStore(() => buildStore(config, { clock }), opts.waitForStore);
   undo.push(() => store.close());
   try {
-    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics });
+    // Simulator mode on Redis: the nodes share one simulated AliLive (see simulator/shared.ts).
+    const shareSimulator = config.ALILIVE_MODE === 'simulator' && store.redis !== null;
+    const simulatorKeys = shareSimulator ? await sharedSimulatorKeys(store.redis!.store) : undefined;
+    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics, ...(simulatorKeys ? { simulatorKeys } : {}) });
     undo.push(() => alilive.simulator?.close());
+    const shared =
+      shareSimulator && alilive.simulator
+        ? createSharedSimulator({ local: alilive.simulator, redis: store.redis!.store, selfUrl, leaseMs: config.SIMULATOR_LEASE_MS, logger })
+        : null;
+    undo.push(() => shared?.release());
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
@@ -141,7 +150,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         const diagnosis = alilive.mixClient.diagnosis();
         return diagnosis ? { alilive: diagnosis } : {};
       },
-      simulator: alilive.simulator,
+      simulator: shared && alilive.simulator ? { ...alilive.simulator, router: shared.router } : alilive.simulator,
       withConsole,
       mintToken: minter,
     });
@@ -178,6 +187,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       alilive.simulator?.close();
       httpServer.closeAllConnections();
       await closed;
+      await shared?.release();
       await registry?.stop();
       await store.close();
     };
@@ -202,6 +212,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         bound = { url: selfUrlOf(config, address.port), port: address.port };
         timers.start();
         registry?.start();
+        await shared?.start();
         return bound;
       },
       drain: () =>
@@ -218,6 +229,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
             workIdle: () => service.idle(),
             stopSimulator: async () => {
               await alilive.simulator?.idle();
+              await shared?.release();
               alilive.simulator?.close();
             },
             handOver: async () => (await registry?.handOver()) ?? 0,
