@@ -4,7 +4,6 @@ import type { Clock } from './app/ports.js';
 import { createRoomService, type RoomService } from './app/room-service.js';
 import { createTimerLoop } from './app/timer-loop.js';
 import type { Simulator } from './adapters/alilive/simulator/index.js';
-import { createSharedSimulator, sharedSimulatorKeys } from './adapters/alilive/simulator/shared.js';
 import type { Grants } from './adapters/socket/grants.js';
 import { systemClock } from './adapters/clock.js';
 import { createCallbackFastPath } from './adapters/http/callback-fast-path.js';
@@ -13,8 +12,9 @@ import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.j
 import { createSocketDrain } from './adapters/socket/drain.js';
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
-import { buildAliLive } from './compose/alilive.js';
-import { runDrain, type DrainReport } from './compose/drain.js';
+import { buildAliLiveWithSharing } from './compose/alilive-shared.js';
+import type { DrainReport } from './compose/drain.js';
+import { createStops } from './compose/stops.js';
 import { gaugeSources } from './compose/gauge-source.js';
 import { buildHttpApp } from './compose/http-app.js';
 import { buildTokenMinter } from './compose/security.js';
@@ -101,15 +101,14 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   const store = await waitForStore(() => buildStore(config, { clock }), opts.waitForStore);
   undo.push(() => store.close());
   try {
-    // Simulator mode on Redis: the nodes share one simulated AliLive (see simulator/shared.ts).
-    const shareSimulator = config.ALILIVE_MODE === 'simulator' && store.redis !== null;
-    const simulatorKeys = shareSimulator ? await sharedSimulatorKeys(store.redis!.store) : undefined;
-    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics, ...(simulatorKeys ? { simulatorKeys } : {}) });
+    const { alilive, shared, httpSimulator } = await buildAliLiveWithSharing(config, store, {
+      selfUrl,
+      clock,
+      logger,
+      metrics,
+      leaseMs: config.SIMULATOR_LEASE_MS,
+    });
     undo.push(() => alilive.simulator?.close());
-    const shared =
-      shareSimulator && alilive.simulator
-        ? createSharedSimulator({ local: alilive.simulator, redis: store.redis!.store, selfUrl, leaseMs: config.SIMULATOR_LEASE_MS, logger })
-        : null;
     undo.push(() => shared?.release());
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
@@ -150,7 +149,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         const diagnosis = alilive.mixClient.diagnosis();
         return diagnosis ? { alilive: diagnosis } : {};
       },
-      simulator: shared && alilive.simulator ? { ...alilive.simulator, router: shared.router } : alilive.simulator,
+      simulator: httpSimulator,
       withConsole,
       mintToken: minter,
     });
@@ -167,33 +166,21 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     });
     undo.push(() => timers.stop());
 
-    /** socket.io and every connection still open; resolves once the HTTP server has let go of them all. */
-    const closeTransport = async (): Promise<void> => {
-      const closed = new Promise<void>((resolve) => sockets.io.close(() => resolve()));
-      httpServer.closeAllConnections();
-      await closed;
-    };
-
-    /** The prompt stop: sockets disconnect (and are reported gone) at once; in-flight AliLive calls land first. */
-    const closeNow = async (): Promise<void> => {
-      await timers.stop();
-      detachRecovery();
-      // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
-      // taking connections, or they fail (and retry with backoff) against a closed port.
-      if (alilive.simulator) await service.idle();
-      const closed = new Promise<void>((resolve) => sockets.io.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      await service.idle();
-      alilive.simulator?.close();
-      httpServer.closeAllConnections();
-      await closed;
-      await shared?.release();
-      await registry?.stop();
-      await store.close();
-    };
-    // Drain and close each run once; whichever comes second waits for the first.
-    let drained: Promise<DrainReport> | null = null;
-    let closing: Promise<void> | null = null;
+    const stops = createStops({
+      httpServer,
+      io: sockets.io,
+      timers,
+      service,
+      simulator: alilive.simulator,
+      shared,
+      registry,
+      socketDrain,
+      inFlight,
+      detachRecovery,
+      closeStore: () => store.close(),
+      drainTimeoutMs: config.DRAIN_TIMEOUT_S * 1000,
+      logger,
+    });
 
     return {
       httpServer,
@@ -215,40 +202,14 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         await shared?.start();
         return bound;
       },
-      drain: () =>
-        (drained ??= closing
-          ? closing.then(() => ({ clean: true, sockets: 0, forcedSockets: 0, handedOver: 0, ms: 0 }))
-          : runDrain(
-          {
-            markDraining: () => socketDrain.refuseNew(),
-            stopListening: () => void httpServer.close(),
-            servesItself: alilive.simulator !== null,
-            stopTimers: () => timers.stop(),
-            moveSockets: (deadline) => socketDrain.moveAll(deadline),
-            requestsIdle: (deadline) => inFlight.idle(deadline),
-            workIdle: () => service.idle(),
-            stopSimulator: async () => {
-              await alilive.simulator?.idle();
-              await shared?.release();
-              alilive.simulator?.close();
-            },
-            handOver: async () => (await registry?.handOver()) ?? 0,
-            closeTransport: async () => {
-              detachRecovery();
-              await closeTransport();
-            },
-            closeStore: () => store.close(),
-          },
-          { timeoutMs: config.DRAIN_TIMEOUT_S * 1000, logger },
-        )),
-      close: () => (drained ? drained.then(() => undefined) : (closing ??= closeNow())),
+      drain: stops.drain,
+      close: stops.close,
     };
   } catch (err) {
     await undo.run();
     throw err;
   }
 };
-
 
 /** Build and listen: what tests and benches want in one call. */
 export const startServer = async (config: Config, opts: BuildOptions = {}): Promise<RunningServer> => {
