@@ -5,11 +5,9 @@ import { BootAborted } from './compose/wait-for-store.js';
 import { createLogger } from './observability/logger.js';
 import { buildServer, type BuiltServer } from './server.js';
 
-/** A boot failure the operator can fix gets one line and exit 1; anything else keeps its stack trace. */
+/** A boot failure the operator can fix gets one line and exit 1; anything else keeps its stack trace (exit 1 too). */
 const failStart = async (err: unknown, config: Config, server?: BuiltServer): Promise<never> => {
-  const line = startupErrorLine(err, config);
-  if (!line) throw err;
-  console.error(line);
+  console.error(startupErrorLine(err, config) ?? err);
   // Whatever was opened (Redis) must not keep the process alive, nor delay the exit for long.
   if (server) await Promise.race([server.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
   process.exit(1);
