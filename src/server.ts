@@ -7,17 +7,23 @@ import type { Simulator } from './adapters/alilive/simulator/index.js';
 import type { Grants } from './adapters/socket/grants.js';
 import { systemClock } from './adapters/clock.js';
 import { createCallbackFastPath } from './adapters/http/callback-fast-path.js';
+import { createInFlight } from './adapters/http/in-flight.js';
 import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.js';
+import { createSocketDrain } from './adapters/socket/drain.js';
 import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
-import { buildAliLive } from './compose/alilive.js';
+import { buildAliLiveWithSharing } from './compose/alilive-shared.js';
 import { buildAudit } from './compose/audit.js';
+import type { DrainReport } from './compose/drain.js';
+import { createStops } from './compose/stops.js';
 import { gaugeSources } from './compose/gauge-source.js';
 import { buildHttpApp } from './compose/http-app.js';
 import { roomAudience } from './compose/room-audience.js';
 import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
+import { createUndoStack } from './compose/undo-stack.js';
+import { waitForStore, type StoreWait } from './compose/wait-for-store.js';
 import { policyFrom } from './config/load.js';
 import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -25,6 +31,7 @@ import { registerGauges } from './observability/gauges.js';
 import { createMetrics } from './observability/metrics.js';
 import { countSignals } from './observability/signal-metrics.js';
 import { createMixSweeper, type MixSweeper } from './app/mix-sweeper.js';
+import { payloadSchemas } from './protocol/payloads.js';
 
 export interface BuiltServer {
   httpServer: HttpServer;
@@ -38,6 +45,13 @@ export interface BuiltServer {
   mintToken(userId: string, ttlS?: number, grants?: Grants): Promise<string>;
   /** Binds the port and starts the timers: only now does the node take sockets, callbacks and timers. */
   listen(): Promise<{ url: string; port: number }>;
+  /**
+   * The graceful stop (SIGTERM): not ready, no new connections, in-flight commands and callbacks answered,
+   * sockets sent elsewhere with `server:draining`, the node ledger handed over, Redis closed last; bounded
+   * by DRAIN_TIMEOUT_S. See `compose/drain.ts`.
+   */
+  drain(): Promise<DrainReport>;
+  /** A prompt stop (tests): sockets disconnect and are reported gone the ordinary way. */
   close(): Promise<void>;
 }
 
@@ -52,6 +66,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Poll interval of the shared timer schedule. */
   timerIntervalMs?: number;
+  /** Wait for a store that is unreachable at boot (main); without it the build fails at once. */
+  waitForStore?: StoreWait;
 }
 
 const selfUrlOf = (config: Config, port: number): string => {
@@ -59,6 +75,9 @@ const selfUrlOf = (config: Config, port: number): string => {
   const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 };
+
+/** The events a drain waits to answer: every client command (auth:refresh included). */
+const COMMANDS = [...Object.keys(payloadSchemas), 'auth:refresh'];
 
 /**
  * Composes one node without listening: store, AliLive, room service, socket.io and HTTP routes. A failed
@@ -69,6 +88,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics({ defaults: true });
   const httpServer = createServer();
+  const undo = createUndoStack();
   let bound: { url: string; port: number } | null = null;
   const selfUrl = (): string => {
     if (!bound) throw new Error('the node is not listening yet');
@@ -77,16 +97,32 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
 
   // Installed before socket.io attaches: engine.io then takes /socket.io/ requests (long-polling) away from
   // the listeners already there, instead of both answering them. The app itself needs io, so it comes later.
+  const inFlight = createInFlight();
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
-  httpServer.on('request', (req, res) => handle(req, res));
+  httpServer.on('request', (req, res) => {
+    inFlight.track(req, res);
+    handle(req, res);
+  });
 
-  const store = await buildStore(config, { clock });
+  const store = await waitForStore(() => buildStore(config, { clock }), opts.waitForStore);
+  undo.push(() => store.close());
   try {
-    const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics, rateLimiter: store.rateLimiter });
+    const { alilive, shared, httpSimulator } = await buildAliLiveWithSharing(config, store, {
+      selfUrl,
+      clock,
+      logger,
+      metrics,
+      rateLimiter: store.rateLimiter,
+      leaseMs: config.SIMULATOR_LEASE_MS,
+    });
+    undo.push(() => alilive.simulator?.close());
+    undo.push(() => shared?.release());
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
     const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole });
+    undo.push(() => new Promise<void>((resolve) => sockets.io.close(() => resolve())));
+    const socketDrain = createSocketDrain(sockets.io, { commands: COMMANDS, spreadMs: config.DRAIN_RECONNECT_SPREAD_MS });
     const audit = buildAudit(config, { store, clock, metrics });
     const service = createRoomService({
       repo: store.repo,
@@ -101,6 +137,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       observer: audit.observer,
     });
     const { registry } = sockets.wire({ dispatcher: service, urls: alilive.urls });
+    undo.push(() => registry?.stop());
     const minter = buildTokenMinter(config, clock);
     const mintToken = async (userId: string, ttlS = 3600, grants?: Grants): Promise<string> => {
       if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
@@ -116,11 +153,13 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       service,
       repo: store.repo,
       readiness,
+      // A draining node is not ready, whatever its dependencies say: the first thing a drain changes.
+      draining: () => socketDrain.draining,
       readinessDetail: (): Record<string, string> => {
         const diagnosis = alilive.mixClient.diagnosis();
         return diagnosis ? { alilive: diagnosis } : {};
       },
-      simulator: alilive.simulator,
+      simulator: httpSimulator,
       withConsole,
       mintToken: minter,
       audit: audit.trail,
@@ -129,6 +168,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     const fastPath = createCallbackFastPath(http.handleCallback);
     handle = (req, res) => void (fastPath(req, res) || http.app(req, res));
     const detachRecovery = attachRawRequestRecovery(httpServer, { handle: http.handleCallback, observer: http.callbackObserver, logger });
+    undo.push(detachRecovery);
     const timers = createTimerLoop({
       scheduler: store.scheduler,
       dispatcher: service,
@@ -136,9 +176,26 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       logger,
       intervalMs: opts.timerIntervalMs ?? 200,
     });
+    undo.push(() => timers.stop());
     const sweeper = alilive.taskMixer
       ? createMixSweeper({ mixer: alilive.taskMixer, repo: store.repo, logger, intervalMs: config.MIX_SWEEP_S * 1000 })
       : null;
+
+    const stops = createStops({
+      httpServer,
+      io: sockets.io,
+      timers,
+      service,
+      simulator: alilive.simulator,
+      shared,
+      registry,
+      socketDrain,
+      inFlight,
+      detachRecovery,
+      closeStore: () => store.close(),
+      drainTimeoutMs: config.DRAIN_TIMEOUT_S * 1000,
+      logger,
+    });
 
     return {
       httpServer,
@@ -158,29 +215,22 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
         bound = { url: selfUrlOf(config, address.port), port: address.port };
         timers.start();
         sweeper?.start();
+        registry?.start();
+        await shared?.start();
         return bound;
       },
-      async close() {
-        await timers.stop();
+      // The sweeper stops first: a node going away deletes no task, its peers sweep on.
+      drain: async () => {
         await sweeper?.stop();
-        detachRecovery();
-        // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
-        // taking connections, or they fail (and retry with backoff) against a closed port.
-        if (alilive.simulator) await service.idle();
-        // Stop taking sockets and requests, let in-flight AliLive calls and their results land, then disconnect.
-        const closed = new Promise<void>((resolve) => sockets.io.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        await service.idle();
-        alilive.simulator?.close();
-        httpServer.closeAllConnections();
-        await closed;
-        await registry?.stop();
-        await store.close();
+        return stops.drain();
+      },
+      close: async () => {
+        await sweeper?.stop();
+        return stops.close();
       },
     };
   } catch (err) {
-    httpServer.close();
-    await store.close();
+    await undo.run();
     throw err;
   }
 };

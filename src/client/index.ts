@@ -133,10 +133,15 @@ const wrap = (socket: LinkmicSocketClient, userId: string, opts: Required<Pick<C
   // token expired does not (that needs a new connection with a new token).
   let closedByApp = false;
   let expired = false;
+  // A draining node says when to come back (its sockets spread over a window, not all at once).
+  let hintMs: number | null = null;
   socket.on('auth:expired', () => void (expired = true));
+  socket.on('server:draining', ({ reconnectInMs }) => void (hintMs = Math.min(Math.max(0, reconnectInMs), 60_000)));
   socket.on('disconnect', (reason) => {
+    const delay = hintMs ?? 100 + Math.random() * 400;
+    hintMs = null;
     if (reason !== 'io server disconnect' || closedByApp || expired) return;
-    setTimeout(() => !closedByApp && socket.connect(), 100 + Math.random() * 400);
+    setTimeout(() => !closedByApp && socket.connect(), delay);
   });
   socket.on('connect', () => rejoiner.connected());
 

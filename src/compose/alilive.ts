@@ -42,10 +42,12 @@ export const buildAliLive = (
     metrics?: Pick<Metrics, 'aliliveCallSeconds' | 'legacyUnsupported'>;
     /** The account's call budgets, shared by every node (the store's). */
     rateLimiter: (limit: RateLimit) => RateLimiter;
+    /** Simulator mode with several nodes: the POP keys they all share (`simulator/shared.ts`); else throw-away ones. */
+    simulatorKeys?: SimulatorKeys;
   },
 ): BuiltAliLive => {
   const { clock, logger, selfUrl, metrics } = deps;
-  const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger) : null;
+  const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger, deps.simulatorKeys) : null;
   for (const warning of configWarnings(config)) logger.warn({ mod: 'config' }, warning);
   const readiness = createAliLiveReadiness({
     assumeReady: simulator !== null,
@@ -122,10 +124,15 @@ const taskCallbackUrl = (config: Config, selfUrl: () => string, output: string):
   return `${base}${path}?stream=${encodeURIComponent(output)}`;
 };
 
+export interface SimulatorKeys {
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
 /** The embedded AliLive with throw-away keys: nothing to configure, nothing secret to leak. */
-const embeddedSimulator = (config: Config, selfUrl: () => string, clock: Clock, logger: Logger) => {
-  const accessKeyId = `sim${randomBytes(8).toString('hex')}`;
-  const accessKeySecret = randomBytes(24).toString('base64url');
+const embeddedSimulator = (config: Config, selfUrl: () => string, clock: Clock, logger: Logger, keys?: SimulatorKeys) => {
+  const accessKeyId = keys?.accessKeyId ?? `sim${randomBytes(8).toString('hex')}`;
+  const accessKeySecret = keys?.accessKeySecret ?? randomBytes(24).toString('base64url');
   const route = (name: string) => `${config.PUBLIC_URL?.replace(/\/$/, '') ?? selfUrl()}/callbacks/alilive/${name}`;
   const sim = createSimulator({
     accessKeyId,

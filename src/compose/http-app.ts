@@ -26,6 +26,8 @@ export interface HttpAppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** What /readyz says beside its checks (see health.ts). */
   readinessDetail?: () => Record<string, string>;
+  /** True from the first moment of a drain: /readyz answers 503 whatever the dependencies say. */
+  draining?: () => boolean;
   simulator: Simulator | null;
   /** The dev console: simulator and dev secret only. */
   withConsole: boolean;
@@ -77,6 +79,8 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
     },
   });
   app.use(callbacks);
+  const draining = deps.draining ?? (() => false);
+  app.get('/readyz', (_req, res, next) => (draining() ? void res.status(503).json({ ok: false, draining: true }) : next()));
   app.use(createHealthRouter(deps.readiness, deps.readinessDetail));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

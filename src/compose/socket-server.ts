@@ -74,7 +74,7 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
       metrics,
     });
     const gateway = createGateway({ io, ...deps2, logger, security, ...(registry ? { ledger: registry.ledger } : {}) });
-    registry?.start();
+    // Started by the server's listen(), with the timers: a node heartbeats only once it serves.
     return { registry };
   };
   return { io, wire };

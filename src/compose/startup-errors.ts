@@ -11,6 +11,17 @@ export class StartupError extends Error {
   }
 }
 
+/**
+ * The store did not answer at boot. Not a configuration mistake as such: Redis may simply start later (a
+ * compose stack, a pod scheduled before its Redis), so `main` waits and retries instead of exiting.
+ */
+export class StoreUnreachableError extends StartupError {
+  constructor(key: string, message: string) {
+    super(key, message);
+    this.name = 'StoreUnreachableError';
+  }
+}
+
 /** The URL without user name and password, for messages; `(unparsable)` rather than risk echoing a secret. */
 export const redactUrl = (url: string): string => {
   try {

@@ -6,7 +6,7 @@ import { openRedis, RedisUnreachableError, type RedisConnections } from '../adap
 import { createMemoryStore } from '../adapters/store/memory-store.js';
 import { createRedisStore } from '../adapters/store/redis-store.js';
 import type { Config } from '../config/schema.js';
-import { redactUrl, StartupError } from './startup-errors.js';
+import { redactUrl, StoreUnreachableError } from './startup-errors.js';
 
 /** The state store a node runs on: in memory (one node) or Redis (many); `redis` is null in memory. */
 export interface BuiltStore {
@@ -28,7 +28,7 @@ export const buildStore = async (config: Config, deps: { clock: Clock }): Promis
   }
   const redis = await openRedis(config.REDIS_URL).catch((err: unknown) => {
     if (!(err instanceof RedisUnreachableError)) throw err;
-    throw new StartupError('REDIS_URL', `cannot reach Redis at ${redactUrl(config.REDIS_URL!)} (REDIS_URL): ${err.reason}`);
+    throw new StoreUnreachableError('REDIS_URL', `cannot reach Redis at ${redactUrl(config.REDIS_URL!)} (REDIS_URL): ${err.reason}`);
   });
   const store = createRedisStore({ redis: redis.store });
   const rateLimiter = (limit: RateLimit) => createRedisRateLimiter({ ...limit, redis: redis.store });

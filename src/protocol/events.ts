@@ -144,6 +144,12 @@ export interface UrlDeliveries {
   'auth:expiring': { at: number };
   /** The token expired at `at`; the server disconnects right after. */
   'auth:expired': { at: number };
+  /**
+   * This node is shutting down (a deploy, a scale-in): once this socket's pending acks are sent the server
+   * disconnects it (`io server disconnect`); reconnect to the same address after `reconnectInMs`, where the load
+   * balancer picks a node that serves, and `room:join` each room again. Roles are kept meanwhile.
+   */
+  'server:draining': { reconnectInMs: number };
 }
 
 export type ServerPayloads = ViewPushes & UrlDeliveries;

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { ID_PATTERN } from '../core/streams.js';
 import type { ClientEvent, ClientPayload } from './events.js';
 
-const id = z.string().regex(ID_PATTERN, { error: 'must be 1-64 characters of [A-Za-z0-9_-]' });
+/** A room or user id (PROTOCOL §2). */
+export const idSchema = z.string().regex(ID_PATTERN, { error: 'must be 1-64 characters of [A-Za-z0-9_-]' });
 
 /** Strict: an unknown key is refused rather than ignored, so a client bug shows up at once. */
-export const roomPayload = z.strictObject({ roomId: id });
-export const roomUserPayload = z.strictObject({ roomId: id, userId: id });
+export const roomPayload = z.strictObject({ roomId: idSchema });
+export const roomUserPayload = z.strictObject({ roomId: idSchema, userId: idSchema });
 
 /** `auth:refresh` (handled by `session.ts`, apart from the room commands below). 8 kB bounds a JWT with grants. */
 export const authRefreshPayload = z.strictObject({ token: z.string().min(1).max(8192) });

@@ -76,17 +76,43 @@ describe('the linkmic process', () => {
     expect(proc.stdout()).not.toContain('listening');
   });
 
-  it('Redis down at boot: one line naming REDIS_URL, without the credentials in it, exit 1', async () => {
+  it('Redis down at boot: one status line naming REDIS_URL, no port, then it starts once Redis answers', async () => {
     const port = await busyPort();
     await new Promise((r) => servers.pop()!.close(r)); // now a closed port: nothing answers there
+    const proc = launch(process.execPath, ['--import', 'tsx', 'src/main.ts'], { PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}/0` });
+    await until(() => proc.stderr().includes('\n'), 15_000, 'the waiting line');
+    // It waits (several attempts go by) without printing a line per attempt and without listening.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(proc.child.exitCode).toBeNull();
+    const lines = proc.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^linkmic: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(REDIS_URL\\): .*ECONNREFUSED.*; waiting for it`));
+    expect(proc.stdout()).not.toContain('listening');
+
+    const redis = await startRedisServer({ port });
+    try {
+      await until(() => /linkmic listening on/.test(proc.stdout()), 15_000, 'listening once Redis answers');
+      const url = /linkmic listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout())![1]!;
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(proc.stderr()).toMatch(/store reachable after \d+ s; starting/);
+      process.kill(proc.child.pid!, 'SIGTERM');
+      expect(await within(proc.exited, 10_000, 'exit after SIGTERM')).toEqual({ code: 0, signal: null });
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('SIGTERM while waiting for Redis: exits 0 at once; the status never shows the credentials', async () => {
+    const port = await busyPort();
+    await new Promise((r) => servers.pop()!.close(r));
     const proc = launch(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       PORT: '0',
       REDIS_URL: `redis://admin:hunter2-secret@127.0.0.1:${port}/0`,
     });
-    expect(await within(proc.exited, 15_000, 'exit')).toEqual({ code: 1, signal: null });
-    const lines = proc.stderr().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^linkmic: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(REDIS_URL\\): .*ECONNREFUSED`));
+    await until(() => proc.stderr().includes('waiting for it'), 15_000, 'the waiting line');
+    expect(proc.stderr()).toContain(`cannot reach Redis at redis://127.0.0.1:${port}/0 (REDIS_URL)`);
+    process.kill(proc.child.pid!, 'SIGTERM');
+    expect(await within(proc.exited, 3_000, 'exit after SIGTERM')).toEqual({ code: 0, signal: null });
     expect(proc.stderr() + proc.stdout()).not.toMatch(/hunter2|admin/);
   });
 

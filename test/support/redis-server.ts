@@ -21,9 +21,9 @@ const STOP_TIMEOUT_MS = 5_000;
  * A real redis-server on loopback for tests. A missing binary fails the run with a clear message:
  * the Redis suites must never be skipped silently.
  */
-export async function startRedisServer(options: { persistence?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { persistence?: boolean; port?: number } = {}): Promise<RedisServer> {
   const persistence = options.persistence ?? false;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'linkmic-redis-'));
   const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', ''];
   args.push(...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));

@@ -83,11 +83,13 @@ describe('socket event maps', () => {
       | 'cohost:ended'
       | 'auth:expiring'
       | 'auth:expired'
+      | 'server:draining'
     >();
     expectTypeOf<ServerToClientEvents['room:state']>().parameters.toEqualTypeOf<[RoomView]>();
     expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<SignalPayloads['mix:live'] & { version: number; room: RoomView }>();
     expectTypeOf<ServerPayloads['auth:expiring']>().toEqualTypeOf<{ at: number }>();
     expectTypeOf<ServerPayloads['auth:expired']>().toEqualTypeOf<{ at: number }>();
+    expectTypeOf<ServerPayloads['server:draining']>().toEqualTypeOf<{ reconnectInMs: number }>();
     expectTypeOf<ServerPayloads['cohost:accepted']>().toEqualTypeOf<{ roomId: string; push: { url: string } }>();
     expectTypeOf<ServerPayloads['stream:pull-low-latency']>().toEqualTypeOf<{ roomId: string; userId: string; url: string }>();
   });

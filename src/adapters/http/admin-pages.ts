@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { isValidId } from '../../core/streams.js';
+import { DEFAULT_PAGE, MAX_PAGE, roomsPageQuery } from '../../protocol/http.js';
 
 export interface PageRequest {
   limit: number;
@@ -7,13 +7,8 @@ export interface PageRequest {
   after: string | null;
 }
 
-export const DEFAULT_PAGE = 100;
-export const MAX_PAGE = 500;
-
-const query = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
-  cursor: z.string().max(200).optional(),
-});
+export { DEFAULT_PAGE, MAX_PAGE };
+const query = roomsPageQuery;
 
 /** Cursors are opaque to clients (base64url of the last id of a page); they stay valid when that room closes. */
 const encodeCursor = (roomId: string): string => Buffer.from(roomId, 'utf8').toString('base64url');

@@ -1,9 +1,8 @@
 import { Router, json, type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { Clock, RoomDispatcher, RoomRepository } from '../../app/ports.js';
 import type { RoomInput } from '../../core/events.js';
 import { stageView } from '../../core/views.js';
-import { isValidId } from '../../core/streams.js';
+import { roomIdParam, tokenRequest as tokenRequestOf, userIdParam } from '../../protocol/http.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
 import { NO_GRANTS, parseGrants, type Grants } from '../socket/grants.js';
@@ -60,8 +59,8 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
   for (const more of deps.routes ?? []) router.use(more);
 
   const roomId = (req: Request, res: Response): string | null => {
-    const id = req.params.roomId;
-    if (isValidId(id)) return id;
+    const id = roomIdParam.safeParse(req.params.roomId);
+    if (id.success) return id.data;
     res.status(400).json(errorBody('bad_request', 'roomId must be 1–64 of [A-Za-z0-9_-]'));
     return null;
   };
@@ -93,7 +92,7 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
   router.post('/api/rooms/:roomId/cohosts/:userId/kick', async (req, res) => {
     const id = roomId(req, res);
     if (!id) return;
-    if (!isValidId(req.params.userId)) {
+    if (!userIdParam.safeParse(req.params.userId).success) {
       res.status(400).json(errorBody('bad_request', 'userId must be 1–64 of [A-Za-z0-9_-]'));
       return;
     }
@@ -102,11 +101,7 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
 
   const mint = deps.mintToken;
   if (mint) {
-    const tokenRequest = z.strictObject({
-      userId: z.string().refine(isValidId, 'must be 1–64 of [A-Za-z0-9_-]'),
-      ttlS: z.number().int().positive().max(deps.maxTtlS, `must be at most ${deps.maxTtlS} (JWT_MAX_TTL_S)`).optional(),
-      grants: z.unknown().optional(),
-    });
+    const tokenRequest = tokenRequestOf(deps.maxTtlS);
     router.post('/api/tokens', async (req, res) => {
       const parsed = tokenRequest.safeParse(req.body);
       if (!parsed.success) {

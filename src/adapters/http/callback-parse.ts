@@ -1,6 +1,8 @@
+import type { ZodType } from 'zod';
 import { MIX_RESULT_CODES, type Fact, type MixResultCode } from '../../core/events.js';
 import type { StreamName } from '../../core/types.js';
 import type { StreamProof } from './callback-auth.js';
+import { callbackName, streamAction, unixSeconds } from '../../protocol/http.js';
 import { hasParam, readParam, type ParamBag } from './callback-params.js';
 
 /** The three AliLive callback routes of PROTOCOL §3. */
@@ -34,12 +36,15 @@ const RESULT_KEYS = ['MainMixStream', 'MixStream', 'MainMixApp', 'MixApp', 'Main
 const AVAILABLE_KEYS = ['Stream', 'App', 'Domain'] as const;
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(MIX_RESULT_CODES);
-const MAX_NAME = 256;
 
 const shown = (v: string): string => JSON.stringify(v.slice(0, 64));
 
-const emptiness = (value: string | undefined): string | null =>
-  value === undefined ? 'required' : value === '' ? 'must not be empty' : value.length > MAX_NAME ? 'too long' : null;
+/** The first problem `schema` (from `protocol/http.ts`, what the contract documents) finds in `value`. */
+const problemOf = (schema: ZodType, value: unknown): string | null => {
+  const checked = schema.safeParse(value);
+  return checked.success ? null : (checked.error.issues[0]?.message ?? 'invalid');
+};
+const emptiness = (value: string | undefined): string | null => problemOf(callbackName, value);
 
 /** Reads a closed set of parameters, collecting every problem so one answer names them all. */
 class Fields {
@@ -86,13 +91,15 @@ export const parseStreamCallback = (bag: ParamBag, ctx: ParseContext, proof: Str
   const action = fields.optional('action');
   if (action === undefined) {
     if (fields.problems.length === 0) fields.note('action: required');
-  } else if (action !== 'publish' && action !== 'publish_done') {
-    fields.note(`action: unknown value ${shown(action)} (expected publish or publish_done)`);
+  } else {
+    const problem = problemOf(streamAction, action);
+    if (problem) fields.note(`action: ${problem}`);
   }
   const id = fields.required('id');
   const appname = fields.required('appname');
   const time = fields.optional('time');
-  if (time !== undefined && !/^([0-9]{1,12})?$/.test(time)) fields.note('time: must be unix seconds');
+  const timeProblem = time === undefined ? null : problemOf(unixSeconds, time);
+  if (timeProblem) fields.note(`time: ${timeProblem}`);
   if (fields.problems.length > 0) return malformed(fields);
   const notOurs = foreign('appname', appname, ctx.appName);
   if (notOurs) return notOurs;

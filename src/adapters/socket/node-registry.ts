@@ -110,6 +110,17 @@ export const createNodeRegistry = (deps: NodeRegistryDeps) => {
       tick();
       timer ??= setInterval(tick, heartbeatMs);
     },
+    /**
+     * A drain: this node's sockets were told to reconnect elsewhere and were not reported gone, so the ledger
+     * stays in Redis and the heartbeat stops. After `deadAfterMs` a survivor sweeps it, and reports gone only
+     * the users who are not back in their rooms on some node by then.
+     */
+    async handOver(): Promise<number> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await beating;
+      return held.size;
+    },
     /** A clean stop: this node's sockets were reported gone the normal way, so its ledger goes too. */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);

@@ -26,13 +26,13 @@ export interface Cluster {
    * A connected app on `node` that records every event; no automatic reconnection (tests reconnect
    * explicitly) unless `reconnect`, where the typed client reconnects to the same address by itself.
    */
-  connect(node: NodeProcess, userId: string, opts?: { reconnect?: boolean }): Promise<Participant>;
+  connect(node: Pick<NodeProcess, 'url'>, userId: string, opts?: { reconnect?: boolean }): Promise<Participant>;
   /** Stops node `index` with `signal` and starts a new one on the same port (a restart in place). */
   restart(index: number, signal?: NodeJS.Signals): Promise<NodeProcess>;
   /** The room record in Redis. */
   room(roomId: string): Promise<RoomState | null>;
   /** Sends one callback to `node` the way AliLive does (GET with a query string). */
-  deliver(node: NodeProcess, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply>;
+  deliver(node: Pick<NodeProcess, 'url'>, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply>;
   /** Prints every node's recent output when the running test fails (call at the start of a test). */
   logOnFailure(): void;
   close(): Promise<void>;
@@ -125,7 +125,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const token = (userId: string): Promise<string> =>
     signToken({ secret: JWT_SECRET, userId, ttlS: 3600, now: Date.now() });
 
-  const connect = async (node: NodeProcess, userId: string, opts: { reconnect?: boolean } = {}): Promise<Participant> => {
+  const connect = async (node: Pick<NodeProcess, 'url'>, userId: string, opts: { reconnect?: boolean } = {}): Promise<Participant> => {
     const client = await connectLinkmic(node.url, await token(userId), {
       connectTimeoutMs: 5_000,
       ackTimeoutMs: 5_000,
@@ -141,7 +141,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return json === null ? null : (JSON.parse(json) as RoomState);
   };
 
-  const deliver = async (node: NodeProcess, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply> => {
+  const deliver = async (node: Pick<NodeProcess, 'url'>, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply> => {
     const res = await fetch(`${node.url}/callbacks/alilive/${ROUTES[kind]}?${query(params)}`, {
       signal: AbortSignal.timeout(5_000),
     });

@@ -10,7 +10,9 @@ describe('standalone simulator', () => {
   it('reads flags over the environment and names a bad variable', () => {
     const c = parseStandaloneArgs(['--port', '4100', '--callback-base', 'http://127.0.0.1:3000'], { ...ENV, SIM_PORT: '1' });
     expect(c).toMatchObject({ port: 4100, host: '127.0.0.1', callbackBase: 'http://127.0.0.1:3000', accessKeyId: 'id-1', mixAvailableDelayMs: 10 });
-    expect(() => parseStandaloneArgs([], {})).toThrow(/ALILIVE_ACCESS_KEY_ID/);
+    // No keys given: the well-known development pair (a simulator on a laptop needs nothing configured).
+    expect(parseStandaloneArgs([], {})).toMatchObject({ accessKeyId: 'simulator-dev-key', accessKeySecret: 'simulator-dev-secret' });
+    expect(() => parseStandaloneArgs([], { ALILIVE_ACCESS_KEY_ID: '' })).toThrow(/ALILIVE_ACCESS_KEY_ID/);
     expect(() => parseStandaloneArgs([], { ...ENV, SIM_PORT: 'x' })).toThrow(/SIM_PORT/);
     expect(() => parseStandaloneArgs(['--bogus', '1'], ENV)).toThrow(/--bogus/);
     expect(c).toMatchObject({ legacyMix: true, mixOutputDelayMs: 300 });

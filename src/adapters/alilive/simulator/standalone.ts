@@ -12,14 +12,21 @@ import { createSimulator, type Simulator, type SimulatorOptions } from './index.
  *   tsx src/adapters/alilive/simulator/standalone.ts --port 4100 --callback-base http://127.0.0.1:3000
  * Credentials, domains, token and keys use linkmic's own variable names, so both can share one environment.
  */
+/**
+ * The keys it accepts when given none: a simulator on a developer's machine needs nothing configured, and a
+ * well-known pair protects nothing there is to protect. Set both variables for anything shared.
+ */
+export const DEV_ACCESS_KEY_ID = 'simulator-dev-key';
+export const DEV_ACCESS_KEY_SECRET = 'simulator-dev-secret';
+
 const ms = z.coerce.number().int().min(0);
 const optional = z.string().optional().transform((v) => (v === '' ? undefined : v));
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
   host: z.string().min(1).default('127.0.0.1'),
   callbackBase: optional.pipe(z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional()),
-  accessKeyId: z.string({ error: 'required' }).min(1, 'required'),
-  accessKeySecret: z.string({ error: 'required' }).min(1, 'required'),
+  accessKeyId: z.string().min(1, 'must not be empty').default(DEV_ACCESS_KEY_ID),
+  accessKeySecret: z.string().min(1, 'must not be empty').default(DEV_ACCESS_KEY_SECRET),
   pushDomain: z.string().default('push.example.com'),
   mixDomain: z.string().default('play.example.com'),
   appName: z.string().default('linkmic'),
@@ -102,12 +109,27 @@ export const startStandalone = async (config: StandaloneConfig, logger: Logger):
   };
 };
 
+/** What to give linkmic: the endpoint, and the keys when they are the development pair (never a real secret). */
+export const howToPointLinkmic = (config: StandaloneConfig, endpoint: string): string => {
+  const devKeys = config.accessKeyId === DEV_ACCESS_KEY_ID && config.accessKeySecret === DEV_ACCESS_KEY_SECRET;
+  const keys = devKeys
+    ? `ALILIVE_ACCESS_KEY_ID=${DEV_ACCESS_KEY_ID} ALILIVE_ACCESS_KEY_SECRET=${DEV_ACCESS_KEY_SECRET}`
+    : 'ALILIVE_ACCESS_KEY_ID=<the same> ALILIVE_ACCESS_KEY_SECRET=<the same>';
+  const callbacks = config.callbackBase ? `callbacks go to ${config.callbackBase}` : 'no --callback-base: callbacks are recorded, not sent';
+  return [
+    `alilive simulator on ${endpoint} (${callbacks})`,
+    `run linkmic against it: ALILIVE_MODE=cloud ALILIVE_ENDPOINT=${endpoint} ${keys} npm start`,
+  ].join('\n');
+};
+
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
   try {
-    const sim = await startStandalone(parseStandaloneArgs(process.argv.slice(2), process.env), logger);
+    const config = parseStandaloneArgs(process.argv.slice(2), process.env);
+    const sim = await startStandalone(config, logger);
     logger.info({ port: sim.port, endpoint: sim.endpoint }, 'alilive simulator listening');
+    process.stdout.write(`${howToPointLinkmic(config, sim.endpoint)}\n`);
     const stop = () => void sim.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
