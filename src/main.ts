@@ -48,7 +48,7 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const { url } = await server.listen().catch((err: unknown) => failStart(err, config, server));
-  const mode = config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
+  const mode = config.REDIS_CLUSTER_NODES ? 'Redis Cluster (multi-node)' : config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
   logger.info({ address: url, alilive: config.ALILIVE_MODE, state: mode }, 'linkmic listening');
   console.log(`linkmic listening on ${url}  (AliLive: ${config.ALILIVE_MODE}, state: ${mode})`);
   if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
