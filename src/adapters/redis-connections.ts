@@ -67,13 +67,14 @@ const connectAll = async (
   // Errors while Redis is down are reported through readiness and failed commands, not as crashes.
   let firstError: Error | null = null;
   for (const c of all) c.on('error', (err: Error) => void (firstError ??= err));
-  // A cluster client's own error is "Failed to refresh slots cache."; a node's socket error says why.
+  // A cluster client's own error is "Failed to refresh slots cache."; a node's error, when there is one, says more.
   let nodeError: Error | null = null;
   for (const c of all) c.on('node error', (err: Error) => void (nodeError ??= err));
   try {
     await Promise.all(all.map((c) => c.connect()));
   } catch (err) {
-    // None may keep reconnecting behind a failed start; the socket error says more than "Connection is closed".
+    // None may keep reconnecting behind a failed start; the socket error says more than "Connection is closed"
+    // (on one server; a cluster client reports little more than that).
     for (const c of all) c.disconnect();
     throw new RedisUnreachableError((nodeError ?? firstError ?? (err as Error)).message);
   }
