@@ -24,6 +24,7 @@ import { createRoomService } from '../src/app/room-service.js';
 import { systemClock } from '../src/adapters/clock.js';
 import { openRedis } from '../src/adapters/redis-connections.js';
 import { createMemoryStore } from '../src/adapters/store/memory-store.js';
+import { createRedisKeys } from '../src/adapters/store/redis-keys.js';
 import { createRedisStore } from '../src/adapters/store/redis-store.js';
 import { policyFrom } from '../src/config/load.js';
 import type { RoomInput } from '../src/core/events.js';
@@ -90,7 +91,7 @@ const main = async (): Promise<void> => {
       createRoomService({ repo, clock: systemClock, policy, mixClient: noMix, notifier: noopNotifier, urls, logger: silentLogger, metrics: createMetrics() });
     const memory = serviceOn(createMemoryStore({ clock: systemClock }).repo);
     const redis = serviceOn(createRedisStore({ redis: conns.store, prefix: 'bench:' }).repo);
-    const raw: Redis = conns.store;
+    const raw = conns.store as Redis; // openRedis: one server
 
     const roomId = (i: number) => `room${i}`;
     const AT = Math.floor(Date.now() / 1000);
@@ -103,7 +104,7 @@ const main = async (): Promise<void> => {
         await svc.dispatch(id, { type: 'StreamPublished', stream: `a-${id}`, at: AT });
       }
     }
-    const record = (await raw.hget(`bench:room:${roomId(0)}`, 's')) ?? '';
+    const record = (await raw.hget(createRedisKeys('bench:').room(roomId(0)), 's')) ?? '';
     if (!record) throw new Error('no stored room record (key layout changed?)');
     for (let i = 0; i < rooms; i++) await raw.hset(`bench:raw:${i}`, 's', record);
     console.log(`stored room record: ${record.length} bytes of JSON\n`);

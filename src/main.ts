@@ -67,7 +67,7 @@ const main = async (): Promise<void> => {
   }
   const built = server;
   const { url } = await built.listen().catch((err: unknown) => failStart(err, config, built));
-  const mode = config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
+  const mode = config.REDIS_CLUSTER_NODES ? 'Redis Cluster (multi-node)' : config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
   logger.info({ address: url, alilive: config.ALILIVE_MODE, state: mode }, 'linkmic listening');
   console.log(`linkmic listening on ${url}  (AliLive: ${config.ALILIVE_MODE}, state: ${mode})`);
   if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Clock, RoomRepository } from '../app/ports.js';
 import { checkAll, type ReadinessCheck } from '../adapters/http/health.js';
 import type { LinkmicServer } from '../adapters/socket/types.js';
+import { BUCKETS } from '../adapters/store/redis-buckets.js';
+import type { RedisClient } from '../adapters/store/redis-client.js';
 import { createRedisKeys } from '../adapters/store/redis-keys.js';
 import { COHOST_STATES, type RoomState } from '../core/types.js';
 import { stageView } from '../core/views.js';
@@ -40,16 +41,23 @@ export const memoryStoreGauges = (repo: Pick<RoomRepository, 'list' | 'load'>, c
 });
 
 /**
- * The Redis store: only what one command answers without reading rooms, since every node scrapes it
- * (SCARD of the live-room set, ZCOUNT of the due schedule). Co-host sessions and mixes would mean loading
- * every live room on every scrape of every node, so they are not reported on Redis.
+ * The Redis store: only what a command per bucket answers without reading rooms, since every node scrapes it
+ * (SCARD of the live-room sets, ZCOUNT of the due schedules, one parallel round). Co-host sessions and mixes
+ * would mean loading every live room on every scrape of every node, so they are not reported on Redis.
  */
-export const redisStoreGauges = (redis: Redis, clock: Clock, prefix?: string): GaugeSources['store'] => {
+export const redisStoreGauges = (redis: RedisClient, clock: Clock, prefix?: string): GaugeSources['store'] => {
   const keys = createRedisKeys(prefix);
+  const buckets = Array.from({ length: BUCKETS }, (_, b) => b);
+  const sum = async (count: (b: number) => Promise<number>): Promise<number> =>
+    (await Promise.all(buckets.map(count))).reduce((a, n) => a + n, 0);
   return {
     detailed: false,
     async read() {
-      const [live, due] = await Promise.all([redis.scard(keys.liveRooms), redis.zcount(keys.timersDue, '-inf', clock.now())]);
+      const now = clock.now();
+      const [live, due] = await Promise.all([
+        sum((b) => redis.scard(keys.liveRooms(b))),
+        sum((b) => redis.zcount(keys.timersDue(b), '-inf', now)),
+      ]);
       return { roomsByStatus: { live }, timersDue: due };
     },
   };

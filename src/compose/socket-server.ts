@@ -14,6 +14,14 @@ import type { Metrics } from '../observability/metrics.js';
 import { buildAdmission, buildTokenVerifier } from './security.js';
 import { refusePolling, socketTransports } from './transports.js';
 
+/**
+ * The adapter's channels share one hash tag, so on a Redis Cluster they all live on one master, as on one
+ * server: one change's pushes to a user (`user:<id>`) and to its room (`room:<id>`) then reach every node in
+ * the order they were sent. Spread over masters by slot, the two would travel different connections and could
+ * swap. On one server the braces change nothing.
+ */
+export const ADAPTER_CHANNEL_PREFIX = '{linkmic}socket.io';
+
 export interface SocketServerDeps {
   config: Config;
   clock: Clock;
@@ -33,7 +41,9 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   const metrics = deps.metrics.security;
   // Sharded pub/sub, dynamic mode: a node subscribes only to the rooms it has members in, so with many
   // small rooms no node pays for the others' broadcasts (the classic adapter's pattern subscription does).
-  const adapter = redis ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic' }) : undefined;
+  const adapter = redis
+    ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic', channelPrefix: ADAPTER_CHANNEL_PREFIX })
+    : undefined;
   const io: LinkmicServer = new IoServer(httpServer, {
     serveClient: deps.serveClient,
     transports: socketTransports(config),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configRefusal, DEV_JWT_SECRET } from './production-rules.js';
 import { lifecycleKeys } from './lifecycle-keys.js';
+import { parseClusterNodes } from './redis-cluster-nodes.js';
 import { securityKeys } from './security-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -12,6 +13,15 @@ const optionalString = z
 const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 const domain = z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]+)?$/, 'must be a host name');
 
+const clusterNodesError = (v: string): string | null => {
+  try {
+    parseClusterNodes(v);
+    return null;
+  } catch (err) {
+    return `must be host:port,host:port,… (${(err as Error).message})`;
+  }
+};
+
 /** Every key of PROTOCOL §1, with the few operational extras it allows ("add to it freely"). */
 export const configShape = z.object({
   /** Anything else is refused: a typo (`prod`, `Production`) must not fall back to development's defaults. */
@@ -19,6 +29,20 @@ export const configShape = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  /**
+   * A Redis Cluster instead of REDIS_URL: `host:port,host:port,…` of some of its masters. The same key layout
+   * as on one server (src/adapters/store/redis-keys.ts): a room's keys share a hash tag, so each script
+   * touches one slot. Redis ≥ 7 (sharded pub/sub for the socket.io adapter).
+   */
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .superRefine((v, ctx) => {
+        const message = clusterNodesError(v);
+        if (message) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
+  ),
   ...securityKeys,
   ...lifecycleKeys,
   /** No default here: `simulator` is applied in development and test, and outside them it must be chosen. */
@@ -88,6 +112,10 @@ export const configShape = z.object({
 
 /** The keys, then the rules that look at several of them (`production-rules.ts`), one refusal at a time. */
 export const configSchema = configShape.superRefine((c, ctx) => {
+  if (c.REDIS_URL && c.REDIS_CLUSTER_NODES) {
+    const message = 'set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both';
+    return void ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message });
+  }
   const refusal = configRefusal(c);
   if (refusal) ctx.addIssue({ code: 'custom', path: [refusal.key], message: refusal.message });
 });

@@ -53,7 +53,8 @@ export async function startRedisServer(options: { persistence?: boolean; port?: 
   };
 }
 
-async function launch(args: string[]): Promise<ChildProcess> {
+/** Starts redis-server with `args` (which hold `--port`) and resolves once it answers PING. */
+export async function launch(args: string[]): Promise<ChildProcess> {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
@@ -103,7 +104,8 @@ export function command(port: number, line: string): Promise<string> {
   });
 }
 
-async function kill(child: ChildProcess): Promise<void> {
+/** SIGKILL, then wait for the exit (bounded). */
+export async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = exitOf(child);
   child.kill('SIGKILL');
@@ -126,7 +128,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promi
 }
 
 /** Bind port 0 on loopback and give the port back; redis-server takes it a moment later. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

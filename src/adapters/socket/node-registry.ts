@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../app/ports.js';
+import type { RedisClient } from '../store/redis-client.js';
 import type { Logger } from '../../observability/logger.js';
 
 /** Which (room, user) pairs have a socket on this node: what the survivors sweep if this node dies. */
@@ -10,7 +10,7 @@ export interface MembershipLedger {
 }
 
 export interface NodeRegistryDeps {
-  redis: Redis;
+  redis: RedisClient;
   clock: Clock;
   logger: Logger;
   prefix?: string;
@@ -45,8 +45,9 @@ export const createNodeRegistry = (deps: NodeRegistryDeps) => {
   const { redis, clock, logger, heartbeatMs, deadAfterMs } = deps;
   const prefix = deps.prefix ?? 'linkmic:';
   const nodeId = randomBytes(8).toString('hex');
-  const nodesKey = `${prefix}nodes`;
-  const membersPrefix = `${prefix}node:`;
+  // One hash tag for the heartbeats and every ledger: SWEEP reads both in one script, on a Redis Cluster too.
+  const nodesKey = `${prefix}{nodes}`;
+  const membersPrefix = `${prefix}{nodes}:node:`;
   const ownMembers = `${membersPrefix}${nodeId}:members`;
   const log = logger.child({ mod: 'node-registry', nodeId });
   const held = new Set<string>();

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../app/ports.js';
 import { assertRateKey, assertRateLimit, type RateLimit, type RateLimiter } from '../../app/rate-limiter.js';
 import { defineLuaScript } from './lua-script.js';
+import type { RedisClient } from './redis-client.js';
 import { DEFAULT_PREFIX } from './redis-keys.js';
 
 /**
@@ -33,7 +33,7 @@ const takeScript = defineLuaScript(TAKE_SCRIPT);
 
 export interface RedisRateLimiterOptions extends RateLimit {
   /** A connection the caller created and closes. */
-  redis: Redis;
+  redis: RedisClient;
   /** @default 'linkmic:' */
   prefix?: string;
   /** Tests only: "now" from this clock instead of the Redis server's TIME. */

@@ -1,26 +1,40 @@
-import { Redis } from 'ioredis';
+import { Cluster as RedisClusterClient, Redis } from 'ioredis';
 import { onTestFailed } from 'vitest';
 import { pino } from 'pino';
 import { parseStandaloneArgs, startStandalone, type Standalone } from '../../../src/adapters/alilive/simulator/standalone.js';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { signToken } from '../../../src/adapters/socket/auth.js';
+import type { RedisClient } from '../../../src/adapters/store/redis-client.js';
+import { createRedisKeys, type RedisKeys } from '../../../src/adapters/store/redis-keys.js';
+import { parseClusterNodes } from '../../../src/config/redis-cluster-nodes.js';
 import { connectLinkmic } from '../../../src/client/index.js';
 import type { RoomState } from '../../../src/core/types.js';
 import { eventually, track, type Participant } from '../../support/app.js';
 import { startNode, type NodeProcess } from '../../support/node-process.js';
+import { startRedisCluster, type RedisCluster } from '../../support/redis-cluster.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
+/** What the nodes keep their state on: one redis-server (`REDIS_URL`) or a 3-master Redis Cluster (`REDIS_CLUSTER_NODES`). */
+export type RedisKind = 'redis' | 'redis-cluster';
+/** Both, for `describe.each`: the multi-node suites run on each. */
+export const REDIS_KINDS: readonly RedisKind[] = ['redis', 'redis-cluster'];
+
 /**
- * Several linkmic processes on one Redis, with AliLive played by the standalone simulator inside the test
+ * Several linkmic processes on one Redis (or one Redis Cluster), with AliLive played by the standalone simulator inside the test
  * process. The simulator sends no callbacks itself: the test decides which node gets each one (`deliver`,
  * `startRelay`), so routing, duplication and loss are in the test's hands.
  */
 export interface Cluster {
-  redis: RedisServer;
+  /** The nodes' redis-server, when they run on one (a test may stop or restart it). */
+  redis: RedisServer | null;
+  /** The nodes' Redis Cluster, when they run on one. */
+  redisCluster: RedisCluster | null;
   sim: Standalone;
   nodes: NodeProcess[];
-  /** A test-side connection to the cluster's Redis (reads room records as the nodes stored them). */
-  db: Redis;
+  /** A test-side connection to the nodes' Redis (reads room records as the nodes stored them). */
+  db: RedisClient;
+  /** The store's key names (the nodes' default prefix). */
+  keys: RedisKeys;
   token(userId: string): Promise<string>;
   /**
    * A connected app on `node` that records every event; no automatic reconnection (tests reconnect
@@ -49,6 +63,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Start the cluster's own redis-server with an append-only file. */
   persistence?: boolean;
+  /** @default 'redis' */
+  redis?: RedisKind;
 }
 
 const ROUTES: Record<SentCallback['kind'], string> = {
@@ -68,14 +84,16 @@ const query = (params: Record<string, string>): string =>
     .join('&');
 
 /**
- * Starts its own redis-server (so a test may kill or restart it), the simulator, and `nodes` linkmic
- * processes. Everything already started is torn down if a later part fails to start.
+ * Starts its own redis-server or Redis Cluster (so a test may kill or restart it, and no other file's nodes
+ * share its keys or its adapter channels), the simulator, and `nodes` linkmic processes. Everything already
+ * started is torn down if a later part fails to start.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const clients: Participant[] = [];
   let redis: RedisServer | undefined;
+  let redisCluster: RedisCluster | undefined;
   let sim: Standalone | undefined;
-  let db: Redis | undefined;
+  let db: RedisClient | undefined;
   const nodes: NodeProcess[] = [];
   let envOfNodes: Record<string, string> = {};
 
@@ -85,10 +103,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     db?.disconnect();
     await sim?.close().catch(() => undefined);
     await redis?.stop().catch(() => undefined);
+    await redisCluster?.stop().catch(() => undefined);
   };
 
   try {
-    redis = await startRedisServer({ persistence: options.persistence ?? false });
+    let store: Record<string, string>;
+    if (options.redis === 'redis-cluster') {
+      redisCluster = await startRedisCluster();
+      store = { REDIS_CLUSTER_NODES: redisCluster.nodes };
+      db = new RedisClusterClient(parseClusterNodes(redisCluster.nodes), { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 2 } });
+    } else {
+      redis = await startRedisServer({ persistence: options.persistence ?? false });
+      store = { REDIS_URL: redis.url };
+      db = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    }
+    db.on('error', () => undefined);
+    await db.connect();
     // No callback base: the simulator records its callbacks and the test delivers them.
     const simEnv = {
       ALILIVE_ACCESS_KEY_ID: ACCESS_KEY_ID,
@@ -97,11 +127,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       SIMULATOR_MIX_RESULT_DELAY_MS: '10',
     };
     sim = await startStandalone(parseStandaloneArgs([], simEnv), pino({ level: 'silent' }));
-    db = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    db.on('error', () => undefined);
-    await db.connect();
     const nodeEnv: Record<string, string> = {
-      REDIS_URL: redis.url,
+      ...store,
       ALILIVE_MODE: 'cloud',
       ALILIVE_ENDPOINT: `${sim.endpoint}/`,
       ALILIVE_ACCESS_KEY_ID: ACCESS_KEY_ID,
@@ -120,7 +147,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await close();
     throw err;
   }
-  const theDb = db;
+  const theDb = db!;
+  const keys = createRedisKeys();
 
   const token = (userId: string): Promise<string> =>
     signToken({ secret: JWT_SECRET, userId, ttlS: 3600, now: Date.now() });
@@ -137,7 +165,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 
   const room = async (roomId: string): Promise<RoomState | null> => {
-    const json = await theDb.hget(`linkmic:room:${roomId}`, 's');
+    const json = await theDb.hget(keys.room(roomId), 's');
     return json === null ? null : (JSON.parse(json) as RoomState);
   };
 
@@ -169,7 +197,21 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return node;
   };
 
-  return { redis: redis!, sim: sim!, nodes, db: theDb, token, connect, restart, room, deliver, logOnFailure, close };
+  return {
+    redis: redis ?? null,
+    redisCluster: redisCluster ?? null,
+    sim: sim!,
+    nodes,
+    db: theDb,
+    keys,
+    token,
+    connect,
+    restart,
+    room,
+    deliver,
+    logOnFailure,
+    close,
+  };
 }
 
 /**

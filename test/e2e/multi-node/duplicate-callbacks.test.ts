@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
-import { must, produced as producedBy, startCluster, viewsSeen, type CallbackReply, type Cluster } from './cluster.js';
+import { must, produced as producedBy, REDIS_KINDS, startCluster, viewsSeen, type CallbackReply, type Cluster } from './cluster.js';
 
 /**
  * AliLive delivers at least once, and a load balancer may hand each copy to a different node: the same
@@ -11,11 +11,11 @@ import { must, produced as producedBy, startCluster, viewsSeen, type CallbackRep
 const COPIES = 100;
 const ROOM = 'dup';
 
-describe('duplicate callbacks delivered to both nodes at once', () => {
+describe.each(REDIS_KINDS)('duplicate callbacks delivered to both nodes at once (%s)', (redis) => {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
     // Long enough that no timer ends the session while the copies are being counted.
-    cluster = await startCluster({ nodes: 2, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
+    cluster = await startCluster({ nodes: 2, redis, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
   });
   afterAll(async () => {
     await cluster?.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bare, eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
-import { expectContiguous, must, seededRandom, startCluster, startRelay, type Cluster, type Relay } from './cluster.js';
+import { bucketOfRoom } from '../../../src/adapters/store/redis-buckets.js';
+import { expectContiguous, must, REDIS_KINDS, seededRandom, startCluster, startRelay, type Cluster, type Relay } from './cluster.js';
 
 /**
  * A node dies (SIGKILL, no goodbye) mid-session: the one holding the anchor's and the co-host's sockets
@@ -12,12 +13,13 @@ const REQUEST_S = 3;
 const ANCHOR_DISCONNECT_S = 2;
 const DEAD_AFTER_MS = 1500;
 
-describe('a node killed mid-session', () => {
+describe.each(REDIS_KINDS)('a node killed mid-session (%s)', (redis) => {
   let cluster: Cluster | undefined;
   let relay: Relay | undefined;
   beforeAll(async () => {
     cluster = await startCluster({
       nodes: 3,
+      redis,
       env: {
         // Two co-host slots (one live, one request pending) need the cloud mixer: legacy allows one.
         ALILIVE_MIXER: 'cloudmix',
@@ -114,7 +116,7 @@ describe('a node killed mid-session', () => {
     const timedOut = (await c.room(ROOM))!;
     expect(timedOut.requests).toEqual([]);
     expect(timedOut.timers).not.toHaveProperty('REQUEST:requester');
-    expect(await c.db.hexists('linkmic:timers:at', `${ROOM}|REQUEST|requester`)).toBe(0);
+    expect(await c.db.hexists(c.keys.timersAt(bucketOfRoom(ROOM)), `${ROOM}|REQUEST|requester`)).toBe(0);
     expect(timedOut.views).toEqual({ stage: beforeDeath.views.stage + 1, audience: beforeDeath.views.audience });
 
     // Nothing was lost: the co-host ends its session through node B, and the mixing task is deleted once. Its

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sleep, type Participant } from '../../support/app.js';
-import { must, startCluster, type Cluster } from './cluster.js';
+import { must, REDIS_KINDS, startCluster, type Cluster } from './cluster.js';
 
 /**
  * Conflicting commands on two nodes at the same moment: the store's compare-and-set must let exactly one
@@ -8,10 +8,10 @@ import { must, startCluster, type Cluster } from './cluster.js';
  */
 const ROUNDS = 20;
 
-describe('conflicting commands on two nodes', () => {
+describe.each(REDIS_KINDS)('conflicting commands on two nodes (%s)', (redis) => {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: 2, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
+    cluster = await startCluster({ nodes: 2, redis, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
   });
   afterAll(async () => {
     await cluster?.close();

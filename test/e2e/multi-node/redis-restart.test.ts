@@ -67,7 +67,7 @@ describe('Redis restarted mid-session', () => {
 
     // Redis goes away (SHUTDOWN writes the append-only file; the test's own connection just reconnects later).
     await c.db.call('SHUTDOWN').catch(() => undefined);
-    await eventually(() => portClosed(c.redis.port));
+    await eventually(() => portClosed(c.redis!.port));
     const seenBefore = [anchor, viewer, asker].map((p) => p.log.length);
 
     for (const n of [A, B]) {
@@ -84,7 +84,7 @@ describe('Redis restarted mid-session', () => {
     // Nothing was applied, so nothing was announced.
     expect([anchor, viewer, asker].map((p) => p.log.length)).toEqual(seenBefore);
 
-    await c.redis.restart();
+    await c.redis!.restart();
     for (const n of [A, B]) await eventually(async () => (await readyz(n)) === 200, 10_000);
     expect((await c.room(ROOM))!.views).toEqual(before.views);
     expect(await c.room(ROOM)).toEqual(before);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, received, streamOf, type Participant } from '../../support/app.js';
-import { must, startCluster, type Cluster } from './cluster.js';
+import { must, REDIS_KINDS, startCluster, type Cluster } from './cluster.js';
 
 const ROOM = 'r1';
 
@@ -9,7 +9,7 @@ const ROOM = 'r1';
  * process on the same address, and the clients join their rooms again by themselves. Roles live in Redis, so
  * within their grace every member has its role back, with its current view, without any app code.
  */
-describe('a node restarting under a running session', () => {
+describe.each(REDIS_KINDS)('a node restarting under a running session (%s)', (redis) => {
   let cluster: Cluster | undefined;
   afterEach(async () => {
     await cluster?.close();
@@ -17,7 +17,7 @@ describe('a node restarting under a running session', () => {
   });
 
   it.each(['SIGKILL', 'SIGTERM'] as const)('%s: anchor, co-host and viewer get their roles and views back', async (signal) => {
-    cluster = await startCluster({ nodes: 1, env: { TIMEOUT_ANCHOR_DISCONNECT: '20', TIMEOUT_STREAM_LOST: '20', TIMEOUT_PUBLISH: '20' } });
+    cluster = await startCluster({ nodes: 1, redis, env: { TIMEOUT_ANCHOR_DISCONNECT: '20', TIMEOUT_STREAM_LOST: '20', TIMEOUT_PUBLISH: '20' } });
     const c = cluster;
     c.logOnFailure();
     const [node] = c.nodes as [(typeof c.nodes)[0]];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sleep, streamOf } from '../../support/app.js';
 import { expectSeedSignals, playSeedFlow } from '../../support/seed-signals.js';
-import { must, seededRandom, startCluster, startRelay, expectContiguous, type Cluster, type Relay } from './cluster.js';
+import { must, REDIS_KINDS, seededRandom, startCluster, startRelay, expectContiguous, type Cluster, type Relay } from './cluster.js';
 
 /**
  * The single-node seed flow (test/e2e/seed-flow.test.ts) spread over two processes: the anchor on node A,
@@ -12,11 +12,11 @@ import { must, seededRandom, startCluster, startRelay, expectContiguous, type Cl
 const DEFAULT_SEED = 0x5eed;
 const SEED = Number(process.env.LINKMIC_TEST_SEED ?? DEFAULT_SEED);
 
-describe('seed flow across two nodes', () => {
+describe.each(REDIS_KINDS)('seed flow across two nodes (%s)', (redis) => {
   let cluster: Cluster | undefined;
   let relay: Relay | undefined;
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: 2 });
+    cluster = await startCluster({ nodes: 2, redis });
   });
   afterAll(async () => {
     await relay?.stop();

@@ -103,18 +103,19 @@ describe('draining a node (SIGTERM)', () => {
       const anchor = await connectLinkmic(server.url, await server.mintToken('anchor'), { socket: { reconnection: false } });
       closers.push(() => anchor.close());
       expect((await anchor.request('room:open', { roomId: 'r1' })).ok).toBe(true);
-      await eventually(async () => (await db.keys('linkmic:node:*:members')).length === 1);
+      await eventually(async () => (await db.keys('linkmic:{nodes}:node:*:members')).length === 1);
 
       const report = await server.drain();
       expect(report).toMatchObject({ clean: true, sockets: 1, forcedSockets: 0, handedOver: 1 });
       await expect(fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
       // The anchor was not reported gone: its room still counts it present (no ANCHOR_DISCONNECT running).
-      const room = JSON.parse((await db.hget('linkmic:room:r1', 's'))!) as { anchor: { present: boolean } };
+      const [roomKey] = await db.keys('linkmic:*room:r1');
+      const room = JSON.parse((await db.hget(roomKey!, 's'))!) as { anchor: { present: boolean } };
       expect(room.anchor.present).toBe(true);
       // The ledger stays for the survivors' sweep, and so does the node's last heartbeat (its age decides the sweep).
-      const [ledger] = await db.keys('linkmic:node:*:members');
+      const [ledger] = await db.keys('linkmic:{nodes}:node:*:members');
       expect(await db.smembers(ledger!)).toEqual(['r1|anchor']);
-      expect(await db.zcard('linkmic:nodes')).toBe(1);
+      expect(await db.zcard('linkmic:{nodes}')).toBe(1);
       expect(await clients()).toBe(before);
     });
 
@@ -127,7 +128,7 @@ describe('draining a node (SIGTERM)', () => {
       const port = String((taken.address() as AddressInfo).port);
       await expect(node({ PORT: port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
       await eventually(async () => (await clients()) === before);
-      expect(await db.zcard('linkmic:nodes')).toBe(0);
+      expect(await db.zcard('linkmic:{nodes}')).toBe(0);
     });
   });
 });

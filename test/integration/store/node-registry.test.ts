@@ -1,11 +1,11 @@
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createNodeRegistry } from '../../../src/adapters/socket/node-registry.js';
 import { silentLogger } from '../../../src/observability/logger.js';
+import { clearPrefix, redisTargets } from '../../support/redis-targets.js';
 
-describe('node registry: the sweep of a dead node', () => {
-  const redis = new Redis(inject('redisUrl'));
+describe.each(redisTargets())('node registry on $name: the sweep of a dead node', (target) => {
+  const redis = target.connect();
   const prefix = `test:${randomUUID()}:`;
   let now = 1_000_000;
   const clock = { now: () => now };
@@ -22,6 +22,10 @@ describe('node registry: the sweep of a dead node', () => {
     });
   afterEach(() => {
     swept.length = 0;
+  });
+  afterAll(async () => {
+    await clearPrefix(target, redis, prefix);
+    await redis.quit();
   });
 
   it('hands a silent node’s pairs to exactly one survivor, once, and only after the survivor has been healthy long enough', async () => {
@@ -55,9 +59,9 @@ describe('node registry: the sweep of a dead node', () => {
     await sweeper.tick();
     expect(swept).toEqual([[{ roomId: 'r2', userId: 'cohost' }]]);
     await paused.tick(); // back: heartbeat finds itself gone and writes its ledger again
-    expect(await redis.smembers(`${prefix}node:${paused.nodeId}:members`)).toEqual(['r2|cohost']);
+    expect(await redis.smembers(`${prefix}{nodes}:node:${paused.nodeId}:members`)).toEqual(['r2|cohost']);
     await paused.stop();
-    expect(await redis.exists(`${prefix}node:${paused.nodeId}:members`)).toBe(0);
+    expect(await redis.exists(`${prefix}{nodes}:node:${paused.nodeId}:members`)).toBe(0);
     await sweeper.stop();
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis-client.js';
 import type { Logger } from '../../../observability/logger.js';
 import { FORWARDED_HEADER, forward } from '../../http/forward.js';
 import type { Simulator } from './index.js';
@@ -19,7 +19,7 @@ export interface SharedSimulatorDeps {
   /** This node's simulator: served while this node holds the lease. */
   local: Simulator;
   /** A connection that fails fast while Redis is away (the store's). */
-  redis: Redis;
+  redis: RedisClient;
   /** Where the other nodes reach this one (PUBLIC_URL, else the bound address). */
   selfUrl: () => string;
   leaseMs: number;
@@ -37,7 +37,7 @@ const WORLD_TTL_S = 86_400;
  * The POP keys every node's simulator accepts and every node's mix client signs with: made by the first node,
  * read by the rest, so a call forwarded to whichever node serves the simulator verifies there.
  */
-export const sharedSimulatorKeys = async (redis: Redis, prefix = 'linkmic:'): Promise<{ accessKeyId: string; accessKeySecret: string }> => {
+export const sharedSimulatorKeys = async (redis: RedisClient, prefix = 'linkmic:'): Promise<{ accessKeyId: string; accessKeySecret: string }> => {
   const key = `${prefix}sim:keys`;
   const mine = `sim${randomBytes(8).toString('hex')}:${randomBytes(24).toString('base64url')}`;
   await redis.set(key, mine, 'NX');
