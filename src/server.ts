@@ -16,6 +16,9 @@ import { buildHttpApp } from './compose/http-app.js';
 import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
+import { buildFaults, guardStore } from './compose/faults.js';
+import { httpServerOptions, limitConnections } from './compose/http-limits.js';
+import { createLimitRefusals } from './observability/refusal-log.js';
 import { policyFrom } from './config/load.js';
 import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -62,7 +65,9 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics({ defaults: true });
-  const httpServer = createServer();
+  const refused = createLimitRefusals({ logger, metrics: metrics.security, now: () => clock.now() });
+  const httpServer = createServer(httpServerOptions(config));
+  limitConnections(httpServer, config, refused);
   let bound: { url: string; port: number } | null = null;
   const selfUrl = (): string => {
     if (!bound) throw new Error('the node is not listening yet');
@@ -75,29 +80,32 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   httpServer.on('request', (req, res) => handle(req, res));
 
   const store = await buildStore(config, { clock });
+  const guard = guardStore(config, store, { clock, logger, metrics });
   try {
     const alilive = buildAliLive(config, { selfUrl, clock, logger, metrics });
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
-    const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole });
+    const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole, refused });
     const service = createRoomService({
-      repo: store.repo,
+      repo: guard.repo,
       clock,
       policy: policyFrom(config),
-      mixClient: alilive.mixClient,
+      mixClient: guard.mixes.wrap(alilive.mixClient),
       notifier: createNotifier(sockets.io),
       urls: alilive.urls,
       logger,
       metrics,
     });
-    const { registry } = sockets.wire({ dispatcher: service, urls: alilive.urls });
+    const faults = buildFaults(config, { guard, store, io: sockets.io, service, mixClient: alilive.mixClient, clock, logger, metrics, refused });
+    const { registry, presence } = sockets.wire({ dispatcher: faults.dispatcher, urls: alilive.urls });
+    faults.attach({ registry, presence });
     const minter = buildTokenMinter(config, clock);
     const mintToken = async (userId: string, ttlS = 3600, grants?: Grants): Promise<string> => {
       if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
       return minter(userId, ttlS, grants);
     };
-    const readiness = { store: store.ping, alilive: alilive.readiness.ready };
+    const readiness = { store: store.ping, alilive: alilive.readiness.ready, ...faults.readiness };
     registerGauges(metrics.registry, gaugeSources({ io: sockets.io, store, readiness, clock }));
     const http = buildHttpApp({
       config,
@@ -105,7 +113,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       logger,
       metrics,
       service,
-      repo: store.repo,
+      repo: guard.repo,
       readiness,
       readinessDetail: (): Record<string, string> => {
         const diagnosis = alilive.mixClient.diagnosis();
@@ -119,12 +127,14 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     handle = (req, res) => void (fastPath(req, res) || http.app(req, res));
     const detachRecovery = attachRawRequestRecovery(httpServer, { handle: http.handleCallback, observer: http.callbackObserver, logger });
     const timers = createTimerLoop({
-      scheduler: store.scheduler,
+      scheduler: guard.scheduler,
       dispatcher: service,
       clock,
       logger,
       intervalMs: opts.timerIntervalMs ?? 200,
     });
+    // The store's data is verified (and a lost state reconciled) before the node can serve.
+    await faults.start();
 
     return {
       httpServer,
@@ -146,6 +156,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       },
       async close() {
         await timers.stop();
+        await faults.stop();
+        sockets.stopGuards();
         detachRecovery();
         // The embedded AliLive answers on this very server: calls to it in flight must land before it stops
         // taking connections, or they fail (and retry with backoff) against a closed port.

@@ -13,8 +13,10 @@ export class RedisUnreachableError extends Error {
  * with `internal` and a callback gets a 5xx that AliLive retries, instead of hanging on a queue.
  * The adapter's pub/sub pair keeps ioredis's defaults: it re-subscribes by itself on reconnect.
  */
-export const openRedis = async (url: string) => {
-  const store = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+export const openRedis = async (url: string, opts: { commandTimeoutMs?: number } = {}) => {
+  // A frozen Redis (a long command, a paused VM) keeps the connection up: only a command timeout fails the call.
+  const timeout = opts.commandTimeoutMs ? { commandTimeout: opts.commandTimeoutMs } : {};
+  const store = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, ...timeout });
   const pub = new Redis(url, { lazyConnect: true });
   const sub = pub.duplicate();
   // Errors while Redis is down are reported through readiness and failed commands, not as crashes.

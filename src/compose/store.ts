@@ -20,7 +20,7 @@ export const buildStore = async (config: Config, deps: { clock: Clock }): Promis
     const store = createMemoryStore({ clock: deps.clock });
     return { ...store, redis: null, ping: async () => true, close: async () => undefined };
   }
-  const redis = await openRedis(config.REDIS_URL).catch((err: unknown) => {
+  const redis = await openRedis(config.REDIS_URL, { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch((err: unknown) => {
     if (!(err instanceof RedisUnreachableError)) throw err;
     throw new StartupError('REDIS_URL', `cannot reach Redis at ${redactUrl(config.REDIS_URL!)} (REDIS_URL): ${err.reason}`);
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configRefusal, DEV_JWT_SECRET } from './production-rules.js';
+import { faultKeys } from './fault-keys.js';
 import { securityKeys } from './security-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -19,6 +20,7 @@ export const configShape = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
   ...securityKeys,
+  ...faultKeys,
   /** No default here: `simulator` is applied in development and test, and outside them it must be chosen. */
   ALILIVE_MODE: z.enum(['simulator', 'cloud']).optional(),
   ALILIVE_ENDPOINT: url.default('https://live.aliyuncs.com'),
