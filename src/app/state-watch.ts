@@ -51,6 +51,7 @@ export const createStateWatch = (deps: StateWatchDeps) => {
 
   const lost = async (atBoot: boolean): Promise<void> => {
     reconciling = true;
+    health.down();
     try {
       await deps.reconcile({ atBoot });
     } catch (err) {

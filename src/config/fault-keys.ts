@@ -20,8 +20,8 @@ export const faultKeys = {
 
   /** Live rooms one user may anchor at once (`room:open` beyond it is refused). */
   LIMIT_ROOMS_PER_USER: count(100_000).default(10),
-  /** Rooms one connection may be in at once (opened or joined). */
-  LIMIT_ROOMS_PER_SOCKET: count(100_000).default(50),
+  /** Rooms one connection may be in at once (opened or joined); re-joining them all after a reconnect fits in one burst. */
+  LIMIT_ROOMS_PER_SOCKET: count(100_000).default(20),
   /** Client events one connection may send per second (a burst of this many, refilled continuously). */
   LIMIT_EVENTS_PER_SOCKET_S: count(100_000).default(20),
   /** Largest client event, in bytes of its encoded packet; larger ones are refused unread. */
