@@ -58,17 +58,6 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   });
   built = io;
   watchUnauthenticatedCloses(io, deps.refused);
-  const limitSocket = createSocketLimits({
-    settings: {
-      eventsPerS: config.LIMIT_EVENTS_PER_SOCKET_S,
-      payloadBytes: config.LIMIT_PAYLOAD_BYTES,
-      payloadKeys: config.LIMIT_PAYLOAD_KEYS,
-      roomsPerSocket: config.LIMIT_ROOMS_PER_SOCKET,
-    },
-    clock,
-    refused: deps.refused,
-  });
-  io.on('connection', limitSocket);
   const outbound = startOutboundGuard(io, { maxBytes: config.LIMIT_SOCKET_BUFFER_BYTES, refused: deps.refused });
   if (config.SOCKET_POLLING === 'off') io.engine.use(refusePolling);
   // The first HTTP request of each connection (headers and all) is kept for its whole life unless dropped; the
@@ -104,6 +93,18 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
       logger,
       metrics,
     });
+    const limitSocket = createSocketLimits({
+      settings: {
+        eventsPerS: config.LIMIT_EVENTS_PER_SOCKET_S,
+        payloadBytes: config.LIMIT_PAYLOAD_BYTES,
+        payloadKeys: config.LIMIT_PAYLOAD_KEYS,
+        roomsPerSocket: config.LIMIT_ROOMS_PER_SOCKET,
+      },
+      clock,
+      refused: deps.refused,
+      isLive: async (roomId) => (await deps2.dispatcher.load(roomId))?.status === 'live',
+    });
+    io.on('connection', limitSocket);
     const gateway = createGateway({ io, ...deps2, logger, security, ...(registry ? { ledger: registry.ledger } : {}) });
     registry?.start();
     return { registry, presence: gateway.presence };

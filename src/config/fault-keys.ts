@@ -24,8 +24,8 @@ export const faultKeys = {
   LIMIT_ROOMS_PER_SOCKET: count(100_000).default(20),
   /** Client events one connection may send per second (a burst of this many, refilled continuously). */
   LIMIT_EVENTS_PER_SOCKET_S: count(100_000).default(20),
-  /** Largest client event, in bytes of its encoded packet; larger ones are refused unread. */
-  LIMIT_PAYLOAD_BYTES: ms(64, 1_000_000).default(4096),
+  /** Largest client event, in bytes of its encoded packet; larger ones are refused unread (16 KiB: an 8 kB token fits). */
+  LIMIT_PAYLOAD_BYTES: ms(64, 1_000_000).default(16_384),
   /** Most keys (counted through nested objects and arrays) a client event's payload may carry. */
   LIMIT_PAYLOAD_KEYS: count(100_000).default(16),
   /** Bytes waiting to be written to one connection before it is dropped as a slow reader. */

@@ -53,7 +53,7 @@ describe('per-connection and per-user limits', () => {
     expect(JSON.stringify(huge).length).toBeGreaterThan(539_000);
 
     const big = await timed(() => sender.client.socket.timeout(5_000).emitWithAck('room:join', huge as never));
-    expect(big.value).toEqual({ ok: false, error: { code: 'limit', message: 'payload larger than 4096 bytes' } });
+    expect(big.value).toEqual({ ok: false, error: { code: 'limit', message: 'payload larger than 16384 bytes' } });
     expect(JSON.stringify(big.value).length).toBeLessThan(200);
     expect(big.ms).toBeLessThan(1_000);
     expect(await refusals('payload-size')).toBe(1);
@@ -95,6 +95,12 @@ describe('per-connection and per-user limits', () => {
     expect((await viewer.client.request('room:join', { roomId: 's-o1' })).ok).toBe(true);
     expect(await viewer.client.request('room:leave', { roomId: 's-o1' })).toEqual({ ok: true });
     expect((await viewer.client.request('room:join', { roomId: 's-o4' })).ok).toBe(true);
+    expect(await refusals('rooms-per-socket')).toBe(1);
+    // A room that closed stops counting once the connection is found full: no leave needed.
+    const o5 = await node.connect('o5');
+    expect((await o5.client.request('room:open', { roomId: 's-o5' })).ok).toBe(true);
+    expect(await others[1]!.client.request('room:close', { roomId: 's-o2' })).toEqual({ ok: true });
+    expect((await viewer.client.request('room:join', { roomId: 's-o5' })).ok).toBe(true);
     expect(await refusals('rooms-per-socket')).toBe(1);
   });
 

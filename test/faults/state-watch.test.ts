@@ -45,7 +45,7 @@ describe('state watch', () => {
     await t.watch.start();
     expect(t.reconciles).toEqual([true]);
     expect(t.watch.settled()).toBe(true);
-    expect(t.watch.epoch()).toBe(await redis.get(`${t.prefix}epoch`));
+    expect(t.watch.epoch()).toBe(await redis.get(`${t.prefix}{epoch}`));
     await t.watch.check();
     expect(t.reconciles).toEqual([true]);
     await t.watch.stop();
@@ -53,12 +53,12 @@ describe('state watch', () => {
 
   it('the epoch vanishes: not ready and refusing store work until the reconciliation ends', async () => {
     const t = setup();
-    await redis.set(`${t.prefix}epoch`, 'before');
+    await redis.set(`${t.prefix}{epoch}`, 'before');
     await t.watch.start();
     expect(t.reconciles).toEqual([]);
     expect(t.watch.epoch()).toBe('before');
 
-    await redis.del(`${t.prefix}epoch`);
+    await redis.del(`${t.prefix}{epoch}`);
     t.hold();
     const checking = t.watch.check();
     await eventually(() => t.reconciles.length === 1);
@@ -69,7 +69,7 @@ describe('state watch', () => {
     await checking;
     expect(t.watch.settled()).toBe(true);
     expect(t.health.responsive()).toBe(true);
-    expect(t.watch.epoch()).toBe(await redis.get(`${t.prefix}epoch`));
+    expect(t.watch.epoch()).toBe(await redis.get(`${t.prefix}{epoch}`));
     expect(t.watch.epoch()).not.toBe('before');
     await t.watch.stop();
   });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../app/ports.js';
 import type { LimitRefusals } from '../../observability/refusal-log.js';
 import { TOO_LARGE_EVENT } from './bounded-parser.js';
+import { roomChannel } from './channels.js';
 import { ackFailure } from './errors.js';
 import type { LinkmicSocket } from './types.js';
 
@@ -36,12 +37,30 @@ const ENTERING: ReadonlySet<string> = new Set(['room:open', 'room:join']);
  * connection. A refused event is acked `limit` — a short message that never repeats the payload — and goes no
  * further.
  */
-export const createSocketLimits = (deps: { settings: SocketLimitSettings; clock: Clock; refused: LimitRefusals }) => {
+export const createSocketLimits = (deps: {
+  settings: SocketLimitSettings;
+  clock: Clock;
+  refused: LimitRefusals;
+  /** Whether a room is still live: rooms that closed stay in a connection's list until it is found full. */
+  isLive(roomId: string): Promise<boolean>;
+}) => {
   const { settings, clock, refused } = deps;
+
+  /** Takes the rooms that closed out of the connection's lists (and socket rooms); how many are left. */
+  const prune = async (socket: LinkmicSocket): Promise<number> => {
+    const rooms = [...socket.data.rooms];
+    const live = await Promise.all(rooms.map((id) => deps.isLive(id).catch(() => true)));
+    const closed = new Set(rooms.filter((_, i) => !live[i]));
+    socket.data.rooms = socket.data.rooms.filter((id) => !closed.has(id));
+    socket.data.anchorOf = socket.data.anchorOf.filter((id) => !closed.has(id));
+    for (const id of closed) void socket.leave(roomChannel(id));
+    return socket.data.rooms.length;
+  };
+
   return (socket: LinkmicSocket): void => {
     let tokens = settings.eventsPerS;
     let at = clock.now();
-    socket.use((packet, next) => {
+    socket.use(async (packet, next) => {
       const [event, ...args] = packet as [string, ...unknown[]];
       const ack = args[args.length - 1];
       const refuse = (reason: string, message: string): void => {
@@ -62,7 +81,10 @@ export const createSocketLimits = (deps: { settings: SocketLimitSettings; clock:
         const roomId = (payload[0] as { roomId?: unknown } | undefined)?.roomId;
         const rooms = socket.data.rooms ?? [];
         if (typeof roomId === 'string' && !rooms.includes(roomId) && rooms.length >= settings.roomsPerSocket) {
-          return refuse('rooms-per-socket', `this connection is in ${rooms.length} rooms already (at most ${settings.roomsPerSocket})`);
+          const left = await prune(socket);
+          if (left >= settings.roomsPerSocket) {
+            return refuse('rooms-per-socket', `this connection is in ${left} rooms already (at most ${settings.roomsPerSocket})`);
+          }
         }
       }
       next();

@@ -17,9 +17,14 @@ if v then return {v, 0} end
 redis.call('SET', KEYS[1], ARGV[1])
 return {ARGV[1], 1}`;
 
-/** One key, so it works on a Redis Cluster too (where it tells about the one shard that holds it). */
+/**
+ * The epoch's key. Hash-tagged so that the started-mix mirror (redis-mix-mirror.ts) shares its slot on a Redis
+ * Cluster: both are read in one script. On a Cluster it tells about the one shard that holds it.
+ */
+export const epochKey = (prefix = 'linkmic:'): string => `${prefix}{epoch}`;
+
 export const createRedisEpoch = (redis: Pick<Redis, 'eval'>, prefix = 'linkmic:'): StoreEpoch => {
-  const key = `${prefix}epoch`;
+  const key = epochKey(prefix);
   return {
     async ensure() {
       const fresh = randomBytes(12).toString('hex');

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StartedMixMirror } from '../../app/started-mixes.js';
+import { epochKey } from './redis-epoch.js';
 
 // The epoch and the fields in one step: a reply from a store that lost its data carries its new epoch (or none).
 const HELD = `
@@ -12,8 +13,9 @@ return out`;
  * It shares the store's fate (that is the point: the nodes' memory is what survives a loss).
  */
 export const createRedisMixMirror = (redis: Pick<Redis, 'hset' | 'hdel' | 'eval'>, prefix = 'linkmic:'): StartedMixMirror => {
-  const key = `${prefix}mixes:started`;
-  const epochKey = `${prefix}epoch`;
+  // The epoch's hash tag: one slot for both keys of the script below.
+  const key = `${epochKey(prefix)}:mixes`;
+  const epoch = epochKey(prefix);
   return {
     async add(field) {
       await redis.hset(key, field, '1');
@@ -22,7 +24,7 @@ export const createRedisMixMirror = (redis: Pick<Redis, 'hset' | 'hdel' | 'eval'
       await redis.hdel(key, field);
     },
     async held(fields) {
-      const out = (await redis.eval(HELD, 2, key, epochKey, ...fields)) as [string | null, ...number[]];
+      const out = (await redis.eval(HELD, 2, key, epoch, ...fields)) as [string | null, ...number[]];
       return { epoch: out[0] ?? null, held: out.slice(1).map((n) => n === 1) };
     },
   };
