@@ -30,13 +30,13 @@ const STOP_TIMEOUT_MS = 5_000;
  * A real redis-server on loopback for tests. A missing binary fails the run with a clear message:
  * the Redis suites must never be skipped silently.
  */
-export async function startRedisServer(options: { persistence?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { persistence?: boolean; args?: string[] } = {}): Promise<RedisServer> {
   const persistence = options.persistence ?? false;
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'linkmic-redis-'));
   // DEBUG (for `pause`) is refused by Redis 7 unless enabled; `local` allows it from loopback only.
   const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--enable-debug-command', 'local'];
-  args.push(...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+  args.push(...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), ...(options.args ?? []));
 
   let child = await launch(args).catch(async (err: unknown) => {
     await rm(dir, { recursive: true, force: true });
