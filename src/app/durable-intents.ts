@@ -72,8 +72,11 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
     }
     q.push({ userId, since: clock.now() });
     queues.set(roomId, q);
+    // One line when departures start waiting and one when none is left, not one per departure: an outage
+    // under thousands of sockets would otherwise flood the log (the gauge counts them).
+    if (total === 0) log.warn({ roomId, userId }, 'departures are waiting for the store; retrying them');
+    else log.debug({ roomId, userId }, 'departure not committed (store unavailable); will retry');
     counted(1);
-    log.warn({ roomId, userId }, 'departure not committed (store unavailable); will retry');
   };
 
   const settle = (roomId: RoomId, q: Intent[], outcome: 'committed' | 'obsolete' | 'dropped'): void => {
@@ -81,6 +84,7 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
     counted(-1);
     deps.metrics?.intents.inc({ outcome });
     if (q.length === 0) queues.delete(roomId);
+    if (total === 0) log.info('no departure is waiting for the store any more');
   };
 
   /** Commits the room's waiting departures in order; false when one still cannot be (the rest wait behind it). */
@@ -101,7 +105,7 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
       }
       const res = await inner.dispatch(roomId, { type: 'SocketGone', userId: intent.userId }).catch(() => null);
       if (failedForStore(res)) return false;
-      log.info({ roomId, userId: intent.userId, waitedMs: clock.now() - intent.since }, 'departure committed on retry');
+      log.debug({ roomId, userId: intent.userId, waitedMs: clock.now() - intent.since }, 'departure committed on retry');
       settle(roomId, q, res!.ok ? 'committed' : 'obsolete');
     }
     return true;
