@@ -13,7 +13,10 @@ export interface DurableIntentsDeps {
   metrics?: Pick<FaultMetrics, 'intentsPending' | 'intents'>;
   /** Every dispatch answers within this (`internal` when the store did not); a command not started by then never is. */
   ackTimeoutMs: number;
-  /** How long a departure is retried before it is dropped (logged: the ledger reconciliation is the backstop). */
+  /**
+   * A departure is kept for as long as the store is away; once the store answers, one older than this whose retry
+   * still fails is dropped (logged), so a room that keeps refusing it does not hold it for ever.
+   */
   retryMaxMs: number;
   /** Whether the store is worth trying now: retries wait while it is down. */
   storeUp(): boolean;
@@ -92,11 +95,7 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
     const q = queues.get(roomId);
     while (q && q.length > 0) {
       const intent = q[0]!;
-      if (clock.now() - intent.since > retryMaxMs) {
-        log.error({ roomId, userId: intent.userId, retryMaxMs }, 'departure retried for too long; dropped');
-        settle(roomId, q, 'dropped');
-        continue;
-      }
+      // Never dropped for its age while the store is away: its first chance comes when the store is back.
       if (!storeUp()) return false;
       // A failed lookup counts as gone, as in presence.ts: the core's grace brings back a user who returns.
       if (!(await stillGone(roomId, intent.userId).catch(() => true))) {
@@ -104,7 +103,12 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
         continue;
       }
       const res = await inner.dispatch(roomId, { type: 'SocketGone', userId: intent.userId }).catch(() => null);
-      if (failedForStore(res)) return false;
+      if (failedForStore(res)) {
+        if (clock.now() - intent.since <= retryMaxMs) return false;
+        log.error({ roomId, userId: intent.userId, retryMaxMs }, 'departure still not committed after retrying for too long; dropped');
+        settle(roomId, q, 'dropped');
+        continue;
+      }
       log.debug({ roomId, userId: intent.userId, waitedMs: clock.now() - intent.since }, 'departure committed on retry');
       settle(roomId, q, res!.ok ? 'committed' : 'obsolete');
     }

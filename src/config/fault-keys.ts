@@ -15,7 +15,10 @@ export const faultKeys = {
   ACK_TIMEOUT_MS: ms(100, 120_000).default(5000),
   /** How often a node checks that the store still holds its data (the epoch) and answers at all. */
   STORE_EPOCH_CHECK_MS: ms(50, 60_000).default(1000),
-  /** How long a departure (SocketGone) the store could not take keeps being retried before it is dropped. */
+  /**
+   * A departure (SocketGone) the store could not take is retried for as long as the store is away; once the store
+   * answers, one older than this whose retry still fails is dropped (logged).
+   */
   INTENT_RETRY_MAX_S: count(86_400).default(600),
 
   /** Live rooms one user may anchor at once (`room:open` beyond it is refused). */
