@@ -24,6 +24,9 @@ import { buildSocketServer } from './compose/socket-server.js';
 import { buildStore } from './compose/store.js';
 import { createUndoStack } from './compose/undo-stack.js';
 import { waitForStore, type StoreWait } from './compose/wait-for-store.js';
+import { buildFaults, guardStore } from './compose/faults.js';
+import { httpServerOptions, limitConnections } from './compose/http-limits.js';
+import { createLimitRefusals } from './observability/refusal-log.js';
 import { policyFrom } from './config/load.js';
 import { DEV_JWT_SECRET, type Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -87,7 +90,9 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics({ defaults: true });
-  const httpServer = createServer();
+  const refused = createLimitRefusals({ logger, metrics: metrics.security, now: () => clock.now() });
+  const httpServer = createServer(httpServerOptions(config));
+  limitConnections(httpServer, config, refused);
   const undo = createUndoStack();
   let bound: { url: string; port: number } | null = null;
   const selfUrl = (): string => {
@@ -106,6 +111,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
 
   const store = await waitForStore(() => buildStore(config, { clock }), opts.waitForStore);
   undo.push(() => store.close());
+  const guard = guardStore(config, store, { clock, logger, metrics });
   try {
     const { alilive, shared, httpSimulator } = await buildAliLiveWithSharing(config, store, {
       selfUrl,
@@ -120,15 +126,16 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
-    const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole });
+    const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole, refused });
     undo.push(() => new Promise<void>((resolve) => sockets.io.close(() => resolve())));
+    undo.push(() => sockets.stopGuards());
     const socketDrain = createSocketDrain(sockets.io, { commands: COMMANDS, spreadMs: config.DRAIN_RECONNECT_SPREAD_MS });
     const audit = buildAudit(config, { store, clock, metrics });
     const service = createRoomService({
-      repo: store.repo,
+      repo: guard.repo,
       clock,
       policy: policyFrom(config),
-      mixClient: alilive.mixClient,
+      mixClient: guard.mixes.wrap(alilive.mixClient),
       taskMixer: alilive.taskMixer,
       notifier: countSignals(createNotifier(sockets.io, alilive.urls), metrics.signals),
       urls: alilive.urls,
@@ -136,14 +143,17 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       metrics,
       observer: audit.observer,
     });
-    const { registry } = sockets.wire({ dispatcher: service, urls: alilive.urls });
+    const faults = buildFaults(config, { guard, store, io: sockets.io, service, mixClient: alilive.mixClient, clock, logger, metrics, refused });
+    const { registry, presence } = sockets.wire({ dispatcher: faults.dispatcher, urls: alilive.urls });
+    faults.attach({ registry, presence });
+    undo.push(() => faults.stop());
     undo.push(() => registry?.stop());
     const minter = buildTokenMinter(config, clock);
     const mintToken = async (userId: string, ttlS = 3600, grants?: Grants): Promise<string> => {
       if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
       return minter(userId, ttlS, grants);
     };
-    const readiness = { store: store.ping, alilive: alilive.readiness.ready };
+    const readiness = { store: store.ping, alilive: alilive.readiness.ready, ...faults.readiness };
     registerGauges(metrics.registry, gaugeSources({ io: sockets.io, store, readiness, clock }));
     const http = buildHttpApp({
       config,
@@ -151,7 +161,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       logger,
       metrics,
       service,
-      repo: store.repo,
+      repo: guard.repo,
       readiness,
       // A draining node is not ready, whatever its dependencies say: the first thing a drain changes.
       draining: () => socketDrain.draining,
@@ -170,7 +180,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     const detachRecovery = attachRawRequestRecovery(httpServer, { handle: http.handleCallback, observer: http.callbackObserver, logger });
     undo.push(detachRecovery);
     const timers = createTimerLoop({
-      scheduler: store.scheduler,
+      scheduler: guard.scheduler,
       dispatcher: service,
       clock,
       logger,
@@ -180,6 +190,9 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     const sweeper = alilive.taskMixer
       ? createMixSweeper({ mixer: alilive.taskMixer, repo: store.repo, logger, intervalMs: config.MIX_SWEEP_S * 1000 })
       : null;
+    // State lost: no room claims any task any more, so one sweep deletes them all (it reads past the guard, which
+    // holds the store back until this reconciliation is done).
+    if (sweeper) faults.addSweeper({ name: 'cloudmix', stopAll: async () => ({ stopped: await sweeper.sweep(), failed: 0 }) });
 
     const stops = createStops({
       httpServer,
@@ -192,10 +205,17 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       socketDrain,
       inFlight,
       detachRecovery,
-      closeStore: () => store.close(),
+      // Faults' watchers go just before the store they watch: pending intents get every chance to commit.
+      closeStore: async () => {
+        await faults.stop();
+        sockets.stopGuards();
+        await store.close();
+      },
       drainTimeoutMs: config.DRAIN_TIMEOUT_S * 1000,
       logger,
     });
+    // The store's data is verified (and a lost state reconciled) before the node can serve.
+    await faults.start();
 
     return {
       httpServer,

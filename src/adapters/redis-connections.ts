@@ -30,8 +30,10 @@ export interface RedisConnections {
  * with `internal` and a callback gets a 5xx that AliLive retries, instead of hanging on a queue.
  * The adapter's pub/sub pair keeps ioredis's defaults: it re-subscribes by itself on reconnect.
  */
-export const openRedis = async (url: string): Promise<RedisConnections> => {
-  const store = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+export const openRedis = async (url: string, opts: { commandTimeoutMs?: number } = {}): Promise<RedisConnections> => {
+  // A frozen Redis (a long command, a paused VM) keeps the connection up: only a command timeout fails the call.
+  const timeout = opts.commandTimeoutMs ? { commandTimeout: opts.commandTimeoutMs } : {};
+  const store = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, ...timeout });
   const pub = new Redis(url, { lazyConnect: true });
   const sub = pub.duplicate();
   return connectAll({ store, pub, sub }, async () => (await store.ping()) === 'PONG');
@@ -43,8 +45,9 @@ export const openRedis = async (url: string): Promise<RedisConnections> => {
  * publisher routes each SPUBLISH by its channel's slot. The store is ready when the cluster says so (a
  * master down leaves slots uncovered: `cluster_state:fail`).
  */
-export const openRedisCluster = async (nodes: ClusterNode[]): Promise<RedisConnections> => {
-  const store = new Cluster(nodes, { lazyConnect: true, enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
+export const openRedisCluster = async (nodes: ClusterNode[], opts: { commandTimeoutMs?: number } = {}): Promise<RedisConnections> => {
+  const timeout = opts.commandTimeoutMs ? { commandTimeout: opts.commandTimeoutMs } : {};
+  const store = new Cluster(nodes, { lazyConnect: true, enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1, ...timeout } });
   const pub = new Cluster(nodes, { lazyConnect: true });
   const sub = new Cluster(nodes, { lazyConnect: true, shardedSubscribers: true });
   const connections = await connectAll({ store, pub, sub }, async () => /cluster_state:ok/.test(await store.cluster('INFO')));

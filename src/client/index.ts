@@ -127,7 +127,15 @@ const wrap = (socket: LinkmicSocketClient, userId: string, opts: Required<Pick<C
     if (isViewEvent(event)) {
       tracker.offer(event, payload);
       if (event === 'room:closed') rejoiner.left((payload as { roomId: string }).roomId);
-    } else emitLocal(event, payload);
+    } else {
+      // The server lost the room: nothing to re-join after a reconnect, no view to keep.
+      if (event === 'room:lost') {
+        const { roomId } = payload as { roomId: string };
+        rejoiner.left(roomId);
+        tracker.forget(roomId);
+      }
+      emitLocal(event, payload);
+    }
   });
   // A server that disconnects us on purpose (a draining node) expects us back, on another node; one whose
   // token expired does not (that needs a new connection with a new token).

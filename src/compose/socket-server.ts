@@ -5,12 +5,18 @@ import type { Clock, RoomDispatcher, SignedUrls } from '../app/ports.js';
 import type { RedisConnections } from '../adapters/redis-connections.js';
 import { createAuthMiddleware } from '../adapters/socket/auth.js';
 import { createGateway } from '../adapters/socket/gateway.js';
+import type { Presence } from '../adapters/socket/presence.js';
 import { createSocketSecurity } from '../adapters/socket/security.js';
 import { createNodeRegistry, type NodeRegistry } from '../adapters/socket/node-registry.js';
 import type { LinkmicServer } from '../adapters/socket/types.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { LimitRefusals } from '../observability/refusal-log.js';
+import { createBoundedParser } from '../adapters/socket/bounded-parser.js';
+import { createHandshakeGuard, watchUnauthenticatedCloses } from '../adapters/socket/handshake-guard.js';
+import { startOutboundGuard } from '../adapters/socket/outbound-guard.js';
+import { createSocketLimits } from '../adapters/socket/socket-limits.js';
 import { buildAdmission, buildTokenVerifier } from './security.js';
 import { refusePolling, socketTransports } from './transports.js';
 
@@ -30,7 +36,12 @@ export interface SocketServerDeps {
   metrics: Metrics;
   /** Serve the socket.io client script (the dev console loads it from this server). */
   serveClient: boolean;
+  /** Counts and logs refusals by a limit. */
+  refused: LimitRefusals;
 }
+
+/** A message this large closes the connection unread (ws); smaller ones over LIMIT_PAYLOAD_BYTES are acked `limit`. */
+const MAX_MESSAGE_BYTES = 1_000_000;
 
 /**
  * socket.io on `httpServer` with auth; `wire` then attaches the gateway (and, on Redis, the node registry)
@@ -44,11 +55,20 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   const adapter = redis
     ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic', channelPrefix: ADAPTER_CHANNEL_PREFIX })
     : undefined;
+  let built: LinkmicServer | undefined;
   const io: LinkmicServer = new IoServer(httpServer, {
     serveClient: deps.serveClient,
     transports: socketTransports(config),
     ...(adapter ? { adapter } : {}),
+    parser: createBoundedParser(config.LIMIT_PAYLOAD_BYTES),
+    maxHttpBufferSize: Math.max(MAX_MESSAGE_BYTES, config.LIMIT_PAYLOAD_BYTES * 4),
+    // A connection that has not authenticated by then is closed (socket.io's default is 45 s).
+    connectTimeout: config.AUTH_HANDSHAKE_TIMEOUT_MS,
+    allowRequest: createHandshakeGuard(() => built, { max: config.LIMIT_PENDING_HANDSHAKES, refused: deps.refused }),
   });
+  built = io;
+  watchUnauthenticatedCloses(io, deps.refused);
+  const outbound = startOutboundGuard(io, { maxBytes: config.LIMIT_SOCKET_BUFFER_BYTES, refused: deps.refused });
   if (config.SOCKET_POLLING === 'off') io.engine.use(refusePolling);
   // The first HTTP request of each connection (headers and all) is kept for its whole life unless dropped; the
   // handshake has been read from it by then (socket.io's memory-usage advice). Less heap per socket, cheaper
@@ -60,7 +80,7 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   io.use(createAuthMiddleware({ verifier, clock, logger, metrics }));
   const admission = buildAdmission(config, { clock, logger, metrics });
 
-  const wire = (deps2: { dispatcher: RoomDispatcher; urls: SignedUrls }): { registry: NodeRegistry | null } => {
+  const wire = (deps2: { dispatcher: RoomDispatcher; urls: SignedUrls }): { registry: NodeRegistry | null; presence: Presence } => {
     const registry = redis
       ? createNodeRegistry({
           redis: redis.store,
@@ -83,9 +103,21 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
       logger,
       metrics,
     });
+    const limitSocket = createSocketLimits({
+      settings: {
+        eventsPerS: config.LIMIT_EVENTS_PER_SOCKET_S,
+        payloadBytes: config.LIMIT_PAYLOAD_BYTES,
+        payloadKeys: config.LIMIT_PAYLOAD_KEYS,
+        roomsPerSocket: config.LIMIT_ROOMS_PER_SOCKET,
+      },
+      clock,
+      refused: deps.refused,
+      isLive: async (roomId) => (await deps2.dispatcher.load(roomId))?.status === 'live',
+    });
+    io.on('connection', limitSocket);
     const gateway = createGateway({ io, ...deps2, logger, security, ...(registry ? { ledger: registry.ledger } : {}) });
     // Started by the server's listen(), with the timers: a node heartbeats only once it serves.
-    return { registry };
+    return { registry, presence: gateway.presence };
   };
-  return { io, wire };
+  return { io, wire, stopGuards: (): void => outbound.stop() };
 };

@@ -29,9 +29,11 @@ const openConfigured = (config: Config): Promise<RedisConnections> | null => {
   };
   if (config.REDIS_CLUSTER_NODES) {
     const nodes = config.REDIS_CLUSTER_NODES;
-    return openRedisCluster(parseClusterNodes(nodes)).catch(reachable('REDIS_CLUSTER_NODES', nodes));
+    return openRedisCluster(parseClusterNodes(nodes), { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch(reachable('REDIS_CLUSTER_NODES', nodes));
   }
-  if (config.REDIS_URL) return openRedis(config.REDIS_URL).catch(reachable('REDIS_URL', redactUrl(config.REDIS_URL)));
+  if (config.REDIS_URL) {
+    return openRedis(config.REDIS_URL, { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch(reachable('REDIS_URL', redactUrl(config.REDIS_URL)));
+  }
   return null;
 };
 

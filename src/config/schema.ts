@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configRefusal, DEV_JWT_SECRET } from './production-rules.js';
+import { faultKeys } from './fault-keys.js';
 import { lifecycleKeys } from './lifecycle-keys.js';
 import { parseClusterNodes } from './redis-cluster-nodes.js';
 import { securityKeys } from './security-keys.js';
@@ -45,6 +46,7 @@ export const configShape = z.object({
   ),
   ...securityKeys,
   ...lifecycleKeys,
+  ...faultKeys,
   /** No default here: `simulator` is applied in development and test, and outside them it must be chosen. */
   ALILIVE_MODE: z.enum(['simulator', 'cloud']).optional(),
   ALILIVE_ENDPOINT: url.default('https://live.aliyuncs.com'),

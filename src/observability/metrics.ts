@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createFaultMetrics } from './fault-metrics.js';
 import { collectProcessMetrics } from './process-metrics.js';
 import { createSecurityMetrics } from './security-metrics.js';
 
@@ -74,6 +75,7 @@ export const createMetrics = (opts: { defaults?: boolean } = {}) => {
       registers: [registry],
     }),
     security: createSecurityMetrics(registry),
+    faults: createFaultMetrics(registry),
   };
 };
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -152,7 +152,21 @@ export interface UrlDeliveries {
   'server:draining': { reconnectInMs: number };
 }
 
-export type ServerPayloads = ViewPushes & UrlDeliveries;
+/**
+ * Notices that are not views: they carry no version, since the room they name no longer has one on the server.
+ * @example
+ *   client.on('room:lost', ({ roomId }) => showRoomEnded(roomId));   // then open or join it again
+ */
+export interface RoomNotices {
+  /**
+   * The server lost this room's state (its store lost its data): the room no longer exists and this connection
+   * is no longer in it. Co-host sessions and pending requests in it are over; open or join it again.
+   */
+  'room:lost': { roomId: string; reason: LostReason };
+}
+export type LostReason = 'state-lost';
+
+export type ServerPayloads = ViewPushes & UrlDeliveries & RoomNotices;
 export type ServerEvent = keyof ServerPayloads;
 
 /**

@@ -84,6 +84,10 @@ export const serverEventSchemas = {
   'stream:pull-low-latency': z.object({ roomId, userId, url: z.string() }),
   'auth:expiring': z.object({ at: z.number().describe('when the token expires, ms since the epoch') }),
   'auth:expired': z.object({ at: z.number() }),
+  'room:lost': z.object({
+    roomId,
+    reason: z.literal('state-lost').describe('the store lost its data: the room is gone; open or join it again'),
+  }),
   'server:draining': z.object({
     reconnectInMs: z.number().int().min(0).describe('reconnect to the same address after this long, then room:join each room again'),
   }),
@@ -103,6 +107,7 @@ export const serverEventDocs: Record<keyof typeof serverEventSchemas, string> = 
   'stream:pull-low-latency': "to the anchor and the co-host: pull the other's low-latency stream (a URL delivery, no version)",
   'auth:expiring': 'the token expires soon: send auth:refresh before `at`',
   'auth:expired': 'the token expired; the server disconnects right after',
+  'room:lost': 'the store lost the room (its data was lost): it is gone for every member; open or join it again',
   'server:draining': 'this node is shutting down: once the pending acks are sent the server disconnects; reconnect after reconnectInMs',
 };
 

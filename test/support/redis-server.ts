@@ -11,6 +11,15 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SHUTDOWN (keeping the AOF when persistent) and start again on the same port and directory. */
   restart(): Promise<void>;
+  /** SIGKILL: no shutdown, no last write (what is in the AOF with appendfsync always survives). */
+  kill(): Promise<void>;
+  /** Start again after `kill`, on the same port and directory. */
+  start(): Promise<void>;
+  /**
+   * DEBUG SLEEP: the server stops answering anyone for `seconds`, connections stay open (a frozen VM, a long
+   * command). Resolves once the command is sent; `done` once the server answers again.
+   */
+  pause(seconds: number): Promise<{ done: Promise<void> }>;
 }
 
 const HOST = '127.0.0.1';
@@ -21,12 +30,13 @@ const STOP_TIMEOUT_MS = 5_000;
  * A real redis-server on loopback for tests. A missing binary fails the run with a clear message:
  * the Redis suites must never be skipped silently.
  */
-export async function startRedisServer(options: { persistence?: boolean; port?: number } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { persistence?: boolean; port?: number; args?: string[] } = {}): Promise<RedisServer> {
   const persistence = options.persistence ?? false;
   const port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'linkmic-redis-'));
-  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', ''];
-  args.push(...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+  // DEBUG (for `pause`) is refused by Redis 7 unless enabled; `local` allows it from loopback only.
+  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--enable-debug-command', 'local'];
+  args.push(...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), ...(options.args ?? []));
 
   let child = await launch(args).catch(async (err: unknown) => {
     await rm(dir, { recursive: true, force: true });
@@ -43,6 +53,24 @@ export async function startRedisServer(options: { persistence?: boolean; port?: 
       process.off('exit', onExit);
       await kill(child);
       await rm(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      await kill(child);
+    },
+    async start() {
+      child = await launch(args);
+    },
+    async pause(seconds) {
+      const socket = createConnection({ host: HOST, port });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.once('connect', () => socket.write(`DEBUG SLEEP ${seconds}\r\n`, () => resolve()));
+      });
+      const done = new Promise<void>((resolve) => {
+        socket.once('data', () => (socket.destroy(), resolve()));
+        socket.once('close', () => resolve());
+      });
+      return { done };
     },
     async restart() {
       const exited = exitOf(child);

@@ -84,7 +84,9 @@ describe('socket event maps', () => {
       | 'auth:expiring'
       | 'auth:expired'
       | 'server:draining'
+      | 'room:lost'
     >();
+    expectTypeOf<ServerPayloads['room:lost']>().toEqualTypeOf<{ roomId: string; reason: 'state-lost' }>();
     expectTypeOf<ServerToClientEvents['room:state']>().parameters.toEqualTypeOf<[RoomView]>();
     expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<SignalPayloads['mix:live'] & { version: number; room: RoomView }>();
     expectTypeOf<ServerPayloads['auth:expiring']>().toEqualTypeOf<{ at: number }>();

@@ -2,10 +2,25 @@ import { Router } from 'express';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
-/** Runs every check; one that throws counts as not ready. */
-export const checkAll = async (checks: Record<string, ReadinessCheck>): Promise<Record<string, boolean>> =>
+/** A check that has not answered by then counts as not ready: /readyz answers within 2 s however sick a dependency is. */
+export const CHECK_DEADLINE_MS = 1500;
+
+const withinDeadline = (check: ReadinessCheck, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    Promise.resolve().then(check).then(
+      (up) => (clearTimeout(timer), resolve(up)),
+      () => (clearTimeout(timer), resolve(false)),
+    );
+  });
+
+/** Runs every check; one that throws or outlasts `deadlineMs` counts as not ready. */
+export const checkAll = async (
+  checks: Record<string, ReadinessCheck>,
+  deadlineMs = CHECK_DEADLINE_MS,
+): Promise<Record<string, boolean>> =>
   Object.fromEntries(
-    await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const)),
+    await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await withinDeadline(check, deadlineMs)] as const)),
   );
 
 /**

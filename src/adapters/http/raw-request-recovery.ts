@@ -113,6 +113,9 @@ export const attachRawRequestRecovery = (server: Server, deps: RawRequestRecover
   };
 
   const onClientError = (err: ParserError, socket: Duplex): void => {
+    // HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS ran out: nothing to recover, and waiting longer for the
+    // rest of the head is exactly what a slow client wants.
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return refuse(socket, err, null);
     let capture = captures.get(socket);
     if (!capture) captures.set(socket, (capture = { chunks: [], bytes: 0, recovery: null }));
     // The parser stays failed: further bytes on a recovered socket only raise more errors.

@@ -40,15 +40,17 @@ const roomOf = (res: Extract<DispatchResult, { ok: true }>, command: Command['ty
 
 /**
  * The live room (other than `roomId`) this user anchors, opened on this socket: what makes a request
- * anchor-to-anchor. `anchorOf` only names candidates; the stored room decides.
+ * anchor-to-anchor. `anchorOf` only names candidates; the stored room decides, and a candidate found closed (or
+ * anchored by someone else now) is dropped, so it is read once, not by every later request.
  */
 const ownRoomOf = async (dispatcher: RoomDispatcher, data: SocketData, roomId: string) => {
-  for (const candidate of data.anchorOf) {
+  for (const candidate of [...data.anchorOf]) {
     if (candidate === roomId) continue;
     const room = await dispatcher.load(candidate);
     if (room && room.status === 'live' && room.anchor.userId === data.userId) {
       return { roomId: candidate, stream: room.anchor.stream };
     }
+    data.anchorOf = remove(data.anchorOf, candidate);
   }
   return null;
 };

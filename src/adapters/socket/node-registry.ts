@@ -102,9 +102,24 @@ export const createNodeRegistry = (deps: NodeRegistryDeps) => {
     },
   };
 
+  const parse = (m: string) => {
+    const at = m.indexOf(SEP);
+    return { roomId: m.slice(0, at), userId: m.slice(at + 1) };
+  };
+
   return {
     nodeId,
     ledger,
+    /** The pairs the store holds for this node (writes may have failed while it was away: see ledger-reconcile.ts). */
+    stored: async (): Promise<{ roomId: string; userId: string }[]> => (await redis.smembers(ownMembers)).map(parse),
+    /** Drops pairs from the store's copy (ones no socket of this node holds any more). */
+    async forget(pairs: { roomId: string; userId: string }[]): Promise<void> {
+      if (pairs.length > 0) await redis.srem(ownMembers, ...pairs.map((p) => `${p.roomId}${SEP}${p.userId}`));
+    },
+    /** Writes every pair this node holds again (ones whose write failed). */
+    async restore(): Promise<void> {
+      if (held.size > 0) await redis.sadd(ownMembers, ...held);
+    },
     /** One heartbeat and sweep now (tests). */
     tick: beat,
     start(): void {
