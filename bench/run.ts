@@ -30,7 +30,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const selected = values.only!.split(',').map((s) => s.trim()).filter(Boolean);
+const selected = values.only.split(',').map((s) => s.trim()).filter(Boolean);
 for (const b of selected) if (!(BENCHES as readonly string[]).includes(b)) throw new Error(`unknown bench ${b} (known: ${BENCHES.join(', ')})`);
 const common = [...(values.quick ? ['--quick'] : []), ...(values.runs ? ['--runs', values.runs] : []), ...passOn];
 

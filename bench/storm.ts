@@ -56,7 +56,7 @@ const main = async (): Promise<void> => {
     await bareWatchers.call('connect', { mode: 'bare', urls: [bareUrl], n: viewers, roomId: ROOM }, 300_000);
     const raiserTokens = await lm.call<string[]>('tokens', { prefix: 'r', n: requests });
     await raisers.call('connect', { url: lmUrl, tokens: raiserTokens, roomId: ROOM }, 120_000);
-    if (!args['no-pin']) [pin(lm.pid, 0), pin(bare.pid, 0), pin(watchers.pid, 1), pin(raisers.pid, 1), pin(bareWatchers.pid, 1)];
+    if (!args['no-pin']) for (const [pid, cpu] of [[lm.pid, 0], [bare.pid, 0], [watchers.pid, 1], [raisers.pid, 1], [bareWatchers.pid, 1]] as const) pin(pid, cpu);
     console.log(`${c.connected} viewers connected and joined in ${fmt(c.ms)} ms; ${requests} requesters joined\n`);
 
     const storms: Storm[] = [];

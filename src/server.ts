@@ -4,7 +4,7 @@ import type { Clock } from './app/ports.js';
 import { createRoomService, type RoomService } from './app/room-service.js';
 import { createTimerLoop } from './app/timer-loop.js';
 import type { Simulator } from './adapters/alilive/simulator/index.js';
-import type { Grants } from './adapters/socket/grants.js';
+import type { Grants } from './protocol/grants.js';
 import { systemClock } from './adapters/clock.js';
 import { createCallbackFastPath } from './adapters/http/callback-fast-path.js';
 import { createInFlight } from './adapters/http/in-flight.js';

@@ -33,13 +33,13 @@ export const benchArgs = (extra: FlagSpec, argv = process.argv.slice(2)): Common
 /** An integer flag within bounds, so no loop runs away. */
 export const intFlag = (name: string, raw: unknown, lo: number, hi: number): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`--${name} must be an integer in ${lo}..${hi}, got ${raw}`);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`--${name} must be an integer in ${lo}..${hi}, got ${String(raw)}`);
   return n;
 };
 
 /** Comma-separated list flag. */
 export const listFlag = (raw: unknown): string[] =>
-  String(raw ?? '')
+  (typeof raw === 'string' ? raw : '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);

@@ -93,7 +93,7 @@ serveParent(
           }
           client.on('rejoined', (r) => onBack(r.ok && r.role === r.previous));
           linkmicClients.push(client);
-          socket = client.socket as unknown as Socket;
+          socket = client.socket;
         } else if (a.mode === 'linkmic-raw') {
           socket = io(url, { transports: ['websocket'], forceNew: true, ...reconnection, auth: { token: a.tokens![i]! } });
           await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterNode } from '../config/redis-cluster-nodes.js';
-import type { RedisClient } from './store/redis-client.js';
+import type { RedisClient } from './redis-client.js';
 
 /** Redis did not answer at start-up; `reason` is the socket or server error (it names no credentials). */
 export class RedisUnreachableError extends Error {

@@ -210,4 +210,3 @@ export const observeInput = (
   return result;
 };
 
-export { isEntryId, pageOfEntries, parseEntry, timeOfId } from './audit-pages.js';

@@ -165,8 +165,8 @@ const wrap = (socket: LinkmicSocketClient, userId: string, opts: Required<Pick<C
     view: (roomId) => tracker.view(roomId),
     request: async (event, payload) => {
       const res = (await send(event, payload)) as ClientAck<typeof event>;
-      const roomId = (payload as { roomId: string }).roomId;
-      if (res.ok && 'room' in res && res.room) tracker.synced(res.room as RoomView);
+      const roomId = (payload).roomId;
+      if (res.ok && 'room' in res && res.room) tracker.synced(res.room);
       if (res.ok && (event === 'room:open' || event === 'room:join')) rejoiner.joined(roomId);
       if (res.ok && (event === 'room:leave' || event === 'room:close')) {
         rejoiner.left(roomId);
@@ -204,7 +204,8 @@ const subjectOf = (token: string): string => {
   try {
     const part = token.split('.')[1] ?? '';
     const json = typeof atob === 'function' ? atob(part.replace(/-/g, '+').replace(/_/g, '/')) : '';
-    return String((JSON.parse(json) as { sub?: unknown }).sub ?? '');
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : '';
   } catch {
     return '';
   }

@@ -2,7 +2,7 @@ import type { Clock, RoomRepository } from '../app/ports.js';
 import { checkAll, type ReadinessCheck } from '../adapters/http/health.js';
 import type { LinkmicServer } from '../adapters/socket/types.js';
 import { BUCKETS } from '../adapters/store/redis-buckets.js';
-import type { RedisClient } from '../adapters/store/redis-client.js';
+import type { RedisClient } from '../adapters/redis-client.js';
 import { createRedisKeys } from '../adapters/store/redis-keys.js';
 import { COHOST_STATES, type RoomState } from '../core/types.js';
 import { stageView } from '../core/views.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../app/ports.js';
 import { createAdmissionClient, type AdmissionClient } from '../adapters/admission/client.js';
 import { signToken } from '../adapters/socket/auth.js';
-import { defaultGrants, type Grants } from '../adapters/socket/grants.js';
+import { defaultGrants, type Grants } from '../protocol/grants.js';
 import { createTokenVerifier, type TokenVerifier } from '../adapters/socket/token-verifier.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';

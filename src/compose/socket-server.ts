@@ -55,7 +55,8 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   const adapter = redis
     ? createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: 'dynamic', channelPrefix: ADAPTER_CHANNEL_PREFIX })
     : undefined;
-  let built: LinkmicServer | undefined;
+  // The handshake guard counts this server's sockets, and is handed to its constructor: it reads it later.
+  const built: { io?: LinkmicServer } = {};
   const io: LinkmicServer = new IoServer(httpServer, {
     serveClient: deps.serveClient,
     transports: socketTransports(config),
@@ -64,9 +65,9 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
     maxHttpBufferSize: Math.max(MAX_MESSAGE_BYTES, config.LIMIT_PAYLOAD_BYTES * 4),
     // A connection that has not authenticated by then is closed (socket.io's default is 45 s).
     connectTimeout: config.AUTH_HANDSHAKE_TIMEOUT_MS,
-    allowRequest: createHandshakeGuard(() => built, { max: config.LIMIT_PENDING_HANDSHAKES, refused: deps.refused }),
+    allowRequest: createHandshakeGuard(() => built.io, { max: config.LIMIT_PENDING_HANDSHAKES, refused: deps.refused }),
   });
-  built = io;
+  built.io = io;
   watchUnauthenticatedCloses(io, deps.refused);
   const outbound = startOutboundGuard(io, { maxBytes: config.LIMIT_SOCKET_BUFFER_BYTES, refused: deps.refused });
   if (config.SOCKET_POLLING === 'off') io.engine.use(refusePolling);

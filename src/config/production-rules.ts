@@ -1,4 +1,4 @@
-import type { RawConfig } from './schema.js';
+import type { RawConfig } from './shape.js';
 
 /** The public dev secret: used only in development and test, refused everywhere else. */
 export const DEV_JWT_SECRET = 'linkmic-dev-secret-not-for-production';

@@ -181,7 +181,7 @@ export type ServerToClientEvents = { [E in ServerEvent]: (payload: ServerPayload
  * None: nodes coordinate through the store and the adapter's own messages (`fetchSockets`, broadcasts),
  * not through server-side events.
  */
-export interface InterServerEvents {}
+export type InterServerEvents = Record<never, never>;
 
 /**
  * Per-socket state. Arrays, not Sets: `fetchSockets()` carries `data` across nodes through the adapter's

@@ -32,7 +32,7 @@ export type ParseResult<E extends ClientEvent> = { ok: true; value: ClientPayloa
 /** Validates one payload; the message names the offending field(s) for the `bad_request` ack. */
 export const parsePayload = <E extends ClientEvent>(event: E, raw: unknown): ParseResult<E> => {
   const result = payloadSchemas[event].safeParse(raw);
-  if (result.success) return { ok: true, value: result.data as ClientPayload<E> };
+  if (result.success) return { ok: true, value: result.data };
   const message = result.error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'payload'}: ${issue.message}`)
     .join('; ');

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { systemClock } from '../adapters/clock.js';
-import { NO_GRANTS, parseGrants, type Grants } from '../adapters/socket/grants.js';
+import { NO_GRANTS, parseGrants, type Grants } from '../protocol/grants.js';
 import { buildTokenMinter } from '../compose/security.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bucketOfRoom } from '../../src/adapters/store/redis-buckets.js';
-import type { RedisClient } from '../../src/adapters/store/redis-client.js';
+import type { RedisClient } from '../../src/adapters/redis-client.js';
 import { indexFar } from '../../src/adapters/store/redis-far-index.js';
 import { createRedisKeys, type RedisKeys } from '../../src/adapters/store/redis-keys.js';
 import { createRedisStore } from '../../src/adapters/store/redis-store.js';

@@ -3,7 +3,7 @@ import { Redis, type Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineLuaScript } from '../../src/adapters/store/lua-script.js';
 import { BUCKET_TAGS, bucketOfRoom, slotOf } from '../../src/adapters/store/redis-buckets.js';
-import type { RedisClient } from '../../src/adapters/store/redis-client.js';
+import type { RedisClient } from '../../src/adapters/redis-client.js';
 import { createRedisKeys } from '../../src/adapters/store/redis-keys.js';
 import { createRedisRateLimiter, rateLimitKey } from '../../src/adapters/store/redis-rate-limiter.js';
 import { COMMIT_SCRIPT } from '../../src/adapters/store/redis-scripts.js';

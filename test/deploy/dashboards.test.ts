@@ -38,7 +38,7 @@ const metricNames = (expr: string): string[] => {
       }
     },
   });
-  if (error !== null) throw new Error(`PromQL syntax error at ${error}: ${expr}`);
+  if (error !== null) throw new Error(`PromQL syntax error at ${String(error)}: ${expr}`);
   return names;
 };
 

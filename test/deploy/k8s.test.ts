@@ -42,7 +42,7 @@ interface Manifest {
 const CONFIG_KEYS = Object.keys(configSchema.shape);
 
 describe('Kubernetes manifests (deploy/k8s)', () => {
-  let manifests: Manifest[] = [];
+  const manifests: Manifest[] = [];
   const one = (key: ModelKey): Record<string, any> => {
     const found = manifests.filter((m) => m.key === key);
     expect(found, key).toHaveLength(1);

@@ -59,7 +59,7 @@ describe('state watch', () => {
     expect(t.watch.epoch()).toBe('before');
 
     await redis.del(`${t.prefix}{epoch}`);
-    t.hold();
+    void t.hold();
     const checking = t.watch.check();
     await eventually(() => t.reconciles.length === 1);
     expect(t.reconciles).toEqual([false]);

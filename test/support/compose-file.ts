@@ -52,10 +52,10 @@ export const interpolate = (value: string, vars: Record<string, string | undefin
     const m = INNERMOST.exec(out);
     if (!m) return out.replace(/\$\$/g, '$');
     const [whole, name, colon, op, arg = ''] = m as unknown as [string, string, string | undefined, string | undefined, string?];
-    const v = vars[name!];
+    const v = vars[name];
     const missing = v === undefined || (colon === ':' && v === '');
     let replacement: string;
-    if (op === '-') replacement = missing ? arg : v!;
+    if (op === '-') replacement = missing ? arg : v;
     else if (op === '?') {
       if (missing) throw new Error(`compose would refuse to start: ${name}: ${arg}`);
       replacement = v!;

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { inject } from 'vitest';
-import type { RedisClient } from '../../src/adapters/store/redis-client.js';
+import type { RedisClient } from '../../src/adapters/redis-client.js';
 import { parseClusterNodes } from '../../src/config/redis-cluster-nodes.js';
 
 /** One kind of Redis the store suites run against: the shared single server, or the shared cluster. */

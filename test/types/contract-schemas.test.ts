@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { Ack, ClientAck, ClientEvent, RoomView, ServerPayloads } from '../../src/protocol/events.js';
-import { ackSchemas, roomView, serverEventSchemas } from '../../src/protocol/server-events.js';
+import { type ackSchemas, type roomView, type serverEventSchemas } from '../../src/protocol/server-events.js';
 
 /** Each assignable to the other (what a value of one may be, a value of the other may be). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -2,34 +2,10 @@ import { z } from 'zod';
 import type { Clock } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
+import type { AdmissionAction, AdmissionClient, AdmissionDecision, AdmissionOutcome, AdmissionRequest } from '../../protocol/admission.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signAdmission } from './signature.js';
 
-export type AdmissionAction = 'room:open' | 'cohost:request' | 'cohost:accept';
-
-/** The JSON body POSTed to `ADMISSION_URL` (PROTOCOL §4.1). */
-export interface AdmissionRequest {
-  action: AdmissionAction;
-  roomId: string;
-  /** The user who would go live: the opener, the requester, or (for `cohost:accept`) the accepted requester. */
-  userId: string;
-  /** The room's anchor (for `room:open`, the opener). */
-  anchorUserId: string;
-  /** The room as it stands before the command. */
-  counts: { cohosts: number; requests: number };
-}
-
-export type AdmissionOutcome = 'allow' | 'deny' | 'timeout' | 'error' | 'default';
-export interface AdmissionDecision {
-  allow: boolean;
-  /** Shown to the app as the `forbidden` message when `allow` is false. */
-  reason: string;
-  outcome: AdmissionOutcome;
-}
-
-export interface AdmissionClient {
-  /** Never rejects: a backend that fails to answer yields `defaultDecision`. */
-  decide(request: AdmissionRequest): Promise<AdmissionDecision>;
-}
+export type { AdmissionAction, AdmissionClient, AdmissionDecision, AdmissionOutcome, AdmissionRequest };
 
 export interface AdmissionClientDeps {
   url: string;
@@ -125,7 +101,7 @@ export const createAdmissionClient = (deps: AdmissionClientDeps): AdmissionClien
 /** The answer body, up to MAX_ANSWER_BYTES: a backend cannot make us buffer without bound, nor stall past the deadline. */
 const readBounded = async (res: Response, timeoutMs: number): Promise<string> => {
   try {
-    const reader = res.body?.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = res.body?.getReader();
     if (!reader) return '';
     const chunks: Uint8Array[] = [];
     let size = 0;

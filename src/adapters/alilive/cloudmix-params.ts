@@ -93,7 +93,7 @@ const unit = (v: number): boolean => Number.isFinite(v) && v >= 0 && v <= 1;
 
 /** Why a request cannot be sent as given (a bug of the caller), or null. Checked before any call. */
 export const badInputs = (inputs: readonly CloudMixInput[]): string | null => {
-  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > CLOUDMIX_MAX_INPUTS) {
+  if (inputs.length === 0 || inputs.length > CLOUDMIX_MAX_INPUTS) {
     return `a mix takes 1–${CLOUDMIX_MAX_INPUTS} inputs`;
   }
   const ids = new Set<number>();

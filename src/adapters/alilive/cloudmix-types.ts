@@ -13,7 +13,7 @@ export interface CloudMixInput {
 }
 
 /** What one AliLive call came to, already retried for transient faults; never a throw. */
-export type CallOutcome<T = {}> =
+export type CallOutcome<T = Record<never, never>> =
   | ({ ok: true; requestId: string } & T)
   | { ok: false; code: string; requestId: string | null; retryable: boolean };
 

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { isEntryId, type AuditTrail } from '../../app/audit.js';
+import type { AuditTrail } from '../../app/audit.js';
+import { isEntryId } from '../../app/audit-pages.js';
 import type { RoomDispatcher, RoomRepository } from '../../app/ports.js';
 import { isValidId } from '../../core/streams.js';
 import type { RoomState } from '../../core/types.js';

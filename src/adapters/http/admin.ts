@@ -5,7 +5,7 @@ import { stageView } from '../../core/views.js';
 import { roomIdParam, tokenRequest as tokenRequestOf, userIdParam } from '../../protocol/http.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
-import { NO_GRANTS, parseGrants, type Grants } from '../socket/grants.js';
+import { NO_GRANTS, parseGrants, type Grants } from '../../protocol/grants.js';
 import { bearerKey, keyChecker } from './admin-key.js';
 import { pageOfRooms, pageQuery } from './admin-pages.js';
 import { errorBody, httpStatusFor, sendError } from './errors.js';

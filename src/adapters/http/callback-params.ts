@@ -27,7 +27,7 @@ const add = (bag: ParamBag, key: string, value: ParamValue): void => {
  * already returns an object without a prototype, so a query alone is used as it is.
  */
 export const bagFromQuery = (text: string): ParamBag =>
-  parseQueryString(text, '&', '=', { maxKeys: MAX_PARAMS }) as ParamBag;
+  parseQueryString(text, '&', '=', { maxKeys: MAX_PARAMS });
 
 /** Parameters of `more` join `bag`; a name given in both counts as repeated (see `readParam`). */
 export const mergeBags = (bag: ParamBag, more: ParamBag): ParamBag => {

@@ -65,7 +65,7 @@ const send = (res: Response, reply: CallbackReply): void => void res.status(repl
 const readText = (type: string[] | ((req: IncomingMessage) => boolean), limit: string) => {
   const parser = express.text({ type, limit, defaultCharset: 'utf-8' });
   return (req: Request, res: Response): Promise<void> =>
-    new Promise((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    new Promise((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('body parser failed')) : resolve())));
 };
 
 /** Body-parser faults: oversized → 413, the rest (charset, encoding, aborted) → 400. */

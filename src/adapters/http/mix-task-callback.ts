@@ -26,7 +26,7 @@ const MAX_LOGGED = 8_192;
 /** JSON whose every object has no prototype: an own `__proto__` member stays just a member. */
 const parseJson = (text: string): unknown =>
   JSON.parse(text, (_key, value: unknown) =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value,
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (Object.assign(Object.create(null), value) as unknown) : value,
   );
 
 /** The first of `keys` holding a scalar, breadth first through nested objects. */
@@ -41,7 +41,7 @@ export const findScalar = (body: unknown, keys: readonly string[]): string | nul
         const v = Object.hasOwn(record, key) ? record[key] : undefined;
         if ((typeof v === 'string' && v !== '' && v.length <= 256) || typeof v === 'number') return String(v);
       }
-      next.push(...(Array.isArray(node) ? node : Object.values(record)));
+      next.push(...(Array.isArray(node) ? (node as unknown[]) : Object.values(record)));
     }
     level = next;
   }

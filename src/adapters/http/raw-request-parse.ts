@@ -27,6 +27,7 @@ const TARGET = new RegExp(`^/callbacks/alilive/(?:([^/?\\s]+)/)?(${CALLBACK_ROUT
 const VERSION = /^ HTTP\/1\.[01]$/;
 /** Bytes AliLive has sent raw in a query: spaces, and UTF-8 text (`Message`). Control bytes never. */
 const RECOVERABLE = /[ \x80-\xff]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** Bytes a URL may not carry raw: each is sent on as %XX (the text is latin1, so one char = one byte). */
@@ -42,7 +43,7 @@ const decodeSegment = (s: string): string | undefined => {
 };
 
 const headersOf = (lines: string[]): HeaderBag => {
-  const out: Record<string, string | string[]> = Object.create(null);
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const line of lines) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;

@@ -3,7 +3,7 @@ import type { Clock } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
 import { isValidId } from '../../core/streams.js';
-import type { Grants } from './grants.js';
+import type { Grants } from '../../protocol/grants.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { LinkmicSocket } from './types.js';
 

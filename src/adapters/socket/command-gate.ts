@@ -1,10 +1,10 @@
 import type { RoomDispatcher } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
-import type { AdmissionAction, AdmissionClient } from '../admission/client.js';
+import type { AdmissionAction, AdmissionClient } from '../../protocol/admission.js';
 import { ackFailure } from './errors.js';
 import type { AckError, SocketData } from '../../protocol/events.js';
-import { mayOpen, mayPair, mayRequest } from './grants.js';
+import { mayOpen, mayPair, mayRequest } from '../../protocol/grants.js';
 
 export type GateRefusal = { ok: false; error: AckError };
 

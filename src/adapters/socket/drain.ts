@@ -45,12 +45,15 @@ export const createSocketDrain = (io: LinkmicServer, opts: SocketDrainOptions) =
 
   io.on('connection', (socket) => {
     socket.use((packet, next) => {
-      const ack = packet[packet.length - 1];
+      const ack: unknown = packet[packet.length - 1];
       if (packet.length >= 2 && commands.has(String(packet[0])) && typeof ack === 'function') {
         owed.set(socket.id, (owed.get(socket.id) ?? 0) + 1);
         let done = false;
         packet[packet.length - 1] = (...args: unknown[]) => {
-          if (!done) (done = true), release(socket);
+          if (!done) {
+            done = true;
+            release(socket);
+          }
           return (ack as (...a: unknown[]) => unknown)(...args);
         };
       }

@@ -1,7 +1,7 @@
 import type { RoomDispatcher, SignedUrls } from '../../app/ports.js';
 import { isValidId } from '../../core/streams.js';
 import type { Logger } from '../../observability/logger.js';
-import { roomChannel, userChannel } from './channels.js';
+import { userChannel } from './channels.js';
 import { badRequest, internalError } from './errors.js';
 import type { Ack, ClientEvent } from '../../protocol/events.js';
 import { createHandlers } from './handlers.js';
@@ -9,6 +9,7 @@ import { payloadSchemas, parsePayload } from '../../protocol/payloads.js';
 import { createPresence, type Presence } from './presence.js';
 import type { SocketSecurity } from './security.js';
 import type { LinkmicServer, LinkmicSocket } from './types.js';
+import { trackLocal } from './local-ledger.js';
 import type { MembershipLedger } from './node-registry.js';
 
 export interface GatewayDeps {
@@ -82,17 +83,3 @@ export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 
   return { presence };
 };
 
-/** The ledger keeps a pair while any socket of the user on this node is still in that room. */
-const trackLocal = (io: LinkmicServer, ledger: MembershipLedger, log: Logger) => ({
-  joined: (roomId: string, userId: string) => ledger.joined(roomId, userId),
-  async left(socket: LinkmicSocket, roomIds: readonly string[]): Promise<void> {
-    try {
-      const local = await io.local.in(userChannel(socket.data.userId)).fetchSockets();
-      const held = new Set(local.filter((s) => s.id !== socket.id).flatMap((s) => [...s.rooms]));
-      for (const roomId of roomIds) if (!held.has(roomChannel(roomId))) ledger.left(roomId, socket.data.userId);
-    } catch (err) {
-      log.debug({ err }, 'ledger release failed');
-    }
-  },
-});
-export type LocalLedger = ReturnType<typeof trackLocal>;

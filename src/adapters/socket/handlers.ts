@@ -10,7 +10,7 @@ import type { ClientAck, ClientEvent, ClientPayload, SocketData } from '../../pr
 import type { CommandGate } from './command-gate.js';
 import type { Presence } from './presence.js';
 import type { LinkmicSocket } from './types.js';
-import type { LocalLedger } from './gateway.js';
+import type { LocalLedger } from './local-ledger.js';
 
 export interface HandlerDeps {
   dispatcher: RoomDispatcher;

@@ -28,7 +28,7 @@ export const verifyHs256 = (token: string, secret: Buffer): JWTPayload | null =>
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   const head = json(header);
   if (!head || head.alg !== 'HS256' || 'crit' in head || 'b64' in head) return null;
-  return json(payload) as JWTPayload | null;
+  return json(payload);
 };
 
 /**

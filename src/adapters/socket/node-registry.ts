@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../app/ports.js';
-import type { RedisClient } from '../store/redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 import type { Logger } from '../../observability/logger.js';
 
 /** Which (room, user) pairs have a socket on this node: what the survivors sweep if this node dies. */

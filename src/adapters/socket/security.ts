@@ -1,7 +1,7 @@
 import type { Clock, RoomDispatcher } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
-import type { AdmissionClient } from '../admission/client.js';
+import type { AdmissionClient } from '../../protocol/admission.js';
 import { createCommandGate, type CommandGate } from './command-gate.js';
 import { createAuthSession, type AuthSession } from './session.js';
 import type { TokenVerifier } from './token-verifier.js';

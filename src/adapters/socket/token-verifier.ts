@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { isValidId } from '../../core/streams.js';
-import { parseGrants, type Grants } from './grants.js';
+import { parseGrants, type Grants } from '../../protocol/grants.js';
 import { checkClaims, verifyHs256 } from './hs256.js';
 
 /** Why a token is refused; the text after `unauthorized: ` in a `connect_error` or a refused `auth:refresh`. */

@@ -23,7 +23,7 @@ export const withDeadline = <T>(work: () => Promise<T>, ms: number, what: string
       call = work();
     } catch (err) {
       clearTimeout(timer);
-      return reject(err);
+      return reject(err instanceof Error ? err : new Error(String(err)));
     }
     call.then(
       (value) => {
@@ -32,7 +32,7 @@ export const withDeadline = <T>(work: () => Promise<T>, ms: number, what: string
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       },
     );
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 
 export type LuaScript = (redis: RedisClient, keys: string[], args: string[]) => Promise<unknown>;
 

@@ -1,4 +1,5 @@
-import { pageOfEntries, type AuditEntry, type AuditTrail } from '../../app/audit.js';
+import type { AuditEntry, AuditTrail } from '../../app/audit.js';
+import { pageOfEntries } from '../../app/audit-pages.js';
 import type { Clock } from '../../app/ports.js';
 import type { RoomId } from '../../core/types.js';
 

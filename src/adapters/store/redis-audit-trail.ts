@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { pageOfEntries, parseEntry, type AuditTrail } from '../../app/audit.js';
+import type { AuditTrail } from '../../app/audit.js';
+import { pageOfEntries, parseEntry } from '../../app/audit-pages.js';
 import type { RoomId } from '../../core/types.js';
 import { DEFAULT_PREFIX } from './redis-keys.js';
 

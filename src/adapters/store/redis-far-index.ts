@@ -1,7 +1,7 @@
 import type { RoomId, StreamName } from '../../core/types.js';
 import { defineLuaScript } from './lua-script.js';
 import { bucketOfStream } from './redis-buckets.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 import type { RedisKeys } from './redis-keys.js';
 import { FAR_INDEX_SCRIPT } from './redis-scripts.js';
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../app/ports.js';
 import { assertRateKey, assertRateLimit, type RateLimit, type RateLimiter } from '../../app/rate-limiter.js';
 import { defineLuaScript } from './lua-script.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 import { DEFAULT_PREFIX } from './redis-keys.js';
 
 /**

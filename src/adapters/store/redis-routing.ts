@@ -1,7 +1,7 @@
 import type { RoomId, RoomState, StreamName } from '../../core/types.js';
 import { defineLuaScript } from './lua-script.js';
 import { bucketOfRoom, bucketOfStream } from './redis-buckets.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 import { byBucket, indexFar } from './redis-far-index.js';
 import type { RedisKeys } from './redis-keys.js';
 import { LOAD_LISTING_SCRIPT, ROUTE_SCRIPT } from './redis-scripts.js';

@@ -2,7 +2,7 @@ import type { DueTimer, Scheduler } from '../../app/ports.js';
 import { assertClaimArgs } from './commit-guard.js';
 import { defineLuaScript } from './lua-script.js';
 import { BUCKETS, bucketOfRoom } from './redis-buckets.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ACK_SCRIPT, CLAIM_DUE_SCRIPT } from './redis-scripts.js';
 import { parseTimerId, timerId } from './timer-id.js';

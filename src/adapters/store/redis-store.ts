@@ -5,7 +5,7 @@ import type { RoomState, StreamStatus } from '../../core/types.js';
 import { assertCommittable } from './commit-guard.js';
 import { defineLuaScript } from './lua-script.js';
 import { BUCKETS, bucketOfRoom, bucketOfStream } from './redis-buckets.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis-client.js';
 import { indexFar } from './redis-far-index.js';
 import { createRedisKeys } from './redis-keys.js';
 import { routeStreams } from './redis-routing.js';

@@ -38,6 +38,6 @@ export const createComponents = (target: Target) => {
 /** `room:open` → `RoomOpen`: a name that fits the documents' key rules (letters, digits, `.`, `-`, `_`). */
 export const pascal = (event: string): string =>
   event
-    .split(/[:\-]/)
+    .split(/[:-]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { parseStandaloneArgs, startStandalone, type Standalone } from '../../../src/adapters/alilive/simulator/standalone.js';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { signToken } from '../../../src/adapters/socket/auth.js';
-import type { RedisClient } from '../../../src/adapters/store/redis-client.js';
+import type { RedisClient } from '../../../src/adapters/redis-client.js';
 import { createRedisKeys, type RedisKeys } from '../../../src/adapters/store/redis-keys.js';
 import { parseClusterNodes } from '../../../src/config/redis-cluster-nodes.js';
 import { connectLinkmic } from '../../../src/client/index.js';
@@ -147,7 +147,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await close();
     throw err;
   }
-  const theDb = db!;
+  const theDb = db;
   const keys = createRedisKeys();
 
   const token = (userId: string): Promise<string> =>
@@ -200,7 +200,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   return {
     redis: redis ?? null,
     redisCluster: redisCluster ?? null,
-    sim: sim!,
+    sim: sim,
     nodes,
     db: theDb,
     keys,

@@ -86,7 +86,7 @@ describe('two nodes on one Redis behind nginx', () => {
 
   /** A client through `lb` from loopback address 127.0.0.`host`: the sticky config hashes on the address. */
   const connectVia = async (lb: NginxProcess, userId: string, host: number, socket: Record<string, unknown>) => {
-    const agent = new Agent({ keepAlive: true, localAddress: `127.0.0.${host}` } as ConstructorParameters<typeof Agent>[0]);
+    const agent = new Agent({ keepAlive: true, localAddress: `127.0.0.${host}` });
     agents.push(agent);
     const client = await connectLinkmic(lb.url, await cluster.token(userId), {
       connectTimeoutMs: 5_000,
@@ -102,7 +102,7 @@ describe('two nodes on one Redis behind nginx', () => {
     eventually(async () => {
       const now = await Promise.all(cluster.nodes.map(socketsOn));
       const i = now.findIndex((n, k) => n === before[k]! + 1);
-      if (i < 0 || now.reduce((a, b) => a + b) !== before.reduce((a, b) => a + b) + 1) throw new Error(`counts ${now}`);
+      if (i < 0 || now.reduce((a, b) => a + b) !== before.reduce((a, b) => a + b) + 1) throw new Error(`counts ${now.join(',')}`);
       return i;
     });
 

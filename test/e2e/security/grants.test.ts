@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectLinkmic, type LinkmicClient } from '../../../src/client/index.js';
-import type { Grants } from '../../../src/adapters/socket/grants.js';
+import type { Grants } from '../../../src/protocol/grants.js';
 import type { RunningServer } from '../../../src/server.js';
 import { eventually, ok, startTestServer } from '../../support/app.js';
 

@@ -54,7 +54,7 @@ describe('simulated POP endpoint', () => {
     ['a missing action parameter', { MixStreamName: '' }, {}, 400, 'MissingParameter'],
     ['a bad LiveStreamType', { Action: 'ForbidLiveStream', DomainName: 'd', AppName: 'linkmic', StreamName: 's', LiveStreamType: 'player' }, {}, 400, 'InvalidParameter'],
   ])('refuses %s', async (_name, params, opts, status, code) => {
-    const r = await send({ ...stop, ...params }, opts as { omit?: string[]; secret?: string });
+    const r = await send({ ...stop, ...params }, opts);
     expect(r.status).toBe(status);
     expect(r.body).toEqual({ Code: code, Message: expect.any(String), RequestId: expect.any(String), HostId: '127.0.0.1' });
   });

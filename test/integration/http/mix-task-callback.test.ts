@@ -20,7 +20,7 @@ const post = (server: CallbackServer, body: string, opts: { token?: string | nul
   if (token !== null) url.searchParams.set('token', token);
   return fetch(url, { method: 'POST', headers: { 'content-type': opts.type ?? 'application/json' }, body }).then(async (res) => ({
     status: res.status,
-    body: (await res.json()) as unknown,
+    body: (await res.json()),
   }));
 };
 

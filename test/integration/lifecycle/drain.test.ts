@@ -30,7 +30,7 @@ const journal = (client: LinkmicClient): string[] => {
 };
 
 describe('draining a node (SIGTERM)', () => {
-  const closers: (() => Promise<unknown> | unknown)[] = [];
+  const closers: (() => unknown)[] = [];
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close();
   });

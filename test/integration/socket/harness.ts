@@ -6,7 +6,7 @@ import type { RoomInput } from '../../../src/core/events.js';
 import type { RoomState } from '../../../src/core/types.js';
 import { createAuthMiddleware, signToken } from '../../../src/adapters/socket/auth.js';
 import { createGateway } from '../../../src/adapters/socket/gateway.js';
-import { OPEN_GRANTS } from '../../../src/adapters/socket/grants.js';
+import { OPEN_GRANTS } from '../../../src/protocol/grants.js';
 import { createSocketSecurity } from '../../../src/adapters/socket/security.js';
 import { createTokenVerifier } from '../../../src/adapters/socket/token-verifier.js';
 import type { LinkmicServer } from '../../../src/adapters/socket/types.js';

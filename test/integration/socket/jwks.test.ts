@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLinkmic } from '../../../src/client/index.js';
-import { NO_GRANTS } from '../../../src/adapters/socket/grants.js';
+import { NO_GRANTS } from '../../../src/protocol/grants.js';
 import { createTokenVerifier } from '../../../src/adapters/socket/token-verifier.js';
 import { ok, startTestServer } from '../../support/app.js';
 

@@ -41,7 +41,7 @@ describe('socket payload validation', () => {
   beforeAll(async () => {
     server = await startServer();
     client = await server.connect('u1');
-    raw = client.socket as unknown as typeof raw;
+    raw = client.socket;
   });
   afterAll(() => server.close());
 

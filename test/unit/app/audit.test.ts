@@ -3,17 +3,14 @@ import {
   callOutcome,
   createAuditObserver,
   detailOf,
-  isEntryId,
   kindOf,
   observeCall,
   observeInput,
-  pageOfEntries,
-  parseEntry,
-  timeOfId,
   type AuditEntry,
   type AuditTrail,
   type RoomObserver,
 } from '../../../src/app/audit.js';
+import { isEntryId, pageOfEntries, parseEntry, timeOfId } from '../../../src/app/audit-pages.js';
 import type { DispatchResult } from '../../../src/app/ports.js';
 import type { RoomInput } from '../../../src/core/events.js';
 import type { RoomState } from '../../../src/core/types.js';

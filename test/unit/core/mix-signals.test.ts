@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A, acceptedRoom, C1, liveRoom, mixingRoom, policy, RoomDriver, V } from '../../support/core.js';
+import { A, acceptedRoom, C1, liveRoom, mixingRoom, policy, type RoomDriver, V } from '../../support/core.js';
 import { broadcastOf, expectOnePushEach, push, roomBut, users } from './helpers.js';
 import { degraded, result, retryKey, toStage } from './mix-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoomInput } from '../../../src/core/events.js';
-import { A, B, RoomDriver, T0, V } from '../../support/core.js';
+import { A, B, type RoomDriver, T0, V } from '../../support/core.js';
 import { broadcastOf, expectNoop, expectOnePushEach, push, users } from './helpers.js';
 import { B_STREAM, bRoom, forwards, pairedLive, pairingUpdate } from './pairing-fixtures.js';
 

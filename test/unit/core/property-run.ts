@@ -409,9 +409,9 @@ export class Run {
       if (input.type !== 'MixResult') return;
       const found = findLeg(before, input.main, input.mix);
       ok(found !== undefined, 'mix:live for an unknown pair');
-      ok(found!.session.ending === null, 'mix:live after the session ended');
-      ok(REGISTERED.has(found!.leg.phase) && found!.leg.phase !== 'live', `mix:live from ${found!.leg.phase}`);
-      ok(found!.leg.audience === ROOM, 'mix:live here only for a leg this room watches (the other is forwarded)');
+      ok(found.session.ending === null, 'mix:live after the session ended');
+      ok(REGISTERED.has(found.leg.phase) && found.leg.phase !== 'live', `mix:live from ${found.leg.phase}`);
+      ok(found.leg.audience === ROOM, 'mix:live here only for a leg this room watches (the other is forwarded)');
     }
     // The reverse leg's viewers are the other room's: it is told by a forward, in order of this room's revisions.
     for (const e of effects) {
@@ -435,8 +435,8 @@ export class Run {
       if (e.type === 'StartMix') {
         const found = findLeg(after, e.main, e.mix);
         ok(found !== undefined, 'StartMix for a pair no session holds');
-        ok(found!.session.ending === null, 'StartMix for an ended session');
-        const sid = this.sidOf.get(found!.session.userId)!;
+        ok(found.session.ending === null, 'StartMix for an ended session');
+        const sid = this.sidOf.get(found.session.userId)!;
         const gens = this.started.get(sid)!;
         const key = pairKey(e.main, e.mix);
         ok(e.gen > (gens.get(key) ?? 0), `StartMix gens rise: ${gens.get(key)} → ${e.gen}`);
@@ -446,13 +446,13 @@ export class Run {
       } else if (e.type === 'StopMix') {
         const found = findLeg(before, e.main, e.mix);
         ok(found !== undefined, 'StopMix for a pair no session held');
-        const sid = this.sidOf.get(found!.session.userId)!;
+        const sid = this.sidOf.get(found.session.userId)!;
         const key = pairKey(e.main, e.mix);
         ok(this.started.get(sid)!.has(key), 'StopMix for a pair never started in that session');
         // The one exception to "exactly one StopMix": its answer never came (MIX_RETRY on a stopping leg), and
         // the core sends it once more (idempotent at AliLive) as it lets the leg go.
-        const resend = this.lastInput?.type === 'TimerFired' && this.lastInput.name === 'MIX_RETRY' && found!.leg.phase === 'stopping';
-        ok(resend || found!.session.ending === null, 'StopMix of a session that had already ended');
+        const resend = this.lastInput?.type === 'TimerFired' && this.lastInput.name === 'MIX_RETRY' && found.leg.phase === 'stopping';
+        ok(resend || found.session.ending === null, 'StopMix of a session that had already ended');
         const stops = this.stopped.get(sid)!;
         stops.set(key, (stops.get(key) ?? 0) + 1);
         ok(stops.get(key) === (resend ? 2 : 1), `StopMix number ${stops.get(key)} for ${key}${resend ? ' (resend)' : ''}`);

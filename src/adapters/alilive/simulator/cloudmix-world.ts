@@ -78,7 +78,10 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
   };
 
   const goDown = (t: Task): void => {
-    if (t.starting) (clearTimeout(t.starting), (t.starting = null));
+    if (t.starting) {
+      clearTimeout(t.starting);
+      t.starting = null;
+    }
     if (!t.live) return;
     t.live = false;
     deps.streamEvent('publish_done', out(t));

@@ -54,7 +54,10 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
   const scheduleResult = (p: Pair, code: string): void => {
     const key = keyOf(p.main, p.mix);
     const queued = pendingResult.get(key);
-    if (queued) (clearTimeout(queued), timers.delete(queued));
+    if (queued) {
+      clearTimeout(queued);
+      timers.delete(queued);
+    }
     const t = later(deps.mixResultDelayMs, () => {
       pendingResult.delete(key);
       if (pairs.get(key) !== p) return;
@@ -65,7 +68,11 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
   };
   const dropResult = (key: string): void => {
     const queued = pendingResult.get(key);
-    if (queued) (clearTimeout(queued), timers.delete(queued), pendingResult.delete(key));
+    if (queued) {
+      clearTimeout(queued);
+      timers.delete(queued);
+      pendingResult.delete(key);
+    }
   };
 
   const streamCallback = (action: 'publish' | 'publish_done', name: string, usrargs: string): void =>

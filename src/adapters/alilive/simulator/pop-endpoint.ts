@@ -137,7 +137,10 @@ export const createPopEndpoint = (deps: PopEndpointDeps) => {
       for (let i = 0; i < n; i += 1) stalls.push(ms);
     },
     close: (): void => {
-      for (const [t, release] of stalled) (clearTimeout(t), release());
+      for (const [t, release] of stalled) {
+        clearTimeout(t);
+        release();
+      }
     },
   };
 };

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
-import type { RedisClient } from '../../store/redis-client.js';
+import type { RedisClient } from '../../redis-client.js';
 import type { Logger } from '../../../observability/logger.js';
-import { FORWARDED_HEADER, forward } from '../../http/forward.js';
+import { FORWARDED_HEADER, forward } from '../../http-forward.js';
 import type { Simulator } from './index.js';
 
 /**

@@ -1,7 +1,7 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createAuthMiddleware, signToken } from '../../../../src/adapters/socket/auth.js';
-import { OPEN_GRANTS } from '../../../../src/adapters/socket/grants.js';
+import { OPEN_GRANTS } from '../../../../src/protocol/grants.js';
 import { createTokenVerifier } from '../../../../src/adapters/socket/token-verifier.js';
 import type { LinkmicSocket } from '../../../../src/adapters/socket/types.js';
 import { silentLogger } from '../../../../src/observability/logger.js';

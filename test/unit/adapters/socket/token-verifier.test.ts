@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { NO_GRANTS, OPEN_GRANTS } from '../../../../src/adapters/socket/grants.js';
+import { NO_GRANTS, OPEN_GRANTS } from '../../../../src/protocol/grants.js';
 import { createTokenVerifier, type TokenVerifierOptions } from '../../../../src/adapters/socket/token-verifier.js';
 
 const SECRET = 'unit-secret-unit-secret-unit-secret';

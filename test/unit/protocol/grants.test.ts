@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_GRANTS, OPEN_GRANTS, defaultGrants, mayOpen, mayPair, mayRequest, parseGrants } from '../../../../src/adapters/socket/grants.js';
+import { NO_GRANTS, OPEN_GRANTS, defaultGrants, mayOpen, mayPair, mayRequest, parseGrants } from '../../../src/protocol/grants.js';
 
 describe('grants', () => {
   it('a missing claim takes the fallback; a copy, never the shared default', () => {
