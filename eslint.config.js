@@ -11,7 +11,11 @@ const adapterRules = ADAPTERS.map((name) => ({
   files: [`src/adapters/${name}/**/*.ts`],
   rules: forbid(
     'An adapter does not import another adapter: go through a port (src/app/ports.ts) or the protocol.',
-    ...ADAPTERS.filter((other) => other !== name).flatMap((other) => [`**/adapters/${other}/**`, `../${other}/**`, `../../${other}/**`]),
+    ...ADAPTERS.filter((other) => other !== name).flatMap((other) => [
+      `**/adapters/${other}/**`,
+      `../${other}/**`,
+      `../../${other}/**`,
+    ]),
     '**/compose/**',
     '**/server.js',
   ),
@@ -25,9 +29,15 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // A `default` that handles the rest on purpose counts: the check is for switches that forgot a case.
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       // Ports are object literals of closures, never classes: passing `repo.load` on has no `this` to lose.
@@ -45,24 +55,57 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: forbid(
       'src/core is pure: it imports nothing outside src/core.',
-      '../app/**', '../../app/**', '**/adapters/**', '**/compose/**', '**/config/**', '**/observability/**', '**/protocol/**',
-      '**/client/**', 'node:*', 'zod', 'express', 'socket.io*', 'ioredis', 'pino', '@*/**',
+      '../app/**',
+      '../../app/**',
+      '**/adapters/**',
+      '**/compose/**',
+      '**/config/**',
+      '**/observability/**',
+      '**/protocol/**',
+      '**/client/**',
+      'node:*',
+      'zod',
+      'express',
+      'socket.io*',
+      'ioredis',
+      'pino',
+      '@*/**',
     ),
   },
   // The app layer drives the core through ports: no adapter, no composition.
   {
     files: ['src/app/**/*.ts'],
-    rules: forbid('src/app talks to the outside through ports (src/app/ports.ts), never an adapter.', '**/adapters/**', '**/compose/**', '**/server.js', '**/main.js'),
+    rules: forbid(
+      'src/app talks to the outside through ports (src/app/ports.ts), never an adapter.',
+      '**/adapters/**',
+      '**/compose/**',
+      '**/server.js',
+      '**/main.js',
+    ),
   },
   // The protocol is the wire contract: types and schemas over the core's, nothing of the server's insides.
   {
     files: ['src/protocol/**/*.ts'],
-    rules: forbid('src/protocol depends on the core and zod only.', '**/app/**', '**/adapters/**', '**/compose/**', '**/observability/**', '**/client/**'),
+    rules: forbid(
+      'src/protocol depends on the core and zod only.',
+      '**/app/**',
+      '**/adapters/**',
+      '**/compose/**',
+      '**/observability/**',
+      '**/client/**',
+    ),
   },
   // The typed client ships to apps: the protocol only.
   {
     files: ['src/client/**/*.ts'],
-    rules: forbid('src/client imports the protocol only (it ships to apps).', '**/core/**', '**/app/**', '**/adapters/**', '**/compose/**', '**/config/**'),
+    rules: forbid(
+      'src/client imports the protocol only (it ships to apps).',
+      '**/core/**',
+      '**/app/**',
+      '**/adapters/**',
+      '**/compose/**',
+      '**/config/**',
+    ),
   },
   ...adapterRules,
   // Tests, benches and examples: the type-aware rules that catch real mistakes, not the strict style ones.
@@ -81,5 +124,8 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
 );

@@ -85,8 +85,12 @@ const share = (run: Run, result: string): number => {
 const main = async (): Promise<void> => {
   const background = await waitQuiet();
   console.log(`# callbacks: AliLive HTTP callbacks vs express baselines\n${machineLine()}`);
-  console.log(`background busy before start: ${fmt(background)} %; ${args['no-pin'] ? 'unpinned' : 'servers pinned to CPU 0, autocannon and Redis to CPU 1'}`);
-  console.log(`autocannon ${connections} connections, ${warmupS} s warm-up + ${duration} s per run, ${runs} run(s); targets ${targets.join(', ')}\n`);
+  console.log(
+    `background busy before start: ${fmt(background)} %; ${args['no-pin'] ? 'unpinned' : 'servers pinned to CPU 0, autocannon and Redis to CPU 1'}`,
+  );
+  console.log(
+    `autocannon ${connections} connections, ${warmupS} s warm-up + ${duration} s per run, ${runs} run(s); targets ${targets.join(', ')}\n`,
+  );
 
   let redis: BenchRedis | null = null;
   const children: BenchChild[] = [];
@@ -94,13 +98,21 @@ const main = async (): Promise<void> => {
     if (targets.some((t) => NEEDS_REDIS.includes(t))) redis = await startBenchRedis();
     const lm = await startChild('linkmic');
     children.push(lm);
-    const lmRedis = targets.includes('mixresult-dup-redis') ? await startChild('linkmic', { BENCH_REDIS_URL: redis!.url }) : null;
+    const lmRedis = targets.includes('mixresult-dup-redis')
+      ? await startChild('linkmic', { BENCH_REDIS_URL: redis!.url })
+      : null;
     if (lmRedis) children.push(lmRedis);
     const bare = await startChild('bare', redis ? { BENCH_REDIS_URL: redis.url } : {});
     children.push(bare);
     if (!args['no-pin']) {
       // Servers on CPU 0; autocannon (this process) and Redis on CPU 1: a server gets one core of its own.
-      const ok = [pin(lm.pid, 0), pin(bare.pid, 0), pin(process.pid, 1), ...(lmRedis ? [pin(lmRedis.pid, 0)] : []), ...(redis ? [pin(redis.pid, 1)] : [])].every(Boolean);
+      const ok = [
+        pin(lm.pid, 0),
+        pin(bare.pid, 0),
+        pin(process.pid, 1),
+        ...(lmRedis ? [pin(lmRedis.pid, 0)] : []),
+        ...(redis ? [pin(redis.pid, 1)] : []),
+      ].every(Boolean);
       if (!ok) console.log('(could not pin with taskset; running unpinned)');
     }
     const lmUrl = (await lm.call<{ url: string }>('info')).url;
@@ -127,7 +139,10 @@ const main = async (): Promise<void> => {
     const lmRedisUrl = lmRedis ? (await lmRedis.call<{ url: string }>('info')).url : '';
     const snapshot = await lm.call<Record<string, unknown>>('snapshot', { roomId: 'cb' });
     // The HSET baseline writes a record the size of a stored room (the full state, not the snapshot).
-    await bare.call('payload', { snapshot, room: JSON.stringify({ ...snapshot, timers: {}, seq: 0, pairedWith: null }) });
+    await bare.call('payload', {
+      snapshot,
+      room: JSON.stringify({ ...snapshot, timers: {}, seq: 0, pairedWith: null }),
+    });
 
     // The baselines get the same query string, so express parses as much as it does for a callback.
     const query = streamCallbackPath('publish', 'a-cb', T).split('?')[1]!;
@@ -135,8 +150,18 @@ const main = async (): Promise<void> => {
     const spec: Record<TargetName, { server: BenchChild; url: string; requests: RequestSpec[]; expect: string }> = {
       noop: { server: bare, url: bareUrl, requests: [{ path: `/noop?${query}` }], expect: '' },
       hset: { server: bare, url: bareUrl, requests: [{ path: `/hset?${query}` }], expect: '' },
-      'stream-unknown': { server: lm, url: lmUrl, requests: [{ path: streamCallbackPath('publish', 'a-nobody', T) }], expect: 'unknown' },
-      'stream-dup': { server: lm, url: lmUrl, requests: [{ path: streamCallbackPath('publish', 'a-cb', T) }], expect: 'duplicate' },
+      'stream-unknown': {
+        server: lm,
+        url: lmUrl,
+        requests: [{ path: streamCallbackPath('publish', 'a-nobody', T) }],
+        expect: 'unknown',
+      },
+      'stream-dup': {
+        server: lm,
+        url: lmUrl,
+        requests: [{ path: streamCallbackPath('publish', 'a-cb', T) }],
+        expect: 'duplicate',
+      },
       'mixavail-dup': { server: lm, url: lmUrl, requests: [{ path: mixAvailablePath('a-cb') }], expect: 'duplicate' },
       'cb-redis': { server: bare, url: bareUrl, requests: [{ path: `/cb?${query}` }], expect: '' },
       'mixresult-dup': {
@@ -156,7 +181,10 @@ const main = async (): Promise<void> => {
         url: lmUrl,
         requests: [
           {
-            setupRequest: (req) => ({ ...req, path: streamCallbackPath(flips++ % 2 ? 'publish_done' : 'publish', 'a-flip') }),
+            setupRequest: (req) => ({
+              ...req,
+              path: streamCallbackPath(flips++ % 2 ? 'publish_done' : 'publish', 'a-flip'),
+            }),
           },
         ],
         expect: 'applied',
@@ -180,7 +208,8 @@ const main = async (): Promise<void> => {
       const busyPct = busy();
       const after = await callbackResults(url);
       const results: Record<string, number> = {};
-      for (const k of Object.keys(after)) if ((after[k] ?? 0) - (before[k] ?? 0) > 0) results[k] = after[k]! - (before[k] ?? 0);
+      for (const k of Object.keys(after))
+        if ((after[k] ?? 0) - (before[k] ?? 0) > 0) results[k] = after[k]! - (before[k] ?? 0);
       const total = res.requests.total;
       return {
         rps: total / res.duration,
@@ -209,7 +238,8 @@ const main = async (): Promise<void> => {
           `run ${r + 1} ${t.padEnd(14)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50)} p99 ${fmt(run.p99)} ms  ` +
             `server ${fmt(run.serverUsPerReq)} µs/req  non2xx ${run.non2xx} err ${run.errors}${shares ? `  (${shares})` : ''}`,
         );
-        if (run.non2xx > 0 || run.errors > 0) console.log(`  ! ${t}: ${run.non2xx} non-2xx, ${run.errors} errors/timeouts`);
+        if (run.non2xx > 0 || run.errors > 0)
+          console.log(`  ! ${t}: ${run.non2xx} non-2xx, ${run.errors} errors/timeouts`);
       }
     }
 
@@ -218,27 +248,54 @@ const main = async (): Promise<void> => {
     const rows = targets.map((t) => [
       t,
       spread(all[t]!.map((r) => r.rps)),
-      base ? pairedRatio(all[t]!.map((r) => r.rps), all[base]!.map((r) => r.rps)) : '–',
+      base
+        ? pairedRatio(
+            all[t]!.map((r) => r.rps),
+            all[base]!.map((r) => r.rps),
+          )
+        : '–',
       `${fmt(med(t, (r) => r.p50))} / ${fmt(med(t, (r) => r.p99))} / ${fmt(med(t, (r) => r.max))}`,
       spread(all[t]!.map((r) => r.serverUsPerReq)),
-      base ? pairedRatio(all[t]!.map((r) => r.serverUsPerReq), all[base]!.map((r) => r.serverUsPerReq)) : '–',
+      base
+        ? pairedRatio(
+            all[t]!.map((r) => r.serverUsPerReq),
+            all[base]!.map((r) => r.serverUsPerReq),
+          )
+        : '–',
       base ? fmt(med(t, (r) => r.serverUsPerReq) - med(base, (r) => r.serverUsPerReq)) : '–',
       fmt(med(t, (r) => r.loadgenUsPerReq)),
       fmt(med(t, (r) => r.busy)),
       spec[t].expect ? `${fmt(med(t, (r) => share(r, spec[t].expect)))} % ${spec[t].expect}` : '',
     ]);
     if (targets.includes('mixresult-dup-redis') && targets.includes('cb-redis')) {
-      const r = pairedRatio(all['mixresult-dup-redis']!.map((x) => x.rps), all['cb-redis']!.map((x) => x.rps));
-      console.log(`\nduplicate MixResult on Redis vs express + HGET + HSET + emit (per-run ratio of req/s): ${r} (target ≥ ×0.5)`);
+      const r = pairedRatio(
+        all['mixresult-dup-redis']!.map((x) => x.rps),
+        all['cb-redis']!.map((x) => x.rps),
+      );
+      console.log(
+        `\nduplicate MixResult on Redis vs express + HGET + HSET + emit (per-run ratio of req/s): ${r} (target ≥ ×0.5)`,
+      );
     }
     console.log(`\n## callbacks (median of ${runs} run(s) [min–max])\n`);
     console.log(
       table(
-        ['target', 'req/s', 'req/s vs noop (per-run ratio)', 'latency p50 / p99 / max (ms)', 'server µs CPU/req', 'CPU vs noop', 'CPU over noop (µs)', 'autocannon µs CPU/req', 'machine busy %', 'outcome'],
+        [
+          'target',
+          'req/s',
+          'req/s vs noop (per-run ratio)',
+          'latency p50 / p99 / max (ms)',
+          'server µs CPU/req',
+          'CPU vs noop',
+          'CPU over noop (µs)',
+          'autocannon µs CPU/req',
+          'machine busy %',
+          'outcome',
+        ],
         rows,
       ),
     );
-    if (args.json) writeFileSync(args.json, JSON.stringify({ bench: 'callbacks', connections, duration, runs, all }, null, 2));
+    if (args.json)
+      writeFileSync(args.json, JSON.stringify({ bench: 'callbacks', connections, duration, runs, all }, null, 2));
   } finally {
     closeAgent();
     await Promise.allSettled(children.map((c) => c.stop()));

@@ -68,18 +68,29 @@ const main = async (): Promise<void> => {
       // 1. Accept rate; then (linkmic) each client joins the room it must get back after the restart.
       const c0 = await lm.call<Cpu>('cpu');
       const t0 = nowMs();
-      await lmClients.call('connect', { mode: 'linkmic', urls: [lmInfo.url], n, roomId: ROOM, tokens, conc: 200, reconnect: true, join: false }, 300_000);
+      await lmClients.call(
+        'connect',
+        { mode: 'linkmic', urls: [lmInfo.url], n, roomId: ROOM, tokens, conc: 200, reconnect: true, join: false },
+        300_000,
+      );
       const lmMs = nowMs() - t0;
       const c1 = await lm.call<Cpu>('cpu');
       const joined = await lmClients.call<{ ms: number }>('joinAll', { roomId: ROOM }, 300_000);
       const b0 = await bare.call<Cpu>('cpu');
       const t1 = nowMs();
-      await bareClients.call('connect', { mode: 'bare', urls: [bareInfo.url], n, roomId: ROOM, conc: 200, reconnect: true }, 300_000);
+      await bareClients.call(
+        'connect',
+        { mode: 'bare', urls: [bareInfo.url], n, roomId: ROOM, conc: 200, reconnect: true },
+        300_000,
+      );
       const bareMs = nowMs() - t1;
       const b1 = await bare.call<Cpu>('cpu');
 
       // 2. Restart in place: kill, start again on the same port, time until every client is back in the room.
-      const back = async (clients: BenchChild, restart: () => Promise<BenchChild>): Promise<{ ms: number; failed: number; node: BenchChild }> => {
+      const back = async (
+        clients: BenchChild,
+        restart: () => Promise<BenchChild>,
+      ): Promise<{ ms: number; failed: number; node: BenchChild }> => {
         await clients.call('resetRejoined');
         const all = new Promise<{ failed: number; last: number }>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('not every client came back in 120 s')), 120_000);
@@ -96,7 +107,11 @@ const main = async (): Promise<void> => {
       const lmBack = await back(lmClients, async () => {
         await lm.kill();
         children.delete(lm);
-        lm = await start('linkmic', { BENCH_REDIS_URL: redis!.url, PORT: String(lmInfo.port), TIMEOUT_ANCHOR_DISCONNECT: '300' });
+        lm = await start('linkmic', {
+          BENCH_REDIS_URL: redis!.url,
+          PORT: String(lmInfo.port),
+          TIMEOUT_ANCHOR_DISCONNECT: '300',
+        });
         return lm;
       });
       const bareBack = await back(bareClients, async () => {
@@ -125,17 +140,57 @@ const main = async (): Promise<void> => {
         children.delete(c);
       }
     }
-    const ratio = (f: (x: Round) => number, g: (x: Round) => number) => `×${median(rounds.map((x) => f(x) / g(x))).toFixed(2)}`;
+    const ratio = (f: (x: Round) => number, g: (x: Round) => number) =>
+      `×${median(rounds.map((x) => f(x) / g(x))).toFixed(2)}`;
     console.log(`\n## churn (${n} clients; median of ${runs} run(s) [min–max])\n`);
     console.log(
       table(
         ['what', 'linkmic', 'bare socket.io', 'ratio', 'target'],
         [
-          ['connections/s (linkmic: a JWT verified per handshake)', spread(rounds.map((x) => x.lmRate)), spread(rounds.map((x) => x.bareRate)), ratio((x) => x.lmRate, (x) => x.bareRate), '≥ ×0.8'],
-          ['server µs CPU per connection', spread(rounds.map((x) => x.lmUsPerConn)), spread(rounds.map((x) => x.bareUsPerConn)), ratio((x) => x.lmUsPerConn, (x) => x.bareUsPerConn), ''],
-          ['room:join/s after connecting (linkmic; bare joins in its connection handler)', spread(rounds.map((x) => x.lmJoinRate)), '–', '', ''],
-          ['node restarted → every client back in its room with its role (ms)', spread(rounds.map((x) => x.lmBackMs)), spread(rounds.map((x) => x.bareBackMs)), ratio((x) => x.lmBackMs, (x) => x.bareBackMs), ''],
-          ['clients not back with their role', spread(rounds.map((x) => x.lmFailed)), spread(rounds.map((x) => x.bareFailed)), '', '0'],
+          [
+            'connections/s (linkmic: a JWT verified per handshake)',
+            spread(rounds.map((x) => x.lmRate)),
+            spread(rounds.map((x) => x.bareRate)),
+            ratio(
+              (x) => x.lmRate,
+              (x) => x.bareRate,
+            ),
+            '≥ ×0.8',
+          ],
+          [
+            'server µs CPU per connection',
+            spread(rounds.map((x) => x.lmUsPerConn)),
+            spread(rounds.map((x) => x.bareUsPerConn)),
+            ratio(
+              (x) => x.lmUsPerConn,
+              (x) => x.bareUsPerConn,
+            ),
+            '',
+          ],
+          [
+            'room:join/s after connecting (linkmic; bare joins in its connection handler)',
+            spread(rounds.map((x) => x.lmJoinRate)),
+            '–',
+            '',
+            '',
+          ],
+          [
+            'node restarted → every client back in its room with its role (ms)',
+            spread(rounds.map((x) => x.lmBackMs)),
+            spread(rounds.map((x) => x.bareBackMs)),
+            ratio(
+              (x) => x.lmBackMs,
+              (x) => x.bareBackMs,
+            ),
+            '',
+          ],
+          [
+            'clients not back with their role',
+            spread(rounds.map((x) => x.lmFailed)),
+            spread(rounds.map((x) => x.bareFailed)),
+            '',
+            '0',
+          ],
         ],
       ),
     );

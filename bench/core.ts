@@ -41,7 +41,11 @@ const cancel: Step = () => ({ type: 'CancelRequest', userId: 'v1' });
 const accept: Step = () => ({ type: 'AcceptCohost', userId: ANCHOR, target: 'v1' });
 const leg = (room: RoomState) => room.cohosts[0]!.legs[0]!;
 const started: Step = (room) => ({ type: 'MixStarted', main: AS, mix: leg(room).mix, gen: leg(room).gen });
-const cohostPublish: Step = (room) => ({ type: 'StreamPublished', stream: room.cohosts[0]!.stream.stream, at: AT + 10 });
+const cohostPublish: Step = (room) => ({
+  type: 'StreamPublished',
+  stream: room.cohosts[0]!.stream.stream,
+  at: AT + 10,
+});
 const success: Step = (room) => ({ type: 'MixResult', main: AS, mix: leg(room).mix, code: 'Success' });
 const leave: Step = () => ({ type: 'LeaveCohost', userId: 'v1' });
 const stopped: Step = (room) => ({ type: 'MixStopped', main: AS, mix: leg(room).mix, gen: leg(room).gen });
@@ -75,7 +79,32 @@ const workloads: { name: string; start: () => RoomState; cycle: Step[] }[] = [
   {
     name: 'typical',
     start: smallRoom,
-    cycle: [dup, dup, dup, request, dup, cancel, dup, request, accept, dup, started, cohostPublish, dup, success, dup, dup, dup, dup, dup, leave, dup, stopped, dup, dup],
+    cycle: [
+      dup,
+      dup,
+      dup,
+      request,
+      dup,
+      cancel,
+      dup,
+      request,
+      accept,
+      dup,
+      started,
+      cohostPublish,
+      dup,
+      success,
+      dup,
+      dup,
+      dup,
+      dup,
+      dup,
+      leave,
+      dup,
+      stopped,
+      dup,
+      dup,
+    ],
   },
 ];
 
@@ -116,14 +145,19 @@ const compare = <K extends string>(ops: Record<K, () => void>): Record<K, Rate> 
   const got = Object.fromEntries(names.map((k) => [k, [] as Rate[]])) as Record<K, Rate[]>;
   for (let r = 0; r < reps; r++) for (const k of names) got[k].push(phase(ops[k], phaseMs));
   return Object.fromEntries(
-    names.map((k) => [k, { opsPerSec: median(got[k].map((x) => x.opsPerSec)), cpuUsPerOp: median(got[k].map((x) => x.cpuUsPerOp)) }]),
+    names.map((k) => [
+      k,
+      { opsPerSec: median(got[k].map((x) => x.opsPerSec)), cpuUsPerOp: median(got[k].map((x) => x.cpuUsPerOp)) },
+    ]),
   ) as Record<K, Rate>;
 };
 
 const main = async (): Promise<void> => {
   const background = await waitQuiet();
   console.log(`# core: transition() vs structuredClone + JSON.stringify of the same rooms\n${machineLine()}`);
-  console.log(`background busy before start: ${fmt(background)} %; one process, one core used; transition and baselines alternate, ${reps} × ${phaseMs} ms each (median); µs are CPU time per op\n`);
+  console.log(
+    `background busy before start: ${fmt(background)} %; one process, one core used; transition and baselines alternate, ${reps} × ${phaseMs} ms each (median); µs are CPU time per op\n`,
+  );
   const out: Record<string, unknown>[] = [];
   const rows: string[][] = [];
   for (const w of workloads) {
@@ -181,13 +215,34 @@ const main = async (): Promise<void> => {
       fmt(floor2.usPerOp),
       ratio(transitionUs, floor2.usPerOp),
     ]);
-    out.push({ workload: w.name, inputs: n, changed, bytes, opsPerSec: m.transition.opsPerSec, transitionUs, floorUs: floor.usPerOp, floor2Us: floor2.usPerOp });
-    console.log(`${w.name.padEnd(15)} transition ${fmt(transitionUs)} µs/op; clone+stringify ${fmt(floor.usPerOp)} µs; clone+2×stringify ${fmt(floor2.usPerOp)} µs`);
+    out.push({
+      workload: w.name,
+      inputs: n,
+      changed,
+      bytes,
+      opsPerSec: m.transition.opsPerSec,
+      transitionUs,
+      floorUs: floor.usPerOp,
+      floor2Us: floor2.usPerOp,
+    });
+    console.log(
+      `${w.name.padEnd(15)} transition ${fmt(transitionUs)} µs/op; clone+stringify ${fmt(floor.usPerOp)} µs; clone+2×stringify ${fmt(floor2.usPerOp)} µs`,
+    );
   }
   console.log(`\n## core (median of ${reps} phases)\n`);
   console.log(
     table(
-      ['workload', 'inputs per cycle', 'room JSON bytes (median)', 'transition ops/s (wall)', 'transition µs CPU/op', 'floor: clone + stringify µs', 'vs floor', 'clone + 2×stringify µs', 'vs that'],
+      [
+        'workload',
+        'inputs per cycle',
+        'room JSON bytes (median)',
+        'transition ops/s (wall)',
+        'transition µs CPU/op',
+        'floor: clone + stringify µs',
+        'vs floor',
+        'clone + 2×stringify µs',
+        'vs that',
+      ],
       rows,
     ),
   );

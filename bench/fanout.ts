@@ -56,23 +56,34 @@ const cpuDelta = (a: Cpu, b: Cpu): number => b.user - a.user + (b.system - a.sys
 
 const main = async (): Promise<void> => {
   const background = await waitQuiet();
-  console.log(`# fanout: AliLive MixResult callback → signal at every viewer, vs bare io.to(room).emit (${nodes} node(s))\n${machineLine()}`);
-  console.log(`background busy before start: ${fmt(background)} %; ${args['no-pin'] ? 'unpinned' : 'servers pinned to CPU 0, clients and Redis to CPU 1'}`);
-  console.log(`sizes ${sizes.join(', ')}; per run ${warmup} warm-up + ${samples} samples of each kind, alternating, ${gapMs} ms apart; ${runs} run(s)\n`);
+  console.log(
+    `# fanout: AliLive MixResult callback → signal at every viewer, vs bare io.to(room).emit (${nodes} node(s))\n${machineLine()}`,
+  );
+  console.log(
+    `background busy before start: ${fmt(background)} %; ${args['no-pin'] ? 'unpinned' : 'servers pinned to CPU 0, clients and Redis to CPU 1'}`,
+  );
+  console.log(
+    `sizes ${sizes.join(', ')}; per run ${warmup} warm-up + ${samples} samples of each kind, alternating, ${gapMs} ms apart; ${runs} run(s)\n`,
+  );
   let redis: BenchRedis | null = null;
   const children: BenchChild[] = [];
   try {
     if (nodes === 2) redis = await startBenchRedis();
     const redisEnv: Record<string, string> = redis ? { BENCH_REDIS_URL: redis.url } : {};
     const lms = await Promise.all(Array.from({ length: nodes }, () => startChild('linkmic', redisEnv)));
-    const bares = await Promise.all(Array.from({ length: nodes }, () => startChild('bare', { ...redisEnv, BENCH_ADAPTER: 'sharded' })));
+    const bares = await Promise.all(
+      Array.from({ length: nodes }, () => startChild('bare', { ...redisEnv, BENCH_ADAPTER: 'sharded' })),
+    );
     children.push(...lms, ...bares);
     const lmUrls = await Promise.all(lms.map(async (c) => (await c.call<{ url: string }>('info')).url));
     const bareUrls = await Promise.all(bares.map(async (c) => (await c.call<{ url: string }>('info')).url));
     const lmA = lms[0]!;
     await lmA.call('open', { roomId: ROOM, userId: 'anchor' });
     await lmA.call('stream', { roomId: ROOM });
-    const session = await lmA.call<{ anchor: string; cohost: string; live: Record<string, unknown> }>('cohost', { roomId: ROOM, userId: 'guest' });
+    const session = await lmA.call<{ anchor: string; cohost: string; live: Record<string, unknown> }>('cohost', {
+      roomId: ROOM,
+      userId: 'guest',
+    });
     const payloadBytes = await Promise.all(bares.map((b) => b.call<number>('payload', { snapshot: session.live })));
     console.log(`mix:live payload: ${payloadBytes[0]} bytes of JSON (linkmic's audience push; bare sends the same)\n`);
 
@@ -85,14 +96,26 @@ const main = async (): Promise<void> => {
       const count = ['mix:live', 'mix:degraded'];
       // Viewers on plain socket.io-client (token, then room:join): the same client code as the baseline's, so
       // the difference measured is the server's path; the typed client's own cost per push is in BENCHMARKS.md.
-      const c1 = await lmClients.call<{ connected: number; ms: number }>('connect', { mode: 'linkmic-raw', urls: lmUrls, n, roomId: ROOM, tokens, count }, 300_000);
-      const c2 = await bareClients.call<{ connected: number; ms: number }>('connect', { mode: 'bare', urls: bareUrls, n, roomId: ROOM, count }, 300_000);
+      const c1 = await lmClients.call<{ connected: number; ms: number }>(
+        'connect',
+        { mode: 'linkmic-raw', urls: lmUrls, n, roomId: ROOM, tokens, count },
+        300_000,
+      );
+      const c2 = await bareClients.call<{ connected: number; ms: number }>(
+        'connect',
+        { mode: 'bare', urls: bareUrls, n, roomId: ROOM, count },
+        300_000,
+      );
       if (!args['no-pin']) {
-        const ok = [...lms, ...bares].map((c) => pin(c.pid, 0)).concat([pin(lmClients.pid, 1), pin(bareClients.pid, 1)]);
+        const ok = [...lms, ...bares]
+          .map((c) => pin(c.pid, 0))
+          .concat([pin(lmClients.pid, 1), pin(bareClients.pid, 1)]);
         if (redis) ok.push(pin(redis.pid, 1));
         if (!ok.every(Boolean)) console.log('  (could not pin with taskset; running unpinned)');
       }
-      console.log(`N=${n}: linkmic ${c1.connected} clients connected+joined in ${fmt(c1.ms)} ms; bare ${c2.connected} in ${fmt(c2.ms)} ms`);
+      console.log(
+        `N=${n}: linkmic ${c1.connected} clients connected+joined in ${fmt(c1.ms)} ms; bare ${c2.connected} in ${fmt(c2.ms)} ms`,
+      );
 
       let v = 0;
       let live = true;
@@ -100,10 +123,15 @@ const main = async (): Promise<void> => {
         const clients = kind === 'linkmic' ? lmClients : bareClients;
         const event = code === 'Success' ? 'mix:live' : 'mix:degraded';
         const url =
-          kind === 'linkmic' ? lmUrls[0]! + mixResultPath(session.anchor, session.cohost, code) : `${bareUrls[0]}/emit?v=${++v}&e=${event}`;
+          kind === 'linkmic'
+            ? lmUrls[0]! + mixResultPath(session.anchor, session.cohost, code)
+            : `${bareUrls[0]}/emit?v=${++v}&e=${event}`;
         let onAll: (d: { event: string; first: number; last: number }) => void = () => undefined;
         const got = new Promise<{ first: number; last: number }>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`${kind} N=${n}: not all delivered in ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => reject(new Error(`${kind} N=${n}: not all delivered in ${SAMPLE_TIMEOUT_MS} ms`)),
+            SAMPLE_TIMEOUT_MS,
+          );
           onAll = (d) => {
             if (d.event !== event) return;
             clearTimeout(timer);
@@ -154,10 +182,22 @@ const main = async (): Promise<void> => {
             return sum + cpuDelta(cpu0[k]!, cpu1[k]!);
           }, 0) / deliveries;
         const phase = (kind: Kind): Phase => ({
-          liveP50: percentile(got[kind].map((g) => g.up.all), 50),
-          liveP99: percentile(got[kind].map((g) => g.up.all), 99),
-          firstP50: percentile(got[kind].map((g) => g.up.first), 50),
-          degradedP50: percentile(got[kind].map((g) => g.degraded.all), 50),
+          liveP50: percentile(
+            got[kind].map((g) => g.up.all),
+            50,
+          ),
+          liveP99: percentile(
+            got[kind].map((g) => g.up.all),
+            99,
+          ),
+          firstP50: percentile(
+            got[kind].map((g) => g.up.first),
+            50,
+          ),
+          degradedP50: percentile(
+            got[kind].map((g) => g.degraded.all),
+            50,
+          ),
           serverUsPerDelivery: cpuOf(kind),
           busy: busyPct,
         });
@@ -215,7 +255,8 @@ const main = async (): Promise<void> => {
         rows,
       ),
     );
-    if (args.json) writeFileSync(args.json, JSON.stringify({ bench: 'fanout', nodes, samples, runs, results }, null, 2));
+    if (args.json)
+      writeFileSync(args.json, JSON.stringify({ bench: 'fanout', nodes, samples, runs, results }, null, 2));
   } finally {
     closeAgent();
     await Promise.allSettled(children.map((c) => c.stop()));

@@ -21,7 +21,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' } },
+});
 if (positionals.length === 0) throw new Error('usage: prof-summary.ts <file.cpuprofile> [--top N]');
 const top = Number(values.top);
 

@@ -80,15 +80,29 @@ interface Phase {
 const main = async (): Promise<void> => {
   const background = await waitQuiet();
   console.log(`# redis: dispatch with the Redis store vs memory store vs raw HGET+HSET\n${machineLine()}`);
-  console.log(`background busy before start: ${fmt(background)} %; ${args['no-pin'] ? 'unpinned' : 'node pinned to CPU 0, redis-server to CPU 1'}`);
-  console.log(`${rooms} rooms, concurrency ${concs.join(' and ')}, ${phaseMs} ms per phase, ${runs} run(s); targets interleaved\n`);
+  console.log(
+    `background busy before start: ${fmt(background)} %; ${args['no-pin'] ? 'unpinned' : 'node pinned to CPU 0, redis-server to CPU 1'}`,
+  );
+  console.log(
+    `${rooms} rooms, concurrency ${concs.join(' and ')}, ${phaseMs} ms per phase, ${runs} run(s); targets interleaved\n`,
+  );
   const server = await startBenchRedis();
-  if (!args['no-pin'] && !(pin(process.pid, 0) && pin(server.pid, 1))) console.log('(could not pin with taskset; running unpinned)');
+  if (!args['no-pin'] && !(pin(process.pid, 0) && pin(server.pid, 1)))
+    console.log('(could not pin with taskset; running unpinned)');
   const conns = await openRedis(server.url);
   try {
     const policy = policyFrom(benchConfig());
     const serviceOn = (repo: Parameters<typeof createRoomService>[0]['repo']) =>
-      createRoomService({ repo, clock: systemClock, policy, mixClient: noMix, notifier: noopNotifier, urls, logger: silentLogger, metrics: createMetrics() });
+      createRoomService({
+        repo,
+        clock: systemClock,
+        policy,
+        mixClient: noMix,
+        notifier: noopNotifier,
+        urls,
+        logger: silentLogger,
+        metrics: createMetrics(),
+      });
     const memory = serviceOn(createMemoryStore({ clock: systemClock }).repo);
     const redis = serviceOn(createRedisStore({ redis: conns.store, prefix: 'bench:' }).repo);
     const raw = conns.store as Redis; // openRedis: one server
@@ -127,7 +141,11 @@ const main = async (): Promise<void> => {
       'redis-dup': async (i) => {
         // The same fact the room last got: unchanged, no commit.
         const up = streaming.redis[i]!;
-        const r = await redis.dispatch(roomId(i), { type: up ? 'StreamPublished' : 'StreamStopped', stream: `a-${roomId(i)}`, at: AT });
+        const r = await redis.dispatch(roomId(i), {
+          type: up ? 'StreamPublished' : 'StreamStopped',
+          stream: `a-${roomId(i)}`,
+          at: AT,
+        });
         if (!r.ok || r.changed) throw new Error('duplicate changed the room');
       },
       'raw-hget-hset': async (i) => {
@@ -189,16 +207,37 @@ const main = async (): Promise<void> => {
         return [
           t,
           spread(list.map((p) => p.opsPerSec)),
-          base ? pairedRatio(list.map((p) => p.opsPerSec), all[`${base}@${conc}`]!.map((p) => p.opsPerSec)) : '–',
+          base
+            ? pairedRatio(
+                list.map((p) => p.opsPerSec),
+                all[`${base}@${conc}`]!.map((p) => p.opsPerSec),
+              )
+            : '–',
           `${fmt(med(t, (p) => p.p50))} / ${fmt(med(t, (p) => p.p99))}`,
           fmt(med(t, (p) => p.nodeUsPerOp)),
           t === 'memory-dispatch' ? '–' : fmt(med(t, (p) => p.redisUsPerOp)),
         ];
       });
       console.log(`\n## redis, concurrency ${conc} (median of ${runs} run(s) [min–max])\n`);
-      console.log(table(['target', 'ops/s', 'vs raw HGET+HSET (per-run ratio)', 'latency p50 / p99 (ms)', 'node µs CPU/op', 'redis-server µs CPU/op'], rows));
+      console.log(
+        table(
+          [
+            'target',
+            'ops/s',
+            'vs raw HGET+HSET (per-run ratio)',
+            'latency p50 / p99 (ms)',
+            'node µs CPU/op',
+            'redis-server µs CPU/op',
+          ],
+          rows,
+        ),
+      );
     }
-    if (args.json) writeFileSync(args.json, JSON.stringify({ bench: 'redis', rooms, concs, phaseMs, runs, recordBytes: record.length, all }, null, 2));
+    if (args.json)
+      writeFileSync(
+        args.json,
+        JSON.stringify({ bench: 'redis', rooms, concs, phaseMs, runs, recordBytes: record.length, all }, null, 2),
+      );
   } finally {
     await conns.close();
     await server.stop();

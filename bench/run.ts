@@ -30,8 +30,12 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const selected = values.only.split(',').map((s) => s.trim()).filter(Boolean);
-for (const b of selected) if (!(BENCHES as readonly string[]).includes(b)) throw new Error(`unknown bench ${b} (known: ${BENCHES.join(', ')})`);
+const selected = values.only
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const b of selected)
+  if (!(BENCHES as readonly string[]).includes(b)) throw new Error(`unknown bench ${b} (known: ${BENCHES.join(', ')})`);
 const common = [...(values.quick ? ['--quick'] : []), ...(values.runs ? ['--runs', values.runs] : []), ...passOn];
 
 const write = (text: string): void => {
@@ -70,5 +74,7 @@ for (const name of selected) {
   write(`\n(${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s${code ? `, exit ${code}` : ''})\n`);
   if (code) failed.push(name);
 }
-write(`\nsuite: ${((Date.now() - started) / 1000).toFixed(0)} s${failed.length ? `; failed: ${failed.join(', ')}` : ''}\n`);
+write(
+  `\nsuite: ${((Date.now() - started) / 1000).toFixed(0)} s${failed.length ? `; failed: ${failed.join(', ')}` : ''}\n`,
+);
 process.exitCode = failed.length ? 1 : 0;

@@ -37,7 +37,9 @@ interface Storm {
 const main = async (): Promise<void> => {
   await waitQuiet();
   console.log(`# storm: stage traffic vs viewers, one node\n${machineLine()}`);
-  console.log(`${viewers} viewers, ${requests} hand-raises then ${requests} cancels (each burst within 0.5 s); ${runs} run(s)\n`);
+  console.log(
+    `${viewers} viewers, ${requests} hand-raises then ${requests} cancels (each burst within 0.5 s); ${runs} run(s)\n`,
+  );
   const children: BenchChild[] = [];
   try {
     const lm = await startChild('linkmic', { MAX_PENDING_REQUESTS: String(requests), TIMEOUT_REQUEST: '600' });
@@ -52,17 +54,33 @@ const main = async (): Promise<void> => {
     const bareWatchers = await startChild('clients');
     children.push(watchers, raisers, bareWatchers);
     const tokens = await lm.call<string[]>('tokens', { prefix: 'w', n: viewers });
-    const c = await watchers.call<{ connected: number; ms: number }>('connect', { mode: 'linkmic', urls: [lmUrl], n: viewers, roomId: ROOM, tokens }, 300_000);
+    const c = await watchers.call<{ connected: number; ms: number }>(
+      'connect',
+      { mode: 'linkmic', urls: [lmUrl], n: viewers, roomId: ROOM, tokens },
+      300_000,
+    );
     await bareWatchers.call('connect', { mode: 'bare', urls: [bareUrl], n: viewers, roomId: ROOM }, 300_000);
     const raiserTokens = await lm.call<string[]>('tokens', { prefix: 'r', n: requests });
     await raisers.call('connect', { url: lmUrl, tokens: raiserTokens, roomId: ROOM }, 120_000);
-    if (!args['no-pin']) for (const [pid, cpu] of [[lm.pid, 0], [bare.pid, 0], [watchers.pid, 1], [raisers.pid, 1], [bareWatchers.pid, 1]] as const) pin(pid, cpu);
+    if (!args['no-pin'])
+      for (const [pid, cpu] of [
+        [lm.pid, 0],
+        [bare.pid, 0],
+        [watchers.pid, 1],
+        [raisers.pid, 1],
+        [bareWatchers.pid, 1],
+      ] as const)
+        pin(pid, cpu);
     console.log(`${c.connected} viewers connected and joined in ${fmt(c.ms)} ms; ${requests} requesters joined\n`);
 
     const storms: Storm[] = [];
     for (let r = 0; r < runs; r++) {
       await watchers.call('messages');
-      const storm = await raisers.call<{ acks: number[]; refused: Record<string, number> }>('storm', { roomId: ROOM, spreadMs: 500 }, 120_000);
+      const storm = await raisers.call<{ acks: number[]; refused: Record<string, number> }>(
+        'storm',
+        { roomId: ROOM, spreadMs: 500 },
+        120_000,
+      );
       await new Promise((res) => setTimeout(res, 500));
       const { messages } = await watchers.call<{ messages: number }>('messages');
       // The old design, bare: every hand-raise and cancel broadcast to every viewer.
@@ -79,7 +97,9 @@ const main = async (): Promise<void> => {
         bareMessages,
         bareMs: nowMs() - t0,
       });
-      console.log(`  run ${r + 1}: viewer messages ${messages}; ack p50 ${fmt(percentile(storm.acks, 50))} / p99 ${fmt(percentile(storm.acks, 99))} ms; refused ${JSON.stringify(storm.refused)}`);
+      console.log(
+        `  run ${r + 1}: viewer messages ${messages}; ack p50 ${fmt(percentile(storm.acks, 50))} / p99 ${fmt(percentile(storm.acks, 99))} ms; refused ${JSON.stringify(storm.refused)}`,
+      );
     }
 
     // An ordinary session, counted at every viewer.
@@ -94,10 +114,30 @@ const main = async (): Promise<void> => {
       table(
         ['what', 'linkmic', 'bare "tell everyone" (same run)', 'target'],
         [
-          [`messages to viewers for ${requests} hand-raises + ${requests} cancels`, spread(storms.map((s) => s.viewerMessages)), spread(storms.map((s) => s.bareMessages)), '0'],
-          ['request ack p50 / p99 (ms)', `${spread(storms.map((s) => s.ackP50))} / ${spread(storms.map((s) => s.ackP99))}`, '–', 'p99 < 50'],
-          ['refusals (by code)', JSON.stringify(storms.map((s) => s.refused)), '–', `none below MAX_PENDING_REQUESTS=${requests}`],
-          ['messages per viewer, ordinary session (accept → live → leave)', fmt(session.messages / session.sockets), '–', '≤ 3'],
+          [
+            `messages to viewers for ${requests} hand-raises + ${requests} cancels`,
+            spread(storms.map((s) => s.viewerMessages)),
+            spread(storms.map((s) => s.bareMessages)),
+            '0',
+          ],
+          [
+            'request ack p50 / p99 (ms)',
+            `${spread(storms.map((s) => s.ackP50))} / ${spread(storms.map((s) => s.ackP99))}`,
+            '–',
+            'p99 < 50',
+          ],
+          [
+            'refusals (by code)',
+            JSON.stringify(storms.map((s) => s.refused)),
+            '–',
+            `none below MAX_PENDING_REQUESTS=${requests}`,
+          ],
+          [
+            'messages per viewer, ordinary session (accept → live → leave)',
+            fmt(session.messages / session.sockets),
+            '–',
+            '≤ 3',
+          ],
         ],
       ),
     );

@@ -62,13 +62,21 @@ const readBody = (req: IncomingMessage, limit = 16 * 1024): Promise<string> =>
 
 const isBody = (x: unknown): x is AdmissionBody => {
   const b = x as AdmissionBody;
-  return typeof b === 'object' && b !== null && typeof b.action === 'string' && typeof b.roomId === 'string' &&
-    typeof b.userId === 'string' && typeof b.counts?.requests === 'number' && typeof b.counts?.cohosts === 'number';
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    typeof b.action === 'string' &&
+    typeof b.roomId === 'string' &&
+    typeof b.userId === 'string' &&
+    typeof b.counts?.requests === 'number' &&
+    typeof b.counts?.cohosts === 'number'
+  );
 };
 
 export const createAdmissionBackend = (opts: BackendOptions): Server =>
   createServer((req, res) => {
-    const answer = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    const answer = (status: number, json: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     if (req.method !== 'POST') return answer(405, { error: 'POST only' });
     readBody(req).then(
       (raw) => {
@@ -101,5 +109,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   const port = Number(process.env.PORT ?? 4100);
   const blockedUsers = (process.env.BLOCKED_USERS ?? '').split(',').filter(Boolean);
-  createAdmissionBackend({ key, blockedUsers }).listen(port, () => console.log(`admission backend on http://127.0.0.1:${port}/`));
+  createAdmissionBackend({ key, blockedUsers }).listen(port, () =>
+    console.log(`admission backend on http://127.0.0.1:${port}/`),
+  );
 }

@@ -9,7 +9,8 @@ import { buildServer, type BuiltServer } from './server.js';
 const failStart = async (err: unknown, config: Config, server?: BuiltServer): Promise<never> => {
   console.error(startupErrorLine(err, config) ?? err);
   // Whatever was opened (Redis) must not keep the process alive, nor delay the exit for long.
-  if (server) await Promise.race([server.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  if (server)
+    await Promise.race([server.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
   process.exit(1);
 };
 
@@ -67,7 +68,11 @@ const main = async (): Promise<void> => {
   }
   const built = server;
   const { url } = await built.listen().catch((err: unknown) => failStart(err, config, built));
-  const mode = config.REDIS_CLUSTER_NODES ? 'Redis Cluster (multi-node)' : config.REDIS_URL ? 'Redis (multi-node)' : 'in-memory (single node)';
+  const mode = config.REDIS_CLUSTER_NODES
+    ? 'Redis Cluster (multi-node)'
+    : config.REDIS_URL
+      ? 'Redis (multi-node)'
+      : 'in-memory (single node)';
   logger.info({ address: url, alilive: config.ALILIVE_MODE, state: mode }, 'linkmic listening');
   console.log(`linkmic listening on ${url}  (AliLive: ${config.ALILIVE_MODE}, state: ${mode})`);
   if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {

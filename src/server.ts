@@ -126,10 +126,21 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     // The console (simulator + dev secret only) loads the socket.io client from this server.
     const withConsole =
       alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
-    const sockets = buildSocketServer(httpServer, { config, clock, logger, metrics, redis: store.redis, serveClient: withConsole, refused });
+    const sockets = buildSocketServer(httpServer, {
+      config,
+      clock,
+      logger,
+      metrics,
+      redis: store.redis,
+      serveClient: withConsole,
+      refused,
+    });
     undo.push(() => new Promise<void>((resolve) => sockets.io.close(() => resolve())));
     undo.push(() => sockets.stopGuards());
-    const socketDrain = createSocketDrain(sockets.io, { commands: COMMANDS, spreadMs: config.DRAIN_RECONNECT_SPREAD_MS });
+    const socketDrain = createSocketDrain(sockets.io, {
+      commands: COMMANDS,
+      spreadMs: config.DRAIN_RECONNECT_SPREAD_MS,
+    });
     const audit = buildAudit(config, { store, clock, metrics });
     const service = createRoomService({
       repo: guard.repo,
@@ -143,7 +154,17 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       metrics,
       observer: audit.observer,
     });
-    const faults = buildFaults(config, { guard, store, io: sockets.io, service, mixClient: alilive.mixClient, clock, logger, metrics, refused });
+    const faults = buildFaults(config, {
+      guard,
+      store,
+      io: sockets.io,
+      service,
+      mixClient: alilive.mixClient,
+      clock,
+      logger,
+      metrics,
+      refused,
+    });
     const { registry, presence } = sockets.wire({ dispatcher: faults.dispatcher, urls: alilive.urls });
     faults.attach({ registry, presence });
     undo.push(() => faults.stop());
@@ -177,7 +198,11 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     });
     const fastPath = createCallbackFastPath(http.handleCallback);
     handle = (req, res) => void (fastPath(req, res) || http.app(req, res));
-    const detachRecovery = attachRawRequestRecovery(httpServer, { handle: http.handleCallback, observer: http.callbackObserver, logger });
+    const detachRecovery = attachRawRequestRecovery(httpServer, {
+      handle: http.handleCallback,
+      observer: http.callbackObserver,
+      logger,
+    });
     undo.push(detachRecovery);
     const timers = createTimerLoop({
       scheduler: guard.scheduler,
@@ -192,7 +217,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       : null;
     // State lost: no room claims any task any more, so one sweep deletes them all (it reads past the guard, which
     // holds the store back until this reconciliation is done).
-    if (sweeper) faults.addSweeper({ name: 'cloudmix', stopAll: async () => ({ stopped: await sweeper.sweep(), failed: 0 }) });
+    if (sweeper)
+      faults.addSweeper({ name: 'cloudmix', stopAll: async () => ({ stopped: await sweeper.sweep(), failed: 0 }) });
 
     const stops = createStops({
       httpServer,

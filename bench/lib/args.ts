@@ -33,7 +33,8 @@ export const benchArgs = (extra: FlagSpec, argv = process.argv.slice(2)): Common
 /** An integer flag within bounds, so no loop runs away. */
 export const intFlag = (name: string, raw: unknown, lo: number, hi: number): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`--${name} must be an integer in ${lo}..${hi}, got ${String(raw)}`);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new Error(`--${name} must be an integer in ${lo}..${hi}, got ${String(raw)}`);
   return n;
 };
 

@@ -48,7 +48,11 @@ export const pin = (pid: number, cpu: number): boolean => {
 };
 
 /** Starts `bench/procs/<name>.ts` under tsx and waits for its `ready` event. */
-export const startChild = async (name: string, env: Record<string, string> = {}, readyTimeoutMs = 20_000): Promise<BenchChild> => {
+export const startChild = async (
+  name: string,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 20_000,
+): Promise<BenchChild> => {
   hookExit();
   const file = fileURLToPath(new URL(`../procs/${name}.ts`, import.meta.url));
   // BENCH_CPU_PROF_DIR=dir: server children write a V8 CPU profile there on exit (see bench/prof-summary.ts).
@@ -65,7 +69,10 @@ export const startChild = async (name: string, env: Record<string, string> = {},
   void exited.then(() => live.delete(child));
 
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   const listeners = new Map<string, Set<(data: unknown) => void>>();
   child.on('message', (msg: Reply | Pushed) => {
     if ('event' in msg) {
@@ -139,7 +146,10 @@ export const startChild = async (name: string, env: Record<string, string> = {},
 };
 
 /** In a child: answer the parent's commands with `handlers`; `exit` (or a closed channel) ends the process. */
-export const serveParent = (handlers: Record<string, (args: any) => unknown>, onExit: () => Promise<void> = async () => undefined): void => {
+export const serveParent = (
+  handlers: Record<string, (args: any) => unknown>,
+  onExit: () => Promise<void> = async () => undefined,
+): void => {
   const send = process.send?.bind(process);
   if (!send) throw new Error('not started by a bench parent (no IPC channel)');
   let exiting = false;
@@ -159,7 +169,7 @@ export const serveParent = (handlers: Record<string, (args: any) => unknown>, on
       if (!fn) throw new Error(`unknown command ${msg.cmd}`);
       send({ id: msg.id, ok: true, value: await fn(msg.args) });
     } catch (err) {
-      send({ id: msg.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      send({ id: msg.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
   });
 };

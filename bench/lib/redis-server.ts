@@ -21,7 +21,20 @@ export const startBenchRedis = async (): Promise<BenchRedis> => {
   const dir = mkdtempSync(join(tmpdir(), 'linkmic-bench-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const kill = (): void => void child.kill('SIGKILL');
@@ -29,7 +42,9 @@ export const startBenchRedis = async (): Promise<BenchRedis> => {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new Error('redis-server is not installed (Debian: apt-get install redis-server)') : err),
+      reject(
+        err.code === 'ENOENT' ? new Error('redis-server is not installed (Debian: apt-get install redis-server)') : err,
+      ),
     );
     void exited.then(() => reject(new Error('redis-server exited early')));
   });

@@ -30,7 +30,9 @@ export const fmt = (n: number): string => {
 
 /** `median [min–max]` of repeated runs, or the single value. */
 export const spread = (values: readonly number[]): string =>
-  values.length <= 1 ? fmt(values[0] ?? Number.NaN) : `${fmt(median(values))} [${fmt(min(values))}–${fmt(max(values))}]`;
+  values.length <= 1
+    ? fmt(values[0] ?? Number.NaN)
+    : `${fmt(median(values))} [${fmt(min(values))}–${fmt(max(values))}]`;
 
 /** Ratio a / b shown as `×1.23`. */
 export const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) ? `×${(a / b).toFixed(2)}` : '–');

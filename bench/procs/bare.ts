@@ -17,7 +17,9 @@ import { Server } from 'socket.io';
 import { pushEvent, serveParent } from '../lib/child.js';
 
 const redisUrl = process.env.BENCH_REDIS_URL;
-const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true }) : null;
+const redis = redisUrl
+  ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
+  : null;
 if (redis) {
   redis.on('error', () => undefined);
   await redis.connect();

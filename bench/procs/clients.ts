@@ -95,12 +95,19 @@ serveParent(
           linkmicClients.push(client);
           socket = client.socket;
         } else if (a.mode === 'linkmic-raw') {
-          socket = io(url, { transports: ['websocket'], forceNew: true, ...reconnection, auth: { token: a.tokens![i]! } });
+          socket = io(url, {
+            transports: ['websocket'],
+            forceNew: true,
+            ...reconnection,
+            auth: { token: a.tokens![i]! },
+          });
           await new Promise<void>((resolve, reject) => {
             socket.once('connect', () => resolve());
             socket.once('connect_error', reject);
           });
-          const joined = (await socket.timeout(30_000).emitWithAck('room:join', { roomId: a.roomId })) as { ok: boolean };
+          const joined = (await socket.timeout(30_000).emitWithAck('room:join', { roomId: a.roomId })) as {
+            ok: boolean;
+          };
           if (!joined.ok) throw new Error('join failed');
         } else {
           socket = io(url, { transports: ['websocket'], forceNew: true, ...reconnection });

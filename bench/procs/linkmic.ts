@@ -54,12 +54,22 @@ serveParent(
       const anchor = (await load(roomId))!.anchor.userId;
       await must(roomId, { type: 'AcceptCohost', userId: anchor, target: userId });
       const session = (await load(roomId))!.cohosts.find((c) => c.userId === userId)!;
-      await until('StartMix accepted', async () => (await load(roomId))?.cohosts.find((c) => c.userId === userId)?.legs[0]?.phase === 'started');
+      await until(
+        'StartMix accepted',
+        async () => (await load(roomId))?.cohosts.find((c) => c.userId === userId)?.legs[0]?.phase === 'started',
+      );
       sim.pushStream(session.stream.stream);
-      await until('mix live', async () => (await load(roomId))?.cohosts.find((c) => c.userId === userId)?.legs[0]?.phase === 'live');
+      await until(
+        'mix live',
+        async () => (await load(roomId))?.cohosts.find((c) => c.userId === userId)?.legs[0]?.phase === 'live',
+      );
       const room = (await load(roomId))!;
       const view = audienceView(room);
-      return { anchor: anchorStream(roomId), cohost: session.stream.stream, live: { roomId, cohostUserId: userId, version: view.version, room: view } };
+      return {
+        anchor: anchorStream(roomId),
+        cohost: session.stream.stream,
+        live: { roomId, cohostUserId: userId, version: view.version, room: view },
+      };
     },
     /** The co-host leaves; resolves once its StopMix was answered (the session is gone). */
     leave: async ({ roomId, userId }: { roomId: string; userId: string }) => {

@@ -34,8 +34,22 @@ const boot = async () => {
   const timeoutS = Number(new URLSearchParams(location.search).get('timeout'));
   if (timeoutS > 0 && timeoutS <= 120) settings.ackTimeoutMs = timeoutS * 1000;
   const roomId = () => roomInput.value.trim();
-  const anchor = createPanel({ kind: 'anchor', name: 'alice', roomId, settings, stageHint: () => null, container: panels });
-  const cohost = createPanel({ kind: 'cohost', name: 'bob', roomId, settings, stageHint: () => null, container: panels });
+  const anchor = createPanel({
+    kind: 'anchor',
+    name: 'alice',
+    roomId,
+    settings,
+    stageHint: () => null,
+    container: panels,
+  });
+  const cohost = createPanel({
+    kind: 'cohost',
+    name: 'bob',
+    roomId,
+    settings,
+    stageHint: () => null,
+    container: panels,
+  });
   // The viewer's state line may say what the stage knows and viewers cannot see yet ("co-host joining").
   const stageHint = () => {
     const view = anchor.person.view;

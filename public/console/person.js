@@ -109,9 +109,13 @@ export class Person extends EventTarget {
       this.note(event, payload);
       this.changed();
     });
-    socket.on('disconnect', (reason) => this.setConn('disconnected', `disconnected: ${reason}${socket.active ? ' — reconnecting…' : ''}`));
+    socket.on('disconnect', (reason) =>
+      this.setConn('disconnected', `disconnected: ${reason}${socket.active ? ' — reconnecting…' : ''}`),
+    );
     socket.on('connect', () => this.setConn('connected', `connected as ${this.name}`));
-    socket.io.on('reconnect_attempt', (n) => this.setConn('reconnecting', `server unreachable — reconnect attempt ${n}…`));
+    socket.io.on('reconnect_attempt', (n) =>
+      this.setConn('reconnecting', `server unreachable — reconnect attempt ${n}…`),
+    );
     socket.on('connect_error', (err) => {
       if (this.conn.state === 'connected') return;
       if (socket.active) this.setConn('reconnecting', `server unreachable (${err.message}) — reconnecting…`);
@@ -119,7 +123,10 @@ export class Person extends EventTarget {
     });
     client.on('view', () => this.changed());
     client.on('rejoined', (r) => {
-      this.note('(rejoined)', r.ok ? { roomId: r.roomId, role: r.role, previous: r.previous } : { roomId: r.roomId, error: r.error });
+      this.note(
+        '(rejoined)',
+        r.ok ? { roomId: r.roomId, role: r.role, previous: r.previous } : { roomId: r.roomId, error: r.error },
+      );
       this.changed();
     });
     client.on('cohost:accepted', ({ push }) => {
@@ -161,10 +168,12 @@ export class Person extends EventTarget {
   request(event, payload = {}, describe) {
     const body = { roomId: this.roomId(), ...payload };
     const label = `${event}${payload.userId ? ` ${payload.userId}` : ''}`;
-    return this.log.track(label, this.ackTimeoutMs, () => this.client.request(event, body), describe).then((res) => {
-      this.changed();
-      return res;
-    });
+    return this.log
+      .track(label, this.ackTimeoutMs, () => this.client.request(event, body), describe)
+      .then((res) => {
+        this.changed();
+        return res;
+      });
   }
 
   async open() {
@@ -184,8 +193,14 @@ export class Person extends EventTarget {
   /** The simulated camera: the embedded AliLive's push. `already` means no new publish callback will come. */
   async cameraOn() {
     const stream = streamOf(this.pushUrl);
-    const res = await this.log.track(`push ${stream}`, this.ackTimeoutMs, () => fetchJson(`/_sim/streams/${stream}/publish`, { method: 'POST' }, this.ackTimeoutMs), (r) =>
-      r.already ? 'ALREADY pushing: AliLive sends no new publish callback (the room knew the stream from before)' : 'publish callback on its way',
+    const res = await this.log.track(
+      `push ${stream}`,
+      this.ackTimeoutMs,
+      () => fetchJson(`/_sim/streams/${stream}/publish`, { method: 'POST' }, this.ackTimeoutMs),
+      (r) =>
+        r.already
+          ? 'ALREADY pushing: AliLive sends no new publish callback (the room knew the stream from before)'
+          : 'publish callback on its way',
     );
     if (res) this.camera = true;
     this.changed();
@@ -195,8 +210,10 @@ export class Person extends EventTarget {
     if (!this.camera || !this.pushUrl) return;
     const stream = streamOf(this.pushUrl);
     this.camera = false;
-    await this.log.track(`stop pushing ${stream}${why ? ` (${why})` : ''}`, this.ackTimeoutMs, () =>
-      fetchJson(`/_sim/streams/${stream}/unpublish`, { method: 'POST' }, this.ackTimeoutMs),
+    await this.log.track(
+      `stop pushing ${stream}${why ? ` (${why})` : ''}`,
+      this.ackTimeoutMs,
+      () => fetchJson(`/_sim/streams/${stream}/unpublish`, { method: 'POST' }, this.ackTimeoutMs),
       (r) => (r.wasPushing ? 'publish_done callback on its way' : 'it was not pushing'),
     );
     this.changed();

@@ -69,5 +69,8 @@ export const fetchJson = async (url, init = {}, timeoutMs = 8000) => {
   const body = await res.json().catch(() => null);
   if (res.ok) return body ?? { ok: true };
   if (body && body.error && typeof body.error === 'object') return { ok: false, error: body.error };
-  return { ok: false, error: { code: `http_${res.status}`, message: typeof body?.error === 'string' ? body.error : res.statusText } };
+  return {
+    ok: false,
+    error: { code: `http_${res.status}`, message: typeof body?.error === 'string' ? body.error : res.statusText },
+  };
 };

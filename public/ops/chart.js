@@ -41,9 +41,15 @@ export const createRateChart = (canvas, legend) => {
     canvas.dataset.callbacksRate = now.callbacks.toFixed(2);
     canvas.dataset.signalsRate = now.signals.toFixed(2);
     legend.replaceChildren(
-      Object.assign(document.createElement('span'), { className: 'swatch-callbacks', textContent: `callbacks ${now.callbacks.toFixed(1)}/s` }),
+      Object.assign(document.createElement('span'), {
+        className: 'swatch-callbacks',
+        textContent: `callbacks ${now.callbacks.toFixed(1)}/s`,
+      }),
       ' · ',
-      Object.assign(document.createElement('span'), { className: 'swatch-signals', textContent: `signals ${now.signals.toFixed(1)}/s` }),
+      Object.assign(document.createElement('span'), {
+        className: 'swatch-signals',
+        textContent: `signals ${now.signals.toFixed(1)}/s`,
+      }),
       ` · totals on this node: ${last ? `${last.callbacks} callbacks, ${last.signals} signals, ${last.inputs} inputs` : '…'}`,
     );
   };
@@ -53,7 +59,10 @@ export const createRateChart = (canvas, legend) => {
     add(stats) {
       if (last && stats.at > last.at && stats.callbacks >= last.callbacks && stats.signals >= last.signals) {
         const dt = (stats.at - last.at) / 1000;
-        rates.push({ callbacks: (stats.callbacks - last.callbacks) / dt, signals: (stats.signals - last.signals) / dt });
+        rates.push({
+          callbacks: (stats.callbacks - last.callbacks) / dt,
+          signals: (stats.signals - last.signals) / dt,
+        });
         if (rates.length > POINTS) rates.shift();
       }
       last = stats;

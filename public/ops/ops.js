@@ -22,7 +22,11 @@ const say = (state, text) => {
 
 /** GET an admin route; a refusal says why (wrong key, throttled) and signs out on 401. */
 const api = async (path) => {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${sessionStorage.getItem(KEY)}` }, signal: AbortSignal.timeout(5000), cache: 'no-store' });
+  const res = await fetch(path, {
+    headers: { authorization: `Bearer ${sessionStorage.getItem(KEY)}` },
+    signal: AbortSignal.timeout(5000),
+    cache: 'no-store',
+  });
   const body = await res.json().catch(() => null);
   if (res.ok && body?.ok) return body;
   const message = body?.error?.message ?? res.statusText;
@@ -30,7 +34,8 @@ const api = async (path) => {
   throw new Error(res.status === 429 ? `throttled: ${message}` : `${res.status} ${message}`);
 };
 
-const cell = (text, cls) => Object.assign(document.createElement('td'), { textContent: text ?? '', ...(cls ? { className: cls } : {}) });
+const cell = (text, cls) =>
+  Object.assign(document.createElement('td'), { textContent: text ?? '', ...(cls ? { className: cls } : {}) });
 /** Each cell names its column, so a phone can show a row as a card (see ops.css). */
 const label = (tr, table) => {
   const heads = [...$(table).tHead.rows[0].cells].map((th) => th.textContent);
@@ -38,21 +43,28 @@ const label = (tr, table) => {
   return tr;
 };
 const pad = (n, w = 2) => String(n).padStart(w, '0');
-const clockTime = (at) => `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+const clockTime = (at) =>
+  `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
 
 const roomRow = ({ room, audience, mixes }) => {
   const tr = document.createElement('tr');
   tr.dataset.room = room.roomId;
   tr.dataset.selected = String(room.roomId === selected);
   const name = document.createElement('td');
-  const open = Object.assign(document.createElement('button'), { type: 'button', className: 'link', textContent: room.roomId });
+  const open = Object.assign(document.createElement('button'), {
+    type: 'button',
+    className: 'link',
+    textContent: room.roomId,
+  });
   open.dataset.open = room.roomId;
   open.addEventListener('click', () => select(room.roomId));
   name.append(open);
   tr.append(
     name,
     cell(room.status),
-    cell(`${room.anchor.userId} (${room.anchor.streaming ? 'streaming' : 'not streaming'}${room.anchor.mixAvailable ? ', mixable' : ''})`),
+    cell(
+      `${room.anchor.userId} (${room.anchor.streaming ? 'streaming' : 'not streaming'}${room.anchor.mixAvailable ? ', mixable' : ''})`,
+    ),
     cell(audience === null ? 'unknown' : String(audience), 'num'),
     cell(room.cohosts.map((c) => `${c.userId}: ${c.state}${c.shown ? ` (${c.shown})` : ''}`).join('; ') || '—'),
     cell(String(room.requests.length), 'num'),
@@ -101,7 +113,9 @@ const entryRow = (e) => {
 
 const loadTimeline = async (older = false) => {
   if (!selected) return;
-  const page = await api(`/api/rooms/${encodeURIComponent(selected)}/timeline?limit=50${older && timelineCursor ? `&cursor=${timelineCursor}` : ''}`);
+  const page = await api(
+    `/api/rooms/${encodeURIComponent(selected)}/timeline?limit=50${older && timelineCursor ? `&cursor=${timelineCursor}` : ''}`,
+  );
   const body = $('timeline').tBodies[0];
   if (!older) body.replaceChildren();
   body.append(...page.entries.map(entryRow));
@@ -124,7 +138,11 @@ const select = (roomId) => {
 const refresh = async () => {
   try {
     say('loading', 'refreshing…');
-    const [stats] = await Promise.all([api('/api/ops/stats'), roomsExpanded ? null : loadRooms(), timelineExpanded ? null : loadTimeline()]);
+    const [stats] = await Promise.all([
+      api('/api/ops/stats'),
+      roomsExpanded ? null : loadRooms(),
+      timelineExpanded ? null : loadTimeline(),
+    ]);
     chart.add(stats);
     say('ok', `signed in · refreshed ${new Date().toLocaleTimeString()}`);
   } catch (err) {

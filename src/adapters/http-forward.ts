@@ -21,14 +21,22 @@ export const forward = (req: IncomingMessage, res: ServerResponse, base: string,
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, timeout: opts.timeoutMs }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, Object.fromEntries(Object.entries(answer.headers).filter(([n]) => !HOP_BY_HOP.includes(n))));
+    res.writeHead(
+      answer.statusCode ?? 502,
+      Object.fromEntries(Object.entries(answer.headers).filter(([n]) => !HOP_BY_HOP.includes(n))),
+    );
     answer.pipe(res);
   });
   const fail = (): void => {
     upstream.destroy();
     if (res.headersSent) return void res.destroy();
     res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: false, error: { code: 'internal', message: 'the node serving this is not reachable; retry' } }));
+    res.end(
+      JSON.stringify({
+        ok: false,
+        error: { code: 'internal', message: 'the node serving this is not reachable; retry' },
+      }),
+    );
   };
   upstream.once('timeout', fail);
   upstream.once('error', fail);

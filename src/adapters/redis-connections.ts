@@ -45,12 +45,21 @@ export const openRedis = async (url: string, opts: { commandTimeoutMs?: number }
  * publisher routes each SPUBLISH by its channel's slot. The store is ready when the cluster says so (a
  * master down leaves slots uncovered: `cluster_state:fail`).
  */
-export const openRedisCluster = async (nodes: ClusterNode[], opts: { commandTimeoutMs?: number } = {}): Promise<RedisConnections> => {
+export const openRedisCluster = async (
+  nodes: ClusterNode[],
+  opts: { commandTimeoutMs?: number } = {},
+): Promise<RedisConnections> => {
   const timeout = opts.commandTimeoutMs ? { commandTimeout: opts.commandTimeoutMs } : {};
-  const store = new Cluster(nodes, { lazyConnect: true, enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1, ...timeout } });
+  const store = new Cluster(nodes, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    redisOptions: { maxRetriesPerRequest: 1, ...timeout },
+  });
   const pub = new Cluster(nodes, { lazyConnect: true });
   const sub = new Cluster(nodes, { lazyConnect: true, shardedSubscribers: true });
-  const connections = await connectAll({ store, pub, sub }, async () => /cluster_state:ok/.test(await store.cluster('INFO')));
+  const connections = await connectAll({ store, pub, sub }, async () =>
+    /cluster_state:ok/.test(await store.cluster('INFO')),
+  );
   // ioredis opens its connection to each master at that master's first command. The adapter delivers an emit
   // locally only once its publish is answered, so a first publish that waits for a connection would let another
   // node's later push overtake it: connect to every master now.

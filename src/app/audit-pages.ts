@@ -1,7 +1,10 @@
 import type { AuditEntry, AuditPage } from './audit.js';
 
 /** Newest first by time (stable for equal times), then the page after the entry `before` names. */
-export const pageOfEntries = (entries: readonly AuditEntry[], query: { limit: number; before: string | null }): AuditPage => {
+export const pageOfEntries = (
+  entries: readonly AuditEntry[],
+  query: { limit: number; before: string | null },
+): AuditPage => {
   const sorted = entries
     .map((e, i) => ({ e, i }))
     .sort((a, b) => b.e.at - a.e.at || a.i - b.i)
@@ -29,7 +32,10 @@ export const isEntryId = (id: string): boolean => /^[0-9a-z]{1,12}-[0-9a-z]{1,16
 export const parseEntry = (raw: string): AuditEntry | null => {
   try {
     const e = JSON.parse(raw) as Partial<AuditEntry>;
-    return typeof e.id === 'string' && typeof e.at === 'number' && typeof e.name === 'string' && typeof e.kind === 'string'
+    return typeof e.id === 'string' &&
+      typeof e.at === 'number' &&
+      typeof e.name === 'string' &&
+      typeof e.kind === 'string'
       ? (e as AuditEntry)
       : null;
   } catch {

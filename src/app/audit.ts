@@ -69,7 +69,14 @@ export interface RoomObserver {
   called(roomId: RoomId, call: { action: string; detail: string; outcome: unknown; ms: number }): void;
 }
 
-const CALLBACK_TYPES = new Set(['StreamPublished', 'StreamStopped', 'MixAvailable', 'MixResult', 'MixEnded', 'MixTaskEvent']);
+const CALLBACK_TYPES = new Set([
+  'StreamPublished',
+  'StreamStopped',
+  'MixAvailable',
+  'MixResult',
+  'MixEnded',
+  'MixTaskEvent',
+]);
 const FEEDBACK_TYPES = new Set(['MixStarted', 'MixStartFailed', 'MixStopped', 'StreamChecked', 'MixTaskAnswered']);
 const PAIRING_TYPES = new Set(['PairingUpdate', 'EndCohost']);
 /** Presence that changes nothing (a viewer arriving or going) would flood a big room's bounded trail. */
@@ -121,7 +128,9 @@ export const callOutcome = (outcome: unknown): string => {
 
 /** AliLive's RequestId of an answer, what its support asks for. */
 const requestIdOf = (outcome: unknown): string | null =>
-  typeof outcome === 'object' && outcome !== null && 'requestId' in outcome && typeof outcome.requestId === 'string' ? outcome.requestId : null;
+  typeof outcome === 'object' && outcome !== null && 'requestId' in outcome && typeof outcome.requestId === 'string'
+    ? outcome.requestId
+    : null;
 
 const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
@@ -149,14 +158,27 @@ export const createAuditObserver = (deps: { trail: AuditTrail; clock: Clock; nod
         const detail = `${detailOf(input)}${detailOf(input) ? ' — ' : ''}${result.error.message}`;
         return deps.trail.append(roomId, entry({ ...base, outcome: `refused:${result.error.code}`, detail }));
       }
-      const views = result.changed && result.room ? { stage: result.room.views.stage, audience: result.room.views.audience } : undefined;
+      const views =
+        result.changed && result.room
+          ? { stage: result.room.views.stage, audience: result.room.views.audience }
+          : undefined;
       const outcome = result.changed ? 'changed' : 'unchanged';
       deps.trail.append(roomId, entry({ ...base, outcome, detail: detailOf(input), ...(views ? { views } : {}) }));
     },
     called(roomId, call) {
       const requestId = requestIdOf(call.outcome);
       const detail = requestId ? `${call.detail} requestId=${requestId}` : call.detail;
-      deps.trail.append(roomId, entry({ kind: 'call', name: call.action, userId: null, outcome: callOutcome(call.outcome), detail, ms: roundMs(call.ms) }));
+      deps.trail.append(
+        roomId,
+        entry({
+          kind: 'call',
+          name: call.action,
+          userId: null,
+          outcome: callOutcome(call.outcome),
+          detail,
+          ms: roundMs(call.ms),
+        }),
+      );
     },
   };
 };
@@ -209,4 +231,3 @@ export const observeInput = (
   }
   return result;
 };
-

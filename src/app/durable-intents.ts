@@ -33,12 +33,16 @@ interface Intent {
   since: number;
 }
 
-const TIMED_OUT: DispatchResult = { ok: false, error: domainError('internal', 'the store did not answer in time; try again') };
+const TIMED_OUT: DispatchResult = {
+  ok: false,
+  error: domainError('internal', 'the store did not answer in time; try again'),
+};
 const STORE_DOWN: DispatchResult = { ok: false, error: domainError('internal', 'the store is unavailable; try again') };
 /** Retries of different rooms run this many at a time. */
 const ROUNDS_IN_PARALLEL = 32;
 
-const failedForStore = (res: DispatchResult | null): boolean => res === null || (!res.ok && res.error.code === 'internal');
+const failedForStore = (res: DispatchResult | null): boolean =>
+  res === null || (!res.ok && res.error.code === 'internal');
 
 /**
  * What the socket side dispatches, bounded and durable:
@@ -105,11 +109,17 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
       const res = await inner.dispatch(roomId, { type: 'SocketGone', userId: intent.userId }).catch(() => null);
       if (failedForStore(res)) {
         if (clock.now() - intent.since <= retryMaxMs) return false;
-        log.error({ roomId, userId: intent.userId, retryMaxMs }, 'departure still not committed after retrying for too long; dropped');
+        log.error(
+          { roomId, userId: intent.userId, retryMaxMs },
+          'departure still not committed after retrying for too long; dropped',
+        );
         settle(roomId, q, 'dropped');
         continue;
       }
-      log.debug({ roomId, userId: intent.userId, waitedMs: clock.now() - intent.since }, 'departure committed on retry');
+      log.debug(
+        { roomId, userId: intent.userId, waitedMs: clock.now() - intent.since },
+        'departure committed on retry',
+      );
       settle(roomId, q, res!.ok ? 'committed' : 'obsolete');
     }
     return true;
@@ -131,7 +141,9 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
   const dispatch = (roomId: RoomId, input: RoomInput): Promise<DispatchResult> => {
     let abandoned = false;
     // A command whose ack already said `internal` must not be applied later; a departure still must.
-    const work = serial(roomId, () => (abandoned && isCommand(input) ? Promise.resolve(TIMED_OUT) : run(roomId, input)));
+    const work = serial(roomId, () =>
+      abandoned && isCommand(input) ? Promise.resolve(TIMED_OUT) : run(roomId, input),
+    );
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         abandoned = true;
@@ -177,7 +189,8 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
     /** The store lost every room: what waited refers to rooms that no longer exist. */
     forgetAll(): number {
       const n = total;
-      for (const q of queues.values()) for (let i = 0; i < q.length; i++) deps.metrics?.intents.inc({ outcome: 'obsolete' });
+      for (const q of queues.values())
+        for (let i = 0; i < q.length; i++) deps.metrics?.intents.inc({ outcome: 'obsolete' });
       queues.clear();
       counted(-n);
       return n;

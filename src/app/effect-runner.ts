@@ -72,7 +72,8 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
       call(e.roomId, 'StopMix', `main=${e.main} mix=${e.mix} gen=${e.gen}`, () => mixClient.stopMix(e.main, e.mix)),
     );
     metrics.mixCalls.inc({ action: 'stop', outcome: outcome.ok ? 'ok' : outcome.code });
-    if (!outcome.ok) logger.error({ roomId: e.roomId, code: outcome.code, requestId: outcome.requestId }, 'StopMix failed');
+    if (!outcome.ok)
+      logger.error({ roomId: e.roomId, code: outcome.code, requestId: outcome.requestId }, 'StopMix failed');
     await feedBack(e.roomId, { type: 'MixStopped', main: e.main, mix: e.mix, gen: e.gen });
   };
 
@@ -83,7 +84,8 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
     const outcome: TaskCallOutcome = await perPair(`task|${e.roomId}`, () =>
       call(e.roomId, `MixTask:${e.op}`, detail, () => {
         if (e.op === 'create') return mixer.create({ output: e.output, main: e.main, overlays: e.overlays });
-        if (e.taskId === null) return Promise.resolve({ ok: false as const, code: 'NoTask', retryable: false, gone: true });
+        if (e.taskId === null)
+          return Promise.resolve({ ok: false as const, code: 'NoTask', retryable: false, gone: true });
         return e.op === 'update'
           ? mixer.update({ taskId: e.taskId, main: e.main, overlays: e.overlays })
           : mixer.remove({ taskId: e.taskId, output: e.output });
@@ -116,8 +118,9 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
         return track(taskCall(e));
       case 'CheckStream':
         return track(
-          call(e.roomId, 'CheckStream', `stream=${e.stream}`, () => mixClient.isStreamOnline(e.stream))
-            .then((online) => feedBack(e.roomId, { type: 'StreamChecked', stream: e.stream, online })),
+          call(e.roomId, 'CheckStream', `stream=${e.stream}`, () => mixClient.isStreamOnline(e.stream)).then((online) =>
+            feedBack(e.roomId, { type: 'StreamChecked', stream: e.stream, online }),
+          ),
         );
       case 'CutStream':
         return track(

@@ -37,7 +37,10 @@ export const createMixSweeper = (deps: MixSweeperDeps) => {
         deleted += 1;
         log.info({ taskId: task.taskId, output: task.output, roomId }, 'deleted a mixing task no room claims');
       } else {
-        log.warn({ taskId: task.taskId, output: task.output, code: outcome.code }, 'could not delete an unclaimed mixing task');
+        log.warn(
+          { taskId: task.taskId, output: task.output, code: outcome.code },
+          'could not delete an unclaimed mixing task',
+        );
       }
     }
     return deleted;

@@ -12,8 +12,7 @@ export interface Clock {
 
 /** Timer effects applied atomically with a room save. */
 export type TimerOp =
-  | { type: 'SetTimer'; name: TimerName; key: string; at: number }
-  | { type: 'ClearTimer'; name: TimerName; key: string };
+  { type: 'SetTimer'; name: TimerName; key: string; at: number } | { type: 'ClearTimer'; name: TimerName; key: string };
 
 /** A timer that came due, claimed by this node: it will not be handed to any other. */
 export interface DueTimer {
@@ -69,8 +68,7 @@ export interface Scheduler {
 }
 
 export type StartMixOutcome =
-  | { ok: true; requestId: string }
-  | { ok: false; code: string; requestId: string | null; retryable: boolean };
+  { ok: true; requestId: string } | { ok: false; code: string; requestId: string | null; retryable: boolean };
 export type StopMixOutcome = StartMixOutcome;
 
 /** AliLive mixing, already retried for transient faults; never throws. */
@@ -85,8 +83,7 @@ export interface MixClient {
 
 /** How a mixing-task call ended. `gone`: the mixer has no such task (it expired, or was deleted). */
 export type TaskCallOutcome =
-  | { ok: true; taskId: string | null }
-  | { ok: false; code: string; retryable: boolean; gone: boolean };
+  { ok: true; taskId: string | null } | { ok: false; code: string; retryable: boolean; gone: boolean };
 
 /**
  * The task mixer (AliLive cloud mixing): one task per room, composing `main` and the overlays (in pane order)
@@ -114,9 +111,7 @@ export interface Notifier {
   sendUrl<E extends keyof UrlDeliveries>(userId: UserId, event: E, payload: UrlDeliveries[E]): void;
 }
 
-export type DispatchResult =
-  | { ok: true; room: RoomState | null; changed: boolean }
-  | { ok: false; error: DomainError };
+export type DispatchResult = { ok: true; room: RoomState | null; changed: boolean } | { ok: false; error: DomainError };
 
 /** Applies inputs to rooms, one at a time per room, on whichever node it runs. */
 export interface RoomDispatcher {

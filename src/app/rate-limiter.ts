@@ -20,10 +20,13 @@ export interface RateLimit {
 
 /** Keys are short printable names; a bad one or a bad limit is a bug of the caller. */
 export const assertRateLimit = ({ limit, windowMs }: RateLimit): void => {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`rate limit must be a positive integer, not ${limit}`);
-  if (!Number.isInteger(windowMs) || windowMs < 1) throw new RangeError(`rate window must be a positive integer of ms, not ${windowMs}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`rate limit must be a positive integer, not ${limit}`);
+  if (!Number.isInteger(windowMs) || windowMs < 1)
+    throw new RangeError(`rate window must be a positive integer of ms, not ${windowMs}`);
 };
 
 export const assertRateKey = (key: string): void => {
-  if (!/^[\x21-\x7e]{1,200}$/.test(key) || /[{}]/.test(key)) throw new RangeError(`bad rate-limit key ${JSON.stringify(key)}`);
+  if (!/^[\x21-\x7e]{1,200}$/.test(key) || /[{}]/.test(key))
+    throw new RangeError(`bad rate-limit key ${JSON.stringify(key)}`);
 };

@@ -38,7 +38,8 @@ export const withRoomQuota = (
     async dispatch(roomId, input): Promise<DispatchResult> {
       if (input.type !== 'OpenRoom') return inner.dispatch(roomId, input);
       let reserved = await quota.reserve(input.userId, roomId, limit);
-      if (reserved === 'full' && (await prune(input.userId)) > 0) reserved = await quota.reserve(input.userId, roomId, limit);
+      if (reserved === 'full' && (await prune(input.userId)) > 0)
+        reserved = await quota.reserve(input.userId, roomId, limit);
       if (reserved === 'full') {
         deps.refused(input.userId, limit);
         return { ok: false, error: domainError('limit', `you anchor ${limit} live rooms already; close one first`) };

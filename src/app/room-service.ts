@@ -9,7 +9,17 @@ import type { Metrics } from '../observability/metrics.js';
 import { observeInput, type RoomObserver } from './audit.js';
 import { createEffectRunner } from './effect-runner.js';
 import { createKeyedQueue } from './keyed-queue.js';
-import type { Clock, DispatchResult, MixClient, Notifier, RoomDispatcher, RoomRepository, SignedUrls, TaskMixer, TimerOp } from './ports.js';
+import type {
+  Clock,
+  DispatchResult,
+  MixClient,
+  Notifier,
+  RoomDispatcher,
+  RoomRepository,
+  SignedUrls,
+  TaskMixer,
+  TimerOp,
+} from './ports.js';
 
 export interface RoomServiceDeps {
   repo: RoomRepository;
@@ -49,7 +59,11 @@ export const createRoomService = (deps: RoomServiceDeps) => {
    * Saves what `input` decided on `room` (compare-and-set on its revision) and runs the effects; null when
    * another writer changed the room first (decide again on a fresh load).
    */
-  const settle = async (room: RoomState | null, input: RoomInput, result: TransitionResult): Promise<DispatchResult | null> => {
+  const settle = async (
+    room: RoomState | null,
+    input: RoomInput,
+    result: TransitionResult,
+  ): Promise<DispatchResult | null> => {
     if (!result.ok) {
       metrics.inputs.inc({ type: input.type, outcome: 'refused' });
       return result;
@@ -65,7 +79,10 @@ export const createRoomService = (deps: RoomServiceDeps) => {
       return null;
     }
     metrics.inputs.inc({ type: input.type, outcome: 'changed' });
-    logger.debug({ roomId: result.room!.roomId, rev: result.room!.rev, views: result.room!.views, input: input.type }, 'room changed');
+    logger.debug(
+      { roomId: result.room!.roomId, rev: result.room!.rev, views: result.room!.views, input: input.type },
+      'room changed',
+    );
     runner.run(result.effects);
     return { ok: true, room: result.room, changed: true };
   };
@@ -73,7 +90,11 @@ export const createRoomService = (deps: RoomServiceDeps) => {
   const decide = async (roomId: RoomId, input: RoomInput): Promise<DispatchResult> => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const room = await repo.load(roomId);
-      const settled = await settle(room, input, transition(room, await withKnownStream(room, input), clock.now(), policy));
+      const settled = await settle(
+        room,
+        input,
+        transition(room, await withKnownStream(room, input), clock.now(), policy),
+      );
       if (settled) return settled;
     }
     logger.error({ roomId, input: input.type }, 'gave up after repeated commit conflicts');
@@ -103,7 +124,8 @@ export const createRoomService = (deps: RoomServiceDeps) => {
     const input = withStreams(fact, names);
     if (rooms.length === 0) {
       // Nobody has this stream yet: remember it, so a room opened for it later knows it is up.
-      if (!isCommand(input) && isStreamFact(input)) await repo.recordStreamFact(applyStreamFact(await repo.streamFact(input.stream), input));
+      if (!isCommand(input) && isStreamFact(input))
+        await repo.recordStreamFact(applyStreamFact(await repo.streamFact(input.stream), input));
       return 'unknown';
     }
     const now = clock.now();
@@ -155,7 +177,9 @@ const callbackStreams = (fact: RoomInput): StreamName[] => {
 
 /** The callback with its streams named as the rooms know them. */
 const withStreams = (fact: RoomInput, names: StreamName[]): RoomInput => {
-  if (fact.type === 'MixResult' || fact.type === 'MixEnded') return { ...fact, main: names[0] ?? fact.main, mix: names[1] ?? fact.mix };
-  if ('stream' in fact && typeof fact.stream === 'string') return { ...fact, stream: names[0] ?? fact.stream } as RoomInput;
+  if (fact.type === 'MixResult' || fact.type === 'MixEnded')
+    return { ...fact, main: names[0] ?? fact.main, mix: names[1] ?? fact.mix };
+  if ('stream' in fact && typeof fact.stream === 'string')
+    return { ...fact, stream: names[0] ?? fact.stream } as RoomInput;
   return fact;
 };

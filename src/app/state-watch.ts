@@ -75,7 +75,10 @@ export const createStateWatch = (deps: StateWatchDeps) => {
     if (known === null) {
       known = seen.epoch;
       if (seen.created) {
-        log.info({ epoch: seen.epoch }, 'the store had no epoch: a new one was written (first start, or its data was lost)');
+        log.info(
+          { epoch: seen.epoch },
+          'the store had no epoch: a new one was written (first start, or its data was lost)',
+        );
         await lost(true);
       }
     } else if (seen.epoch !== known) {

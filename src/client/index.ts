@@ -89,7 +89,11 @@ const roleIn = (view: RoomView, userId: string): Role => {
   return view.anchor.userId === userId ? 'anchor' : view.cohosts.some((c) => c.userId === userId) ? 'cohost' : 'viewer';
 };
 
-const wrap = (socket: LinkmicSocketClient, userId: string, opts: Required<Pick<ConnectOptions, 'ackTimeoutMs' | 'reorderMs'>>): LinkmicClient => {
+const wrap = (
+  socket: LinkmicSocketClient,
+  userId: string,
+  opts: Required<Pick<ConnectOptions, 'ackTimeoutMs' | 'reorderMs'>>,
+): LinkmicClient => {
   const listeners = new Map<string, Set<Listener>>();
   const emitLocal = (event: string, payload: unknown): void => {
     for (const fn of [...(listeners.get(event) ?? [])]) fn(payload);
@@ -165,7 +169,7 @@ const wrap = (socket: LinkmicSocketClient, userId: string, opts: Required<Pick<C
     view: (roomId) => tracker.view(roomId),
     request: async (event, payload) => {
       const res = (await send(event, payload)) as ClientAck<typeof event>;
-      const roomId = (payload).roomId;
+      const roomId = payload.roomId;
       if (res.ok && 'room' in res && res.room) tracker.synced(res.room);
       if (res.ok && (event === 'room:open' || event === 'room:join')) rejoiner.joined(roomId);
       if (res.ok && (event === 'room:leave' || event === 'room:close')) {
@@ -243,7 +247,10 @@ export const connectLinkmic = (url: string, token: string, opts: ConnectOptions 
     // The first failure settles the promise: a refusal (`unauthorized: …`) is final, and an app that wants
     // to wait out a network error retries the connect itself.
     const onError = (err: Error): void => fail(new Error(err.message));
-    const timer = setTimeout(() => fail(new Error(`timed out after ${connectTimeoutMs} ms connecting`)), connectTimeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`timed out after ${connectTimeoutMs} ms connecting`)),
+      connectTimeoutMs,
+    );
     const cleanup = (): void => {
       clearTimeout(timer);
       socket.off('connect', onConnect);

@@ -3,7 +3,8 @@ import type { RoomView, ServerEvent, ServerPayloads, ViewEvent } from '../protoc
 /** The audience and a requester count the same version line (a requester's view changes with the audience's). */
 const lineOf = (view: RoomView): 'stage' | 'audience' => (view.view === 'stage' ? 'stage' : 'audience');
 
-export const isViewEvent = (event: string): event is ViewEvent => event === 'room:state' || /^(room:closed|cohost:(ended|requested|request-ended)|mix:)/.test(event);
+export const isViewEvent = (event: string): event is ViewEvent =>
+  event === 'room:state' || /^(room:closed|cohost:(ended|requested|request-ended)|mix:)/.test(event);
 
 /** The view a push shows: `room:state` is the view, a signal carries it as `room`. */
 export const viewOf = <E extends ViewEvent>(event: E, payload: ServerPayloads[E]): RoomView =>

@@ -1,4 +1,8 @@
-import { createSharedSimulator, sharedSimulatorKeys, type SharedSimulator } from '../adapters/alilive/simulator/shared.js';
+import {
+  createSharedSimulator,
+  sharedSimulatorKeys,
+  type SharedSimulator,
+} from '../adapters/alilive/simulator/shared.js';
 import type { Simulator } from '../adapters/alilive/simulator/index.js';
 import type { Config } from '../config/schema.js';
 import { buildAliLive, type BuiltAliLive } from './alilive.js';
@@ -18,11 +22,18 @@ export interface AliLiveWithSharing {
  * The AliLive side of a node; in simulator mode on Redis, the nodes share one simulated AliLive (POP keys kept
  * in Redis, one node serving it under a lease, `simulator/shared.ts`), so a push sent to any node is seen by all.
  */
-export const buildAliLiveWithSharing = async (config: Config, store: Pick<BuiltStore, 'redis'>, deps: AliLiveDeps & { leaseMs: number }): Promise<AliLiveWithSharing> => {
+export const buildAliLiveWithSharing = async (
+  config: Config,
+  store: Pick<BuiltStore, 'redis'>,
+  deps: AliLiveDeps & { leaseMs: number },
+): Promise<AliLiveWithSharing> => {
   const redis = config.ALILIVE_MODE === 'simulator' ? store.redis?.store : undefined;
   const simulatorKeys = redis ? await sharedSimulatorKeys(redis) : undefined;
   const alilive = buildAliLive(config, { ...deps, ...(simulatorKeys ? { simulatorKeys } : {}) });
   const local = alilive.simulator;
-  const shared = redis && local ? createSharedSimulator({ local, redis, selfUrl: deps.selfUrl, leaseMs: deps.leaseMs, logger: deps.logger }) : null;
+  const shared =
+    redis && local
+      ? createSharedSimulator({ local, redis, selfUrl: deps.selfUrl, leaseMs: deps.leaseMs, logger: deps.logger })
+      : null;
   return { alilive, shared, httpSimulator: shared && local ? { ...local, router: shared.router } : local };
 };

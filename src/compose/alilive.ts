@@ -47,7 +47,8 @@ export const buildAliLive = (
   },
 ): BuiltAliLive => {
   const { clock, logger, selfUrl, metrics } = deps;
-  const simulator = config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger, deps.simulatorKeys) : null;
+  const simulator =
+    config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger, deps.simulatorKeys) : null;
   for (const warning of configWarnings(config)) logger.warn({ mod: 'config' }, warning);
   const readiness = createAliLiveReadiness({
     assumeReady: simulator !== null,
@@ -63,20 +64,23 @@ export const buildAliLive = (
     readiness.observe(outcome);
     metrics?.aliliveCallSeconds.observe({ action, outcome: outcomeClass(outcome) }, seconds);
   };
-  const mixClient = withLegacyDiagnosis(createMixClient({
-    ...pop,
-    mixDomain: config.ALILIVE_MIX_DOMAIN,
-    appName: config.ALILIVE_APP_NAME,
-    template: config.ALILIVE_MIX_TEMPLATE,
-    timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
-    retries: config.ALILIVE_CALL_RETRIES,
-    logger,
-    clock,
-    // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
-    forbidDomain: config.ALILIVE_PUSH_DOMAIN,
-    forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
-    observe,
-  }), { logger, legacyUnsupported: metrics?.legacyUnsupported });
+  const mixClient = withLegacyDiagnosis(
+    createMixClient({
+      ...pop,
+      mixDomain: config.ALILIVE_MIX_DOMAIN,
+      appName: config.ALILIVE_APP_NAME,
+      template: config.ALILIVE_MIX_TEMPLATE,
+      timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
+      retries: config.ALILIVE_CALL_RETRIES,
+      logger,
+      clock,
+      // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
+      forbidDomain: config.ALILIVE_PUSH_DOMAIN,
+      forbidResumeAfterS: config.ALILIVE_URL_TTL_S,
+      observe,
+    }),
+    { logger, legacyUnsupported: metrics?.legacyUnsupported },
+  );
   readiness.start();
   const urls = createUrlSigner({
     pushDomain: config.ALILIVE_PUSH_DOMAIN,
@@ -120,7 +124,9 @@ export const buildAliLive = (
  */
 const taskCallbackUrl = (config: Config, selfUrl: () => string, output: string): string => {
   const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? selfUrl();
-  const path = config.CALLBACK_TOKEN ? tokenCallbackPath(config.CALLBACK_TOKEN, 'mix-task') : '/callbacks/alilive/mix-task';
+  const path = config.CALLBACK_TOKEN
+    ? tokenCallbackPath(config.CALLBACK_TOKEN, 'mix-task')
+    : '/callbacks/alilive/mix-task';
   return `${base}${path}?stream=${encodeURIComponent(output)}`;
 };
 
@@ -130,7 +136,13 @@ export interface SimulatorKeys {
 }
 
 /** The embedded AliLive with throw-away keys: nothing to configure, nothing secret to leak. */
-const embeddedSimulator = (config: Config, selfUrl: () => string, clock: Clock, logger: Logger, keys?: SimulatorKeys) => {
+const embeddedSimulator = (
+  config: Config,
+  selfUrl: () => string,
+  clock: Clock,
+  logger: Logger,
+  keys?: SimulatorKeys,
+) => {
   const accessKeyId = keys?.accessKeyId ?? `sim${randomBytes(8).toString('hex')}`;
   const accessKeySecret = keys?.accessKeySecret ?? randomBytes(24).toString('base64url');
   const route = (name: string) => `${config.PUBLIC_URL?.replace(/\/$/, '') ?? selfUrl()}/callbacks/alilive/${name}`;
@@ -141,9 +153,15 @@ const embeddedSimulator = (config: Config, selfUrl: () => string, clock: Clock, 
     appName: config.ALILIVE_APP_NAME,
     mixDomain: config.ALILIVE_MIX_DOMAIN,
     callbackUrls: {
-      get stream() { return route('stream'); },
-      get mixAvailable() { return route('mix-available'); },
-      get mixResult() { return route('mix-result'); },
+      get stream() {
+        return route('stream');
+      },
+      get mixAvailable() {
+        return route('mix-available');
+      },
+      get mixResult() {
+        return route('mix-result');
+      },
     },
     callbackToken: config.CALLBACK_TOKEN,
     callbackAuthKey: config.ALILIVE_CALLBACK_AUTH_KEY,

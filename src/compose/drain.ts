@@ -49,7 +49,10 @@ const bounded = async (step: Promise<unknown>, deadline: Promise<void>): Promise
  * are sent elsewhere with a hint, the ledger is handed over, Redis closes last. Everything after the moment
  * the deadline passes is done at once (the store is still closed last), and the report says so.
  */
-export const runDrain = async (parts: DrainParts, opts: { timeoutMs: number; logger: Logger; now?: () => number }): Promise<DrainReport> => {
+export const runDrain = async (
+  parts: DrainParts,
+  opts: { timeoutMs: number; logger: Logger; now?: () => number },
+): Promise<DrainReport> => {
   const now = opts.now ?? Date.now;
   const log = opts.logger.child({ mod: 'drain' });
   const started = now();
@@ -82,7 +85,13 @@ export const runDrain = async (parts: DrainParts, opts: { timeoutMs: number; log
   await within('transport', bounded(parts.closeTransport(), deadline));
   clearTimeout(timer);
   await parts.closeStore().catch((err: unknown) => log.warn({ err }, 'store close failed'));
-  const report: DrainReport = { clean, sockets: moved.sockets, forcedSockets: moved.forced, handedOver, ms: now() - started };
+  const report: DrainReport = {
+    clean,
+    sockets: moved.sockets,
+    forcedSockets: moved.forced,
+    handedOver,
+    ms: now() - started,
+  };
   log.info(report, 'drained');
   return report;
 };

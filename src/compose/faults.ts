@@ -31,7 +31,11 @@ export interface StoreGuard {
 }
 
 /** First half, right after the store is built: deadlines on its ports, and the records that must exist before the room service. */
-export const guardStore = (config: Config, store: BuiltStore, deps: { clock: Clock; logger: Logger; metrics: Metrics }): StoreGuard => {
+export const guardStore = (
+  config: Config,
+  store: BuiltStore,
+  deps: { clock: Clock; logger: Logger; metrics: Metrics },
+): StoreGuard => {
   const health = createStoreHealth();
   const redis = store.redis?.store ?? null;
   const deadline = { ms: config.STORE_TIMEOUT_MS, health, onTimeout: () => deps.metrics.faults.storeTimeouts.inc() };
@@ -99,7 +103,8 @@ export const buildFaults = (config: Config, deps: FaultDeps) => {
         log.error({ err, sweeper: sweeper.name }, 'stopping the mixes of the lost state failed');
         return null;
       });
-      if (result && result.stopped + result.failed > 0) log.warn({ sweeper: sweeper.name, ...result }, 'stopped the mixes of the lost state');
+      if (result && result.stopped + result.failed > 0)
+        log.warn({ sweeper: sweeper.name, ...result }, 'stopped the mixes of the lost state');
     }
   };
 
@@ -159,7 +164,8 @@ export const buildFaults = (config: Config, deps: FaultDeps) => {
     async start(): Promise<void> {
       if (redis) {
         const persistence = await redisPersistence(redis);
-        if (persistence === null) log.info('could not read Redis persistence settings (CONFIG refused); production Redis needs appendonly yes');
+        if (persistence === null)
+          log.info('could not read Redis persistence settings (CONFIG refused); production Redis needs appendonly yes');
         else if (!persistence.appendonly) {
           log.warn(
             persistence,

@@ -31,7 +31,10 @@ export const countRooms = (rooms: readonly RoomState[], now: number): StoreReadi
  * The memory store (one node): every live room is in this process, so loading them all per scrape is cheap
  * and the counts are exact.
  */
-export const memoryStoreGauges = (repo: Pick<RoomRepository, 'list' | 'load'>, clock: Clock): GaugeSources['store'] => ({
+export const memoryStoreGauges = (
+  repo: Pick<RoomRepository, 'list' | 'load'>,
+  clock: Clock,
+): GaugeSources['store'] => ({
   detailed: true,
   async read() {
     const ids = await repo.list();
@@ -72,5 +75,7 @@ export const gaugeSources = (deps: {
 }): GaugeSources => ({
   socketsConnected: () => deps.io.of('/').sockets.size,
   dependencies: () => checkAll(deps.readiness),
-  store: deps.store.redis ? redisStoreGauges(deps.store.redis.store, deps.clock) : memoryStoreGauges(deps.store.repo, deps.clock),
+  store: deps.store.redis
+    ? redisStoreGauges(deps.store.redis.store, deps.clock)
+    : memoryStoreGauges(deps.store.repo, deps.clock),
 });

@@ -80,7 +80,9 @@ export const buildHttpApp = (deps: HttpAppDeps) => {
   });
   app.use(callbacks);
   const draining = deps.draining ?? (() => false);
-  app.get('/readyz', (_req, res, next) => (draining() ? void res.status(503).json({ ok: false, draining: true }) : next()));
+  app.get('/readyz', (_req, res, next) =>
+    draining() ? void res.status(503).json({ ok: false, draining: true }) : next(),
+  );
   app.use(createHealthRouter(deps.readiness, deps.readinessDetail));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -22,7 +22,11 @@ const isQuery = (v: unknown): v is AudienceQuery[] =>
   Array.isArray(v) &&
   v.every((q: unknown) => {
     const query = q as Partial<AudienceQuery> | null;
-    return typeof query?.roomId === 'string' && Array.isArray(query.stage) && query.stage.every((u: unknown) => typeof u === 'string');
+    return (
+      typeof query?.roomId === 'string' &&
+      Array.isArray(query.stage) &&
+      query.stage.every((u: unknown) => typeof u === 'string')
+    );
   });
 
 /** Distinct users off the stage with a socket in each room, on this node: read from the adapter's own room map. */

@@ -81,7 +81,10 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
   io.use(createAuthMiddleware({ verifier, clock, logger, metrics }));
   const admission = buildAdmission(config, { clock, logger, metrics });
 
-  const wire = (deps2: { dispatcher: RoomDispatcher; urls: SignedUrls }): { registry: NodeRegistry | null; presence: Presence } => {
+  const wire = (deps2: {
+    dispatcher: RoomDispatcher;
+    urls: SignedUrls;
+  }): { registry: NodeRegistry | null; presence: Presence } => {
     const registry = redis
       ? createNodeRegistry({
           redis: redis.store,

@@ -34,8 +34,7 @@ export const redactUrl = (url: string): string => {
   }
 };
 
-const errno = (err: unknown): { code?: unknown; syscall?: unknown } =>
-  err && typeof err === 'object' ? (err) : {};
+const errno = (err: unknown): { code?: unknown; syscall?: unknown } => (err && typeof err === 'object' ? err : {});
 
 /**
  * One line for a boot failure an operator can act on, or null for anything else (a bug keeps its stack).

@@ -86,7 +86,9 @@ export const createStops = (p: StopParts) => {
 
   return {
     drain: (): Promise<DrainReport> =>
-      (drained ??= closing ? closing.then(() => ({ clean: true, sockets: 0, forcedSockets: 0, handedOver: 0, ms: 0 })) : drainNow()),
+      (drained ??= closing
+        ? closing.then(() => ({ clean: true, sockets: 0, forcedSockets: 0, handedOver: 0, ms: 0 }))
+        : drainNow()),
     close: (): Promise<void> => (drained ? drained.then(() => undefined) : (closing ??= closeNow())),
   };
 };

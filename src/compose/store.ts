@@ -2,7 +2,12 @@ import type { Clock, RoomRepository, Scheduler } from '../app/ports.js';
 import type { RateLimit, RateLimiter } from '../app/rate-limiter.js';
 import { createMemoryRateLimiter } from '../adapters/store/memory-rate-limiter.js';
 import { createRedisRateLimiter } from '../adapters/store/redis-rate-limiter.js';
-import { openRedis, openRedisCluster, RedisUnreachableError, type RedisConnections } from '../adapters/redis-connections.js';
+import {
+  openRedis,
+  openRedisCluster,
+  RedisUnreachableError,
+  type RedisConnections,
+} from '../adapters/redis-connections.js';
 import { createMemoryStore } from '../adapters/store/memory-store.js';
 import { createRedisStore } from '../adapters/store/redis-store.js';
 import { parseClusterNodes } from '../config/redis-cluster-nodes.js';
@@ -29,10 +34,14 @@ const openConfigured = (config: Config): Promise<RedisConnections> | null => {
   };
   if (config.REDIS_CLUSTER_NODES) {
     const nodes = config.REDIS_CLUSTER_NODES;
-    return openRedisCluster(parseClusterNodes(nodes), { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch(reachable('REDIS_CLUSTER_NODES', nodes));
+    return openRedisCluster(parseClusterNodes(nodes), { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch(
+      reachable('REDIS_CLUSTER_NODES', nodes),
+    );
   }
   if (config.REDIS_URL) {
-    return openRedis(config.REDIS_URL, { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch(reachable('REDIS_URL', redactUrl(config.REDIS_URL)));
+    return openRedis(config.REDIS_URL, { commandTimeoutMs: config.STORE_TIMEOUT_MS }).catch(
+      reachable('REDIS_URL', redactUrl(config.REDIS_URL)),
+    );
   }
   return null;
 };

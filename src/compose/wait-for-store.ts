@@ -55,7 +55,8 @@ export const waitForStore = async <T>(open: () => Promise<T>, wait: StoreWait | 
     if (wait?.signal?.aborted) throw new BootAborted();
     try {
       const opened = await open();
-      if (lastReason !== null) wait?.status(`linkmic: store reachable after ${Math.round((Date.now() - started) / 1000)} s; starting`);
+      if (lastReason !== null)
+        wait?.status(`linkmic: store reachable after ${Math.round((Date.now() - started) / 1000)} s; starting`);
       return opened;
     } catch (err) {
       if (!(err instanceof StoreUnreachableError) || !wait) throw err;
@@ -64,7 +65,9 @@ export const waitForStore = async <T>(open: () => Promise<T>, wait: StoreWait | 
         wait.status(`linkmic: ${err.message}; waiting for it (retrying every ${maxDelayMs / 1000} s at most)`);
         lastSaid = now;
       } else if (now - lastSaid >= remindMs) {
-        wait.status(`linkmic: still waiting for the store (${Math.round((now - started) / 1000)} s, ${attempt} attempts): ${err.message}`);
+        wait.status(
+          `linkmic: still waiting for the store (${Math.round((now - started) / 1000)} s, ${attempt} attempts): ${err.message}`,
+        );
         lastSaid = now;
       }
       lastReason = err.message;

@@ -6,7 +6,10 @@ import type { Policy } from '../core/types.js';
 import { cloudmixQueueMs } from '../adapters/alilive/cloudmix-types.js';
 
 export class ConfigError extends Error {
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`config ${key}: ${reason}`);
     this.name = 'ConfigError';
   }

@@ -19,13 +19,15 @@ type Rule = (c: RawConfig) => Refusal | null;
 const refuse = (key: keyof RawConfig, message: string): Refusal => ({ key, message });
 const PROD = 'when NODE_ENV=production';
 
-const sharedSecret = (key: 'CALLBACK_TOKEN' | 'ADMIN_API_KEY' | 'ADMISSION_KEY', required: boolean, why: string): Rule => (c) => {
-  const value = c[key];
-  if (value === undefined) return required ? refuse(key, `required ${PROD} (${why})`) : null;
-  return value.length < MIN_SHARED_SECRET_CHARS
-    ? refuse(key, `too weak ${PROD}: at least ${MIN_SHARED_SECRET_CHARS} characters`)
-    : null;
-};
+const sharedSecret =
+  (key: 'CALLBACK_TOKEN' | 'ADMIN_API_KEY' | 'ADMISSION_KEY', required: boolean, why: string): Rule =>
+  (c) => {
+    const value = c[key];
+    if (value === undefined) return required ? refuse(key, `required ${PROD} (${why})`) : null;
+    return value.length < MIN_SHARED_SECRET_CHARS
+      ? refuse(key, `too weak ${PROD}: at least ${MIN_SHARED_SECRET_CHARS} characters`)
+      : null;
+  };
 
 const jwtKeys: Rule = (c) => {
   const asymmetric = c.AUTH_JWKS_URL !== undefined || c.AUTH_JWT_PUBLIC_KEY !== undefined;
@@ -44,7 +46,10 @@ const urlAuth =
   (key: 'ALILIVE_PUSH_AUTH_KEY' | 'ALILIVE_PLAY_AUTH_KEY'): Rule =>
   (c) =>
     c.ALILIVE_MODE === 'cloud' && c.ALILIVE_URL_AUTH === 'on' && c[key] === undefined
-      ? refuse(key, `required in cloud mode ${PROD} (URLs would be unsigned; ALILIVE_URL_AUTH=off if the domain has no URL auth)`)
+      ? refuse(
+          key,
+          `required in cloud mode ${PROD} (URLs would be unsigned; ALILIVE_URL_AUTH=off if the domain has no URL auth)`,
+        )
       : null;
 
 /**
@@ -60,7 +65,8 @@ const PRODUCTION_RULES: readonly Rule[] = [
       : null,
   jwtKeys,
   (c) => (c.AUTH_JWKS_URL?.startsWith('http://') ? refuse('AUTH_JWKS_URL', `must be https:// ${PROD}`) : null),
-  (c) => (c.ALILIVE_MODE === undefined ? refuse('ALILIVE_MODE', `must be set explicitly (simulator or cloud) ${PROD}`) : null),
+  (c) =>
+    c.ALILIVE_MODE === undefined ? refuse('ALILIVE_MODE', `must be set explicitly (simulator or cloud) ${PROD}`) : null,
   urlAuth('ALILIVE_PUSH_AUTH_KEY'),
   urlAuth('ALILIVE_PLAY_AUTH_KEY'),
   sharedSecret('ADMIN_API_KEY', false, 'admin API'),
@@ -109,7 +115,9 @@ export const configWarnings = (c: { NODE_ENV: string; ALILIVE_MODE: string; ALIL
     );
   }
   if (c.ALILIVE_MODE === 'cloud' && c.ALILIVE_URL_AUTH === 'off') {
-    warnings.push('ALILIVE_URL_AUTH=off: push and play URLs without a key are unsigned; anyone who learns a stream name may push to it');
+    warnings.push(
+      'ALILIVE_URL_AUTH=off: push and play URLs without a key are unsigned; anyone who learns a stream name may push to it',
+    );
   }
   return warnings;
 };

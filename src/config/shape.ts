@@ -28,7 +28,12 @@ export const configShape = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
+  ),
   /**
    * A Redis Cluster instead of REDIS_URL: `host:port,host:port,…` of some of its masters. The same key layout
    * as on one server (src/adapters/store/redis-keys.ts): a room's keys share a hash tag, so each script
@@ -53,17 +58,26 @@ export const configShape = z.object({
   ALILIVE_ACCESS_KEY_SECRET: optionalString,
   ALILIVE_PUSH_DOMAIN: domain.default('push.example.com'),
   ALILIVE_PLAY_DOMAIN: domain.default('play.example.com'),
-  ALILIVE_APP_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]').default('linkmic'),
+  ALILIVE_APP_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]')
+    .default('linkmic'),
   ALILIVE_MIX_DOMAIN: domain.optional(),
   ALILIVE_MIX_TEMPLATE: z.enum(['picture_in_picture', 'side_by_side']).default('picture_in_picture'),
   /** Which mixing API: the seed's StartMixStreamsService (`legacy`) or CreateMixStream (`cloudmix`). */
   ALILIVE_MIXER: z.enum(['legacy', 'cloudmix']).default('legacy'),
   /** cloudmix: OutputConfig.MixStreamTemplate, the output's transcoding template. */
-  ALILIVE_CLOUDMIX_TEMPLATE: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be a template name such as lp_ld').default('lp_ld'),
+  ALILIVE_CLOUDMIX_TEMPLATE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'must be a template name such as lp_ld')
+    .default('lp_ld'),
   /** cloudmix: OutputConfig.ExpireDuration, after which AliLive ends a task by itself. */
   ALILIVE_CLOUDMIX_EXPIRE_S: z.coerce.number().int().positive().max(999_999_999).default(86_400),
   /** RegionId of the cloud-mix calls; the mix domain must be in cn-shanghai or cn-beijing. */
-  ALILIVE_REGION: z.string().regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region id such as cn-shanghai').default('cn-shanghai'),
+  ALILIVE_REGION: z
+    .string()
+    .regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region id such as cn-shanghai')
+    .default('cn-shanghai'),
   /** cloudmix: picture-in-picture (anchor full screen) or a grid. */
   ALILIVE_MIX_LAYOUT: z.enum(['pip', 'grid']).default('pip'),
   /** cloudmix: how often each node deletes mixing tasks no live room claims (left by a node that died mid-call). */

@@ -13,7 +13,14 @@ import { cancel, reject, request } from './rules/requests.js';
 import { close, closeByAnchor, leaveRoom, reopen } from './rules/room.js';
 import { onPublished, onStopped } from './rules/streams.js';
 import { onStreamChecked } from './rules/verify.js';
-import { onOutputChecked, onOutputPublished, onOutputStopped, onTaskAnswered, onTaskEvent, syncTask } from './rules/task-calls.js';
+import {
+  onOutputChecked,
+  onOutputPublished,
+  onOutputStopped,
+  onTaskAnswered,
+  onTaskEvent,
+  syncTask,
+} from './rules/task-calls.js';
 
 /**
  * One input to a live room: a flat switch, each case one rule (Emmett's decider). With the task mixer the
@@ -26,7 +33,13 @@ export const applyInput = (ctx: Ctx, input: RoomInput): DomainError | void => {
 };
 
 /** Facts only the pair mixer produces: with the task mixer, a stray one (a misconfigured sender) is ignored. */
-const PAIR_FACTS: ReadonlySet<RoomInput['type']> = new Set(['MixResult', 'MixEnded', 'MixStarted', 'MixStartFailed', 'MixStopped']);
+const PAIR_FACTS: ReadonlySet<RoomInput['type']> = new Set([
+  'MixResult',
+  'MixEnded',
+  'MixStarted',
+  'MixStartFailed',
+  'MixStopped',
+]);
 
 const isOutput = (ctx: Ctx, stream: string): boolean => ctx.room.mix?.output === stream;
 
@@ -72,7 +85,9 @@ const decide = (ctx: Ctx, input: RoomInput): DomainError | void => {
     case 'MixEnded':
       return onMixEnded(ctx, input.main, input.mix);
     case 'StreamChecked':
-      return isOutput(ctx, input.stream) ? onOutputChecked(ctx, input.online) : onStreamChecked(ctx, input.stream, input.online);
+      return isOutput(ctx, input.stream)
+        ? onOutputChecked(ctx, input.online)
+        : onStreamChecked(ctx, input.stream, input.online);
     case 'MixTaskAnswered':
       return onTaskAnswered(ctx, input);
     case 'MixTaskEvent':

@@ -61,7 +61,11 @@ export const mainStatus = (room: RoomState, session: CohostSession, leg: MixLeg)
  * One of a leg's two streams (`leg.main` or `leg.mix`): this room's anchor stream or the co-host's, with
  * the key of the STREAM_LOST timer that waits for it (the anchor's own, or the co-host's).
  */
-export const legStream = (room: RoomState, session: CohostSession, stream: string): { status: StreamStatus; key: string } =>
+export const legStream = (
+  room: RoomState,
+  session: CohostSession,
+  stream: string,
+): { status: StreamStatus; key: string } =>
   stream === room.anchor.stream.stream
     ? { status: room.anchor.stream, key: ANCHOR_KEY }
     : { status: session.stream, key: session.userId };

@@ -30,7 +30,9 @@ const concerns = (s: Signal, userId: UserId, kind: ViewKind): boolean =>
 const pick = (signals: Signal[]): Signal | undefined => {
   const first = [...signals].sort((a, b) => SIGNAL_PRIORITY.indexOf(a.event) - SIGNAL_PRIORITY.indexOf(b.event))[0];
   if (first?.event !== 'cohost:ended') return first;
-  const ended = signals.flatMap((s) => (s.event === 'cohost:ended' ? [{ userId: s.payload.userId, reason: s.payload.reason }] : []));
+  const ended = signals.flatMap((s) =>
+    s.event === 'cohost:ended' ? [{ userId: s.payload.userId, reason: s.payload.reason }] : [],
+  );
   return ended.length > 1 ? { ...first, payload: { ...first.payload, ended } } : first;
 };
 
@@ -64,7 +66,8 @@ export const deliver = (change: ViewChange, signals: Signal[]): Push[] => {
     personal.add(userId);
     const viewChanged = moved || (kind === 'stage' ? change.stage : change.audience);
     if (!viewChanged) continue;
-    const view = kind === 'stage' ? stage : kind === 'requester' ? requesterView(after, is.requesters.get(userId)!) : audience;
+    const view =
+      kind === 'stage' ? stage : kind === 'requester' ? requesterView(after, is.requesters.get(userId)!) : audience;
     const msg = message(pick(signals.filter((s) => concerns(s, userId, kind))), view);
     const key = `${msg.event}\u0000${JSON.stringify(msg.payload)}`;
     const group = grouped.get(key) ?? { ...msg, users: [] };
@@ -80,4 +83,5 @@ export const deliver = (change: ViewChange, signals: Signal[]): Push[] => {
   return pushes;
 };
 
-const push = (to: Recipients, event: PushEvent, payload: unknown): Push => ({ type: 'Push', to, event, payload }) as Push;
+const push = (to: Recipients, event: PushEvent, payload: unknown): Push =>
+  ({ type: 'Push', to, event, payload }) as Push;

@@ -8,11 +8,18 @@ import type { CohostSession, MixLeg, Shown } from './types.js';
  * before it was ever live concerns the stage alone). A reverse leg's viewers are another room's: that room
  * is told, in order of this room's revisions, and addresses its own members.
  */
-const show = (ctx: Ctx, session: CohostSession, leg: MixLeg, next: Shown, why: { code?: string; reason?: string }): SignalTo | null => {
+const show = (
+  ctx: Ctx,
+  session: CohostSession,
+  leg: MixLeg,
+  next: Shown,
+  why: { code?: string; reason?: string },
+): SignalTo | null => {
   const before = leg.shown;
   leg.shown = next;
   if (leg.audience === ctx.room.roomId) return before === next && next === null ? STAGE : EVERYONE;
-  if (before !== next) pairingUpdate(ctx, session, leg.audience, { userId: overlaidUser(ctx.room, session, leg), shown: next, ...why });
+  if (before !== next)
+    pairingUpdate(ctx, session, leg.audience, { userId: overlaidUser(ctx.room, session, leg), shown: next, ...why });
   return null;
 };
 
@@ -28,7 +35,8 @@ export const pairingUpdate = (
   patch: { userId?: string; shown?: Shown; ended?: boolean; code?: string; reason?: string; overlay?: string | null },
 ): void => {
   const pending = ctx.effects.find(
-    (e): e is Extract<typeof e, { type: 'Forward' }> => e.type === 'Forward' && e.roomId === roomId && e.input.type === 'PairingUpdate',
+    (e): e is Extract<typeof e, { type: 'Forward' }> =>
+      e.type === 'Forward' && e.roomId === roomId && e.input.type === 'PairingUpdate',
   );
   const input = pending?.input.type === 'PairingUpdate' ? pending.input : null;
   const merged = {
@@ -39,9 +47,9 @@ export const pairingUpdate = (
     rev: ctx.room.rev + 1,
     shown: patch.shown !== undefined ? patch.shown : (input?.shown ?? null),
     ended: (input?.ended ?? false) || (patch.ended ?? false),
-    ...(patch.overlay ?? input?.overlay ? { overlay: patch.overlay ?? input?.overlay } : {}),
-    ...(patch.code ?? input?.code ? { code: patch.code ?? input?.code } : {}),
-    ...(patch.reason ?? input?.reason ? { reason: patch.reason ?? input?.reason } : {}),
+    ...((patch.overlay ?? input?.overlay) ? { overlay: patch.overlay ?? input?.overlay } : {}),
+    ...((patch.code ?? input?.code) ? { code: patch.code ?? input?.code } : {}),
+    ...((patch.reason ?? input?.reason) ? { reason: patch.reason ?? input?.reason } : {}),
   };
   if (pending) pending.input = merged;
   else ctx.effects.push({ type: 'Forward', roomId, input: merged });

@@ -10,7 +10,12 @@ export interface SignalPayloads {
   'cohost:requested': { roomId: RoomId; userId: UserId };
   'cohost:request-ended': { roomId: RoomId; userId: UserId; reason: RequestEndReason };
   /** `ended` lists every co-host when several ended in one change (the push carries the first's fields too). */
-  'cohost:ended': { roomId: RoomId; userId: UserId; reason: EndReason; ended?: { userId: UserId; reason: EndReason }[] };
+  'cohost:ended': {
+    roomId: RoomId;
+    userId: UserId;
+    reason: EndReason;
+    ended?: { userId: UserId; reason: EndReason }[];
+  };
   'mix:live': { roomId: RoomId; cohostUserId: UserId };
   'mix:degraded': { roomId: RoomId; cohostUserId: UserId; code: string };
   'mix:stopped': { roomId: RoomId; cohostUserId: UserId; reason: string };
@@ -49,4 +54,6 @@ export type PushEvent = keyof PushPayloads;
 /** Sockets of these users (on any node), or a room's members but those of these users. */
 export type Recipients = { users: UserId[] } | { room: RoomId; except: UserId[] };
 
-export type Push = { [E in PushEvent]: { type: 'Push'; to: Recipients; event: E; payload: PushPayloads[E] } }[PushEvent];
+export type Push = {
+  [E in PushEvent]: { type: 'Push'; to: Recipients; event: E; payload: PushPayloads[E] };
+}[PushEvent];

@@ -14,13 +14,17 @@ export const isStreamFact = (fact: Fact): fact is StreamFact =>
  * opened mid-stream starts from it.
  */
 export const applyStreamFact = (known: StreamStatus | null, fact: StreamFact): StreamStatus => {
-  const status: StreamStatus = known ? { ...known } : { stream: fact.stream, streaming: false, mixAvailable: false, since: 0 };
+  const status: StreamStatus = known
+    ? { ...known }
+    : { stream: fact.stream, streaming: false, mixAvailable: false, since: 0 };
   switch (fact.type) {
     case 'MixAvailable':
       return { ...status, streaming: true, mixAvailable: true };
     case 'StreamPublished':
       if (fact.at < status.since) return status;
-      return status.streaming ? { ...status, since: fact.at } : { ...status, streaming: true, mixAvailable: false, since: fact.at };
+      return status.streaming
+        ? { ...status, since: fact.at }
+        : { ...status, streaming: true, mixAvailable: false, since: fact.at };
     case 'StreamStopped':
       if (fact.at < status.since || !status.streaming) return status;
       return { ...status, streaming: false, mixAvailable: false, since: fact.at };

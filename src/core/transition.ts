@@ -9,8 +9,7 @@ import { mayReopen, newRoom } from './rules/room.js';
 import { audienceView, stageView } from './views.js';
 
 export type TransitionResult =
-  | { ok: true; room: RoomState | null; effects: Effect[]; changed: boolean }
-  | { ok: false; error: DomainError };
+  { ok: true; room: RoomState | null; effects: Effect[]; changed: boolean } | { ok: false; error: DomainError };
 
 const unchanged = (room: RoomState | null): TransitionResult => ({ ok: true, room, effects: [], changed: false });
 

@@ -105,7 +105,9 @@ const inPicture = (room: RoomState): AudienceCohost[] => {
 
 /** The task's output while it is evidenced live and someone is in its picture; the anchor's stream otherwise. */
 const playing = (room: RoomState): string =>
-  room.mix?.live && room.mix.call?.op !== 'delete' && inPicture(room).length > 0 ? room.mix.output : room.anchor.stream.stream;
+  room.mix?.live && room.mix.call?.op !== 'delete' && inPicture(room).length > 0
+    ? room.mix.output
+    : room.anchor.stream.stream;
 
 export const audienceView = (room: RoomState): AudienceView => ({
   roomId: room.roomId,

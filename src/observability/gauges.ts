@@ -33,12 +33,15 @@ export interface GaugeSources {
 export const registerGauges = (registry: Registry, sources: GaugeSources): void => {
   let inflight: Promise<StoreReadings | null> | null = null;
   const readStore = (): Promise<StoreReadings | null> =>
-    (inflight ??= sources.store.read().then(
-      (r) => r,
-      () => null,
-    ).finally(() => {
-      inflight = null;
-    }));
+    (inflight ??= sources.store
+      .read()
+      .then(
+        (r) => r,
+        () => null,
+      )
+      .finally(() => {
+        inflight = null;
+      }));
 
   const byLabel = (gauge: Gauge<string>, label: string, values: Record<string, number> | undefined): void => {
     gauge.reset();

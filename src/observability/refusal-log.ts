@@ -5,7 +5,12 @@ import type { SecurityMetrics } from './security-metrics.js';
  * One refusal by a limit: counted every time (`linkmic_refusals_total{surface, code="limit", reason}`), logged
  * once per reason per `windowMs` with how many were refused since, so a flood cannot flood the log too.
  */
-export const createLimitRefusals = (deps: { logger: Logger; metrics?: SecurityMetrics; now: () => number; windowMs?: number }) => {
+export const createLimitRefusals = (deps: {
+  logger: Logger;
+  metrics?: SecurityMetrics;
+  now: () => number;
+  windowMs?: number;
+}) => {
   const windowMs = deps.windowMs ?? 1000;
   const log = deps.logger.child({ mod: 'limits' });
   const last = new Map<string, { at: number; since: number }>();
@@ -19,7 +24,10 @@ export const createLimitRefusals = (deps: { logger: Logger; metrics?: SecurityMe
       return;
     }
     last.set(key, { at: now, since: 0 });
-    log.warn({ surface, reason, ...detail, ...(seen && seen.since > 0 ? { alsoRefused: seen.since } : {}) }, 'refused by a limit');
+    log.warn(
+      { surface, reason, ...detail, ...(seen && seen.since > 0 ? { alsoRefused: seen.since } : {}) },
+      'refused by a limit',
+    );
   };
 };
 export type LimitRefusals = ReturnType<typeof createLimitRefusals>;

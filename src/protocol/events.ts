@@ -128,7 +128,9 @@ export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEven
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 /** Pushes that show a view: `room:state` (the view itself) and the signals (with `version` and `room`). */
-export type ViewPushes = { [E in SignalEvent]: SignalPayloads[E] & { version: number; room: RoomView } } & { 'room:state': RoomView };
+export type ViewPushes = { [E in SignalEvent]: SignalPayloads[E] & { version: number; room: RoomView } } & {
+  'room:state': RoomView;
+};
 export type ViewEvent = keyof ViewPushes;
 
 /** Personal deliveries (URLs the server signs, the connection's token): not views, so they carry no version. */

@@ -21,7 +21,8 @@ export const OPEN_GRANTS: Readonly<Grants> = Object.freeze({ anchor: ['*'], coho
 /** `AUTH_DEFAULT_GRANTS=none`: a token without `grants` may only watch (the default outside development and test). */
 export const NO_GRANTS: Readonly<Grants> = Object.freeze({ anchor: [], cohost: false, pair: false });
 
-export const defaultGrants = (setting: 'open' | 'none'): Grants => structuredClone(setting === 'open' ? OPEN_GRANTS : NO_GRANTS);
+export const defaultGrants = (setting: 'open' | 'none'): Grants =>
+  structuredClone(setting === 'open' ? OPEN_GRANTS : NO_GRANTS);
 
 const roomOrWildcard = z.union([z.literal('*'), z.string().regex(ID_PATTERN)]);
 
@@ -48,6 +49,7 @@ export const parseGrants = (claim: unknown, fallback: Grants): GrantsParse => {
   return { ok: true, grants: parsed.data };
 };
 
-export const mayOpen = (grants: Grants, roomId: string): boolean => grants.anchor.includes('*') || grants.anchor.includes(roomId);
+export const mayOpen = (grants: Grants, roomId: string): boolean =>
+  grants.anchor.includes('*') || grants.anchor.includes(roomId);
 export const mayRequest = (grants: Grants): boolean => grants.cohost;
 export const mayPair = (grants: Grants): boolean => grants.pair;

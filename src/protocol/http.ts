@@ -20,7 +20,10 @@ export const streamAction = z.enum(['publish', 'publish_done'], {
 });
 export const unixSeconds = z.string().regex(/^([0-9]{1,12})?$/, 'must be unix seconds');
 const optionalText = z.string().optional();
-const callbackToken = z.string().optional().describe('CALLBACK_TOKEN, when one is set (or as a path segment: /callbacks/alilive/<token>/…)');
+const callbackToken = z
+  .string()
+  .optional()
+  .describe('CALLBACK_TOKEN, when one is set (or as a path segment: /callbacks/alilive/<token>/…)');
 
 export const streamCallbackParams = z
   .object({
@@ -34,7 +37,9 @@ export const streamCallbackParams = z
     usrargs: optionalText,
     token: callbackToken,
   })
-  .describe('Stream status (publish / publish_done), signed with ALI-LIVE-SIGNATURE when ALILIVE_CALLBACK_AUTH_KEY is set.');
+  .describe(
+    'Stream status (publish / publish_done), signed with ALI-LIVE-SIGNATURE when ALILIVE_CALLBACK_AUTH_KEY is set.',
+  );
 
 export const mixAvailableParams = z
   .object({
@@ -82,16 +87,14 @@ export const mixTaskEvent = z
 // ----- operations -----
 
 export const healthAnswer = z.object({ ok: z.literal(true) });
-export const readyAnswer = z
-  .union([
-    z.object({
-      ok: z.boolean(),
-      checks: z.record(z.string(), z.boolean()).describe('each dependency: store, alilive'),
-      detail: z.record(z.string(), z.string()).optional().describe('what an operator must fix even while ready'),
-    }),
-    z.object({ ok: z.literal(false), draining: z.literal(true) }).describe('the node is draining (SIGTERM)'),
-  ])
-  ;
+export const readyAnswer = z.union([
+  z.object({
+    ok: z.boolean(),
+    checks: z.record(z.string(), z.boolean()).describe('each dependency: store, alilive'),
+    detail: z.record(z.string(), z.string()).optional().describe('what an operator must fix even while ready'),
+  }),
+  z.object({ ok: z.literal(false), draining: z.literal(true) }).describe('the node is draining (SIGTERM)'),
+]);
 
 // ----- admin API -----
 

@@ -15,12 +15,19 @@ const version = z.number().int().min(0).describe("the version of the recipient's
 const since = z.number().describe('ms since the epoch');
 const status = z.enum(['live', 'closed']);
 /** What viewers see of someone in the picture; null: not in it. */
-const shown = z.enum(['live', 'degraded']).nullable().describe('what the viewers see of this co-host: live, degraded (frozen), or null (not in the picture)');
+const shown = z
+  .enum(['live', 'degraded'])
+  .nullable()
+  .describe('what the viewers see of this co-host: live, degraded (frozen), or null (not in the picture)');
 
 const playUrls = z.object({ rtmp: z.string(), flv: z.string(), hls: z.string() });
 /** What viewers play, and its signed URLs (signed as the view is sent). */
 const playing = {
-  playing: z.string().describe("the stream viewers play: the anchor's, or with the cloud mixer its mixed output while co-hosts are in the picture"),
+  playing: z
+    .string()
+    .describe(
+      "the stream viewers play: the anchor's, or with the cloud mixer its mixed output while co-hosts are in the picture",
+    ),
   play: playUrls,
 };
 
@@ -33,7 +40,10 @@ export const stageView = z
     anchor: z.object({ userId, streaming: z.boolean(), mixAvailable: z.boolean() }),
     cohosts: z.array(z.object({ userId, state: z.enum(COHOST_STATES), since, shown })),
     requests: z.array(z.object({ userId, since })),
-    pairing: z.object({ roomId, userId, shown }).nullable().describe("this room's anchor co-hosts in roomId with userId's room (anchor-to-anchor)"),
+    pairing: z
+      .object({ roomId, userId, shown })
+      .nullable()
+      .describe("this room's anchor co-hosts in roomId with userId's room (anchor-to-anchor)"),
     ...playing,
   })
   .describe('The view of the stage: the anchor and every co-host.');
@@ -43,7 +53,9 @@ const audienceFields = {
   version,
   status,
   anchor: z.object({ userId, streaming: z.boolean() }),
-  cohosts: z.array(z.object({ userId, state: z.enum(['live', 'degraded']) })).describe('who is in the viewers\' picture'),
+  cohosts: z
+    .array(z.object({ userId, state: z.enum(['live', 'degraded']) }))
+    .describe("who is in the viewers' picture"),
   ...playing,
 };
 export const audienceView = z
@@ -51,7 +63,7 @@ export const audienceView = z
   .describe('The view of everyone else: only what is in the picture.');
 export const requesterView = z
   .object({ ...audienceFields, view: z.literal('requester'), request: z.object({ since }) })
-  .describe('The audience view plus the member\'s own pending request.');
+  .describe("The audience view plus the member's own pending request.");
 export const roomView = z
   .discriminatedUnion('view', [stageView, requesterView, audienceView])
   .describe("A member's view of a room, by its role (`view`).");
@@ -63,12 +75,20 @@ const endReason = z.enum(['left', 'kicked', 'timeout', 'stream-lost', 'mix-faile
 export const signalSchemas = {
   'room:closed': z.object({ roomId, reason: z.enum(['closed', 'anchor-gone', 'admin']), ...pushed }),
   'cohost:requested': z.object({ roomId, userId, ...pushed }),
-  'cohost:request-ended': z.object({ roomId, userId, reason: z.enum(['cancelled', 'rejected', 'timeout', 'room-closed']), ...pushed }),
+  'cohost:request-ended': z.object({
+    roomId,
+    userId,
+    reason: z.enum(['cancelled', 'rejected', 'timeout', 'room-closed']),
+    ...pushed,
+  }),
   'cohost:ended': z.object({
     roomId,
     userId,
     reason: endReason,
-    ended: z.array(z.object({ userId, reason: endReason })).optional().describe('every co-host, when several ended in one change'),
+    ended: z
+      .array(z.object({ userId, reason: endReason }))
+      .optional()
+      .describe('every co-host, when several ended in one change'),
     ...pushed,
   }),
   'mix:live': z.object({ roomId, cohostUserId: userId, ...pushed }),
@@ -89,13 +109,17 @@ export const serverEventSchemas = {
     reason: z.literal('state-lost').describe('the store lost its data: the room is gone; open or join it again'),
   }),
   'server:draining': z.object({
-    reconnectInMs: z.number().int().min(0).describe('reconnect to the same address after this long, then room:join each room again'),
+    reconnectInMs: z
+      .number()
+      .int()
+      .min(0)
+      .describe('reconnect to the same address after this long, then room:join each room again'),
   }),
 };
 
 /** Descriptions of the server events, for the generated document. */
 export const serverEventDocs: Record<keyof typeof serverEventSchemas, string> = {
-  'room:state': 'the member\'s view changed and no signal of that change carries it',
+  'room:state': "the member's view changed and no signal of that change carries it",
   'room:closed': 'the room closed (it says everything of its change)',
   'cohost:requested': 'to the anchor: a viewer asks to co-host',
   'cohost:request-ended': 'to the anchor and the requester: the request ended',
@@ -104,11 +128,13 @@ export const serverEventDocs: Record<keyof typeof serverEventSchemas, string> = 
   'mix:degraded': 'the mix reported an error; the picture may be frozen',
   'mix:stopped': "back to the anchor's own picture",
   'cohost:accepted': 'to the accepted co-host: where to push (a URL delivery, no version)',
-  'stream:pull-low-latency': "to the anchor and the co-host: pull the other's low-latency stream (a URL delivery, no version)",
+  'stream:pull-low-latency':
+    "to the anchor and the co-host: pull the other's low-latency stream (a URL delivery, no version)",
   'auth:expiring': 'the token expires soon: send auth:refresh before `at`',
   'auth:expired': 'the token expired; the server disconnects right after',
   'room:lost': 'the store lost the room (its data was lost): it is gone for every member; open or join it again',
-  'server:draining': 'this node is shutting down: once the pending acks are sent the server disconnects; reconnect after reconnectInMs',
+  'server:draining':
+    'this node is shutting down: once the pending acks are sent the server disconnects; reconnect after reconnectInMs',
 };
 
 export const ackError = z

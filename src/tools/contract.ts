@@ -27,4 +27,8 @@ if (check && stale.length > 0) {
   console.error(`contract: ${stale.join(', ')} differ from the code; run npm run contract and commit them`);
   process.exit(1);
 }
-console.log(stale.length === 0 ? 'contract: docs/asyncapi.json and docs/openapi.json are up to date' : `contract: wrote ${stale.join(', ')}`);
+console.log(
+  stale.length === 0
+    ? 'contract: docs/asyncapi.json and docs/openapi.json are up to date'
+    : `contract: wrote ${stale.join(', ')}`,
+);

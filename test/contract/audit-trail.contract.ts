@@ -52,7 +52,11 @@ export function describeAuditTrail(name: string, factory: TrailFactory): void {
 
     it('returns entries newest first, every field intact, and append returns at once', async () => {
       const trail = await open();
-      const written = [entry('Success'), entry('MixStreamNotExist'), { ...entry('InternalError'), userId: 'bob', views: undefined }];
+      const written = [
+        entry('Success'),
+        entry('MixStreamNotExist'),
+        { ...entry('InternalError'), userId: 'bob', views: undefined },
+      ];
       for (const e of written) expect(trail.append('r1', e)).toBeUndefined();
       const read = await until(trail, 'r1', 3);
       expect(read).toEqual([...written].reverse().map((e) => JSON.parse(JSON.stringify(e))));
@@ -99,7 +103,10 @@ export function describeAuditTrail(name: string, factory: TrailFactory): void {
       expect((await trail.page('r1', { limit: 5, before: page.next })).entries).toEqual([]);
       const fresh = await trail.page('r1', { limit: 1, before: null });
       expect(fresh.entries.map((e) => e.name)).toEqual(['e4']);
-      expect((await trail.page('r1', { limit: 5, before: fresh.next })).entries.map((e) => e.name)).toEqual(['e3', 'e2']);
+      expect((await trail.page('r1', { limit: 5, before: fresh.next })).entries.map((e) => e.name)).toEqual([
+        'e3',
+        'e2',
+      ]);
     });
 
     it('keeps rooms apart', async () => {
@@ -127,7 +134,10 @@ export function describeAuditTrail(name: string, factory: TrailFactory): void {
       trail.append('r1', entry('second'));
       await sleep(250);
       // 500 ms after the first entry, 250 after the second: still there, both.
-      expect((await trail.page('r1', { limit: 10, before: null })).entries.map((e) => e.name)).toEqual(['second', 'first']);
+      expect((await trail.page('r1', { limit: 10, before: null })).entries.map((e) => e.name)).toEqual([
+        'second',
+        'first',
+      ]);
       await sleep(300);
       expect(await trail.page('r1', { limit: 10, before: null })).toEqual({ entries: [], next: null });
     });

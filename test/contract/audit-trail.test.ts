@@ -81,7 +81,11 @@ describe('redis audit trail: specifics', () => {
 
   it('never throws while Redis is unreachable: the entry is dropped and counted', async () => {
     // A closed loopback port: nothing listens there, and the client gives up at once.
-    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const redis = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => undefined);
     const drops: string[] = [];
     const trail = createRedisAuditTrail({ redis, maxEntries: 10, ttlMs: 1_000, onDrop: (r) => drops.push(r) });
@@ -97,11 +101,21 @@ describe('redis audit trail: specifics', () => {
     const redis = new Redis(url);
     const drops: string[] = [];
     try {
-      const trail = createRedisAuditTrail({ redis, prefix, maxEntries: 100, ttlMs: 60_000, maxInFlight: 2, onDrop: (r) => drops.push(r) });
+      const trail = createRedisAuditTrail({
+        redis,
+        prefix,
+        maxEntries: 100,
+        ttlMs: 60_000,
+        maxInFlight: 2,
+        onDrop: (r) => drops.push(r),
+      });
       for (let i = 0; i < 5; i++) trail.append('r1', entry(`e${i}`));
       expect(drops).toEqual(['busy', 'busy', 'busy']);
       await new Promise((r) => setTimeout(r, 100));
-      expect((await trail.page('r1', { limit: 10, before: null })).entries.map((e) => e.name).sort()).toEqual(['e0', 'e1']);
+      expect((await trail.page('r1', { limit: 10, before: null })).entries.map((e) => e.name).sort()).toEqual([
+        'e0',
+        'e1',
+      ]);
       trail.append('r1', entry('e5'));
       await new Promise((r) => setTimeout(r, 100));
       expect(await redis.llen(auditKey(prefix, 'r1'))).toBe(3);

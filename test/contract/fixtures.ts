@@ -44,7 +44,11 @@ export function withCohosts(room: RoomState, cohostSeqs: number[], rev = room.re
 
 /** Room `roomId` with the anchor of `otherRoomId` as co-host: that anchor stream then belongs to both rooms. */
 export function withAnchorCohost(room: RoomState, otherRoomId: string, rev = room.rev + 1): RoomState {
-  const session: CohostSession = { ...cohost(room.roomId, 0), stream: stream(anchorStream(otherRoomId)), ownRoom: otherRoomId };
+  const session: CohostSession = {
+    ...cohost(room.roomId, 0),
+    stream: stream(anchorStream(otherRoomId)),
+    ownRoom: otherRoomId,
+  };
   return { ...room, rev, cohosts: [session] };
 }
 

@@ -73,7 +73,8 @@ export function describeRateLimiter(name: string, factory: LimiterFactory): void
     });
 
     it('refuses a bad key (a bug of the caller) without touching the budget', async () => {
-      for (const bad of ['', 'has space', 'x{y}', 'a'.repeat(201)]) await expect(under.limiter.take(bad)).rejects.toThrow(RangeError);
+      for (const bad of ['', 'has space', 'x{y}', 'a'.repeat(201)])
+        await expect(under.limiter.take(bad)).rejects.toThrow(RangeError);
       expect(await takes(10)).toEqual(Array(10).fill(0));
     });
   });

@@ -75,7 +75,14 @@ describe.each(redisTargets())('redis store on $name: specifics', (target) => {
     await repo.commit(liveRoom('r1', 1, [1]), 0, [setTimer('REQUEST', 'u1', 100)]);
     const keys = createRedisKeys(prefix);
     const b = bucketOfRoom('r1');
-    const expected = [keys.room('r1'), keys.liveRooms(b), keys.stream('a-r1'), keys.stream('c1-r1'), keys.timersAt(b), keys.timersDue(b)];
+    const expected = [
+      keys.room('r1'),
+      keys.liveRooms(b),
+      keys.stream('a-r1'),
+      keys.stream('c1-r1'),
+      keys.timersAt(b),
+      keys.timersDue(b),
+    ];
     expect((await target.keys(redis, prefix)).sort()).toEqual(expected.sort());
     const tag = /\{[^}]+\}/.exec(keys.room('r1'))![0];
     expect(expected.every((k) => k.startsWith(`${prefix}${tag}:`))).toBe(true);
@@ -93,9 +100,11 @@ describe.each(redisTargets())('redis store on $name: specifics', (target) => {
     const commit = defineLuaScript(COMMIT_SCRIPT);
     const b = bucketOfRoom('r1');
     const run = (commitId: string) =>
-      commit(redis, [keys.room('r1'), keys.liveRooms(b), keys.timersDue(b), keys.timersAt(b)], commitArgs(
-        keys.streamPrefix(b), liveRoom('r1', 1), 0, [setTimer('REQUEST', 'u1', 100)], '60', commitId,
-      ));
+      commit(
+        redis,
+        [keys.room('r1'), keys.liveRooms(b), keys.timersDue(b), keys.timersAt(b)],
+        commitArgs(keys.streamPrefix(b), liveRoom('r1', 1), 0, [setTimer('REQUEST', 'u1', 100)], '60', commitId),
+      );
     expect(await run('first')).toEqual([1]);
     expect(await run('first')).toEqual([1]); // what ioredis' automatic re-send does
     expect(await run('other')).toEqual([0]); // a different writer on the same version still loses

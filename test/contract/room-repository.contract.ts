@@ -160,7 +160,12 @@ export function describeRoomRepository(name: string, factory: StoreFactory): voi
       await repo.recordStreamFact({ stream: 'a-r2', streaming: false, mixAvailable: false, since: 3 });
       expect(await repo.streamFact('a-r1')).toEqual({ stream: 'a-r1', streaming: true, mixAvailable: true, since: 10 });
       const peer = await store.peer();
-      expect(await peer.repo.streamFact('a-r2')).toEqual({ stream: 'a-r2', streaming: false, mixAvailable: false, since: 3 });
+      expect(await peer.repo.streamFact('a-r2')).toEqual({
+        stream: 'a-r2',
+        streaming: false,
+        mixAvailable: false,
+        since: 3,
+      });
       const copy = await repo.streamFact('a-r1');
       copy!.streaming = false;
       expect((await repo.streamFact('a-r1'))?.streaming).toBe(true);

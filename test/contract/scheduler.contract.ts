@@ -30,7 +30,11 @@ export function describeScheduler(name: string, factory: StoreFactory): void {
     afterEach(() => store.close());
 
     it('hands out only due timers, earliest first, up to the limit', async () => {
-      await commitTimers('r1', [setTimer('REQUEST', 'u1', 300), setTimer('PUBLISH', 'u2', 100), setTimer('MIX_RETRY', 'x', 900)]);
+      await commitTimers('r1', [
+        setTimer('REQUEST', 'u1', 300),
+        setTimer('PUBLISH', 'u2', 100),
+        setTimer('MIX_RETRY', 'x', 900),
+      ]);
       await commitTimers('r2', [setTimer('STREAM_LOST', 'c1-r2', 200)]);
       expect(await scheduler.claimDue(50, 10, LEASE)).toEqual([]);
       expect(await scheduler.claimDue(250, 2, LEASE)).toEqual([
@@ -42,7 +46,9 @@ export function describeScheduler(name: string, factory: StoreFactory): void {
 
     it('keeps keys that contain the separator intact', async () => {
       await commitTimers('r1', [setTimer('REQUEST', 'a|b|c', 100)]);
-      expect(await scheduler.claimDue(100, 10, LEASE)).toEqual([{ roomId: 'r1', name: 'REQUEST', key: 'a|b|c', at: 100 }]);
+      expect(await scheduler.claimDue(100, 10, LEASE)).toEqual([
+        { roomId: 'r1', name: 'REQUEST', key: 'a|b|c', at: 100 },
+      ]);
     });
 
     it('re-set moves the deadline; clear removes the timer', async () => {
@@ -54,7 +60,11 @@ export function describeScheduler(name: string, factory: StoreFactory): void {
     });
 
     it('applies the ops of one commit in order', async () => {
-      await commitTimers('r1', [setTimer('REQUEST', 'u1', 100), clearTimer('REQUEST', 'u1'), setTimer('PUBLISH', 'u1', 100)]);
+      await commitTimers('r1', [
+        setTimer('REQUEST', 'u1', 100),
+        clearTimer('REQUEST', 'u1'),
+        setTimer('PUBLISH', 'u1', 100),
+      ]);
       expect((await scheduler.claimDue(100, 10, LEASE)).map(byId)).toEqual(['r1|PUBLISH|u1']);
     });
 
@@ -81,7 +91,9 @@ export function describeScheduler(name: string, factory: StoreFactory): void {
       await commitTimers('r1', [setTimer('REQUEST', 'u1', 5_000)]);
       await scheduler.ack(old!);
       expect(await scheduler.claimDue(4_999, 10, LEASE)).toEqual([]);
-      expect(await scheduler.claimDue(5_000, 10, LEASE)).toEqual([{ roomId: 'r1', name: 'REQUEST', key: 'u1', at: 5_000 }]);
+      expect(await scheduler.claimDue(5_000, 10, LEASE)).toEqual([
+        { roomId: 'r1', name: 'REQUEST', key: 'u1', at: 5_000 },
+      ]);
     });
 
     it('a re-set during a claim makes the timer due at its new deadline, not the lease end', async () => {

@@ -15,11 +15,16 @@ import { localVariant, nginxConfigTest, shippedConfig } from '../support/nginx.j
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-
 const CONFIG_KEYS = Object.keys(configSchema.shape);
 const NODES = ['linkmic-1', 'linkmic-2'];
 /** What NODE_ENV=production refuses to start without, in this stack (cloud mode, URL auth on). */
-const PRODUCTION_SECRETS = ['ALILIVE_CALLBACK_AUTH_KEY', 'ALILIVE_PLAY_AUTH_KEY', 'ALILIVE_PUSH_AUTH_KEY', 'AUTH_JWT_SECRET', 'CALLBACK_TOKEN'];
+const PRODUCTION_SECRETS = [
+  'ALILIVE_CALLBACK_AUTH_KEY',
+  'ALILIVE_PLAY_AUTH_KEY',
+  'ALILIVE_PUSH_AUTH_KEY',
+  'AUTH_JWT_SECRET',
+  'CALLBACK_TOKEN',
+];
 /** What the simulator must agree on with the nodes, or they refuse its callbacks. */
 const SHARED_WITH_SIMULATOR = ['ALILIVE_CALLBACK_AUTH_KEY', 'CALLBACK_TOKEN'];
 
@@ -44,7 +49,10 @@ describe('compose.yaml (read as Docker Compose would; no Docker engine runs here
     for (const name of NODES) {
       const keys = Object.keys(compose.services[name]!.environment ?? {});
       expect(keys.length).toBeGreaterThan(5);
-      expect(keys.filter((k) => !CONFIG_KEYS.includes(k)), name).toEqual([]);
+      expect(
+        keys.filter((k) => !CONFIG_KEYS.includes(k)),
+        name,
+      ).toEqual([]);
     }
     const simKeys = Object.keys(compose.services['alilive-sim']!.environment ?? {});
     const known = [...Object.values(SIMULATOR_ENV), 'LOG_LEVEL'];
@@ -56,19 +64,30 @@ describe('compose.yaml (read as Docker Compose would; no Docker engine runs here
     for (const name of NODES) {
       const env = resolvedEnvironment(compose.services[name]!, NEWCOMER_ENV);
       const config = loadConfig({ dir: join(ROOT, 'config'), env });
-      expect(config).toMatchObject({ NODE_ENV: 'production', ALILIVE_MODE: 'cloud', SOCKET_POLLING: 'off', PORT: 3000 });
+      expect(config).toMatchObject({
+        NODE_ENV: 'production',
+        ALILIVE_MODE: 'cloud',
+        SOCKET_POLLING: 'off',
+        PORT: 3000,
+      });
       expect(new URL(config.REDIS_URL!).hostname).toBe('redis');
       // Both nodes and the simulator agree on where AliLive is and on its keys, domains and callback token.
       const endpoint = new URL(config.ALILIVE_ENDPOINT);
       expect([endpoint.hostname, endpoint.port, endpoint.pathname]).toEqual(['alilive-sim', sim.SIM_PORT, '/_sim/pop']);
-      expect([config.ALILIVE_ACCESS_KEY_ID, config.ALILIVE_ACCESS_KEY_SECRET]).toEqual([sim.ALILIVE_ACCESS_KEY_ID, sim.ALILIVE_ACCESS_KEY_SECRET]);
+      expect([config.ALILIVE_ACCESS_KEY_ID, config.ALILIVE_ACCESS_KEY_SECRET]).toEqual([
+        sim.ALILIVE_ACCESS_KEY_ID,
+        sim.ALILIVE_ACCESS_KEY_SECRET,
+      ]);
       expect([config.ALILIVE_PUSH_DOMAIN, config.ALILIVE_MIX_DOMAIN, config.ALILIVE_APP_NAME]).toEqual([
         sim.ALILIVE_PUSH_DOMAIN,
         sim.ALILIVE_MIX_DOMAIN,
         sim.ALILIVE_APP_NAME,
       ]);
       // The simulator tokens and signs its callbacks with the nodes' own secrets, as AliLive would.
-      expect([config.CALLBACK_TOKEN, config.ALILIVE_CALLBACK_AUTH_KEY]).toEqual([sim.CALLBACK_TOKEN, sim.ALILIVE_CALLBACK_AUTH_KEY]);
+      expect([config.CALLBACK_TOKEN, config.ALILIVE_CALLBACK_AUTH_KEY]).toEqual([
+        sim.CALLBACK_TOKEN,
+        sim.ALILIVE_CALLBACK_AUTH_KEY,
+      ]);
     }
     // The simulator calls back through nginx, as AliLive would reach the public address.
     expect(new URL(sim.SIM_CALLBACK_BASE!).hostname).toBe('nginx');
@@ -84,7 +103,9 @@ describe('compose.yaml (read as Docker Compose would; no Docker engine runs here
     const vars = without(NEWCOMER_ENV, key);
     for (const name of [...NODES, 'alilive-sim']) {
       if (!demandedVariables(compose.services[name]!).includes(key)) continue;
-      expect(() => resolvedEnvironment(compose.services[name]!, vars), name).toThrow(new RegExp(`${key}: set ${key} in \\.env`));
+      expect(() => resolvedEnvironment(compose.services[name]!, vars), name).toThrow(
+        new RegExp(`${key}: set ${key} in \\.env`),
+      );
     }
     // Each demand is needed: the node's own configuration without that key is refused by name.
     const env = without(resolvedEnvironment(compose.services['linkmic-1']!, NEWCOMER_ENV), key);
@@ -101,7 +122,10 @@ describe('compose.yaml (read as Docker Compose would; no Docker engine runs here
   it('its header tells a newcomer how to make each secret it demands', () => {
     const header = composeHeader();
     for (const key of PRODUCTION_SECRETS) {
-      expect(header.filter((l) => new RegExp(`\\b${key}\\b.*openssl rand -hex (16|32)`).test(l)), key).toHaveLength(1);
+      expect(
+        header.filter((l) => new RegExp(`\\b${key}\\b.*openssl rand -hex (16|32)`).test(l)),
+        key,
+      ).toHaveLength(1);
     }
   });
 

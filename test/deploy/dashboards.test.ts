@@ -64,7 +64,9 @@ interface Rule {
 }
 
 const alertRules = async (): Promise<Rule[]> => {
-  const file = parse(await readFile(join(ROOT, 'deploy/prometheus/linkmic-alerts.yaml'), 'utf8')) as { groups: { rules: Rule[] }[] };
+  const file = parse(await readFile(join(ROOT, 'deploy/prometheus/linkmic-alerts.yaml'), 'utf8')) as {
+    groups: { rules: Rule[] }[];
+  };
   return file.groups.flatMap((g) => g.rules);
 };
 
@@ -98,7 +100,10 @@ describe('deploy/grafana, deploy/prometheus and the HPA', () => {
     for (const q of queries) {
       const names = metricNames(q.expr);
       expect(names.length, `${q.where}: ${q.expr}`).toBeGreaterThan(0);
-      expect(names.filter((n) => !exposed.has(n)), `${q.where}: ${q.expr}`).toEqual([]);
+      expect(
+        names.filter((n) => !exposed.has(n)),
+        `${q.where}: ${q.expr}`,
+      ).toEqual([]);
     }
   });
 
@@ -108,7 +113,10 @@ describe('deploy/grafana, deploy/prometheus and the HPA', () => {
     expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
     for (const r of rules) {
       const names = metricNames(r.expr);
-      expect(names.filter((n) => !exposed.has(n) && !PROMETHEUS_OWN.has(n)), `${r.alert}: ${r.expr}`).toEqual([]);
+      expect(
+        names.filter((n) => !exposed.has(n) && !PROMETHEUS_OWN.has(n)),
+        `${r.alert}: ${r.expr}`,
+      ).toEqual([]);
       expect(r.for, r.alert).toMatch(/^\d+[smh]$/);
       expect(['critical', 'warning'], r.alert).toContain(r.labels?.severity);
       expect(r.annotations?.summary && r.annotations.description, r.alert).toBeTruthy();
@@ -124,20 +132,26 @@ describe('deploy/grafana, deploy/prometheus and the HPA', () => {
     await new Promise((r) => setTimeout(r, 1_100));
     expect(sample(await scrape(server.url), LAG)!).toBeLessThan(0.5);
     // One scrape is one tick, so every dashboard query and alert averages it or takes its maximum over time.
-    const exprs = [...(await dashboardQueries()).map((q) => q.expr), ...(await alertRules()).map((r) => r.expr)].filter((e) => e.includes(LAG));
+    const exprs = [...(await dashboardQueries()).map((q) => q.expr), ...(await alertRules()).map((r) => r.expr)].filter(
+      (e) => e.includes(LAG),
+    );
     expect(exprs.length).toBeGreaterThanOrEqual(3);
     for (const e of exprs) expect(e).toMatch(new RegExp(`(avg|max)_over_time\\(${LAG}\\[`));
   });
 
   it("the HPA's custom metric is one the node exposes", async () => {
-    const hpa = parse(await readFile(join(ROOT, 'deploy/k8s/hpa.yaml'), 'utf8')) as { spec: { metrics: { pods?: { metric: { name: string } } }[] } };
+    const hpa = parse(await readFile(join(ROOT, 'deploy/k8s/hpa.yaml'), 'utf8')) as {
+      spec: { metrics: { pods?: { metric: { name: string } } }[] };
+    };
     const names = hpa.spec.metrics.flatMap((m) => (m.pods ? [m.pods.metric.name] : []));
     expect(names).toEqual(['linkmic_sockets_connected']);
     for (const n of names) expect(exposed).toContain(n);
   });
 
   it('the check itself catches a misspelt metric and a syntax error', () => {
-    expect(metricNames('sum(rate(linkmic_input_total[5m]))').filter((n) => !exposed.has(n))).toEqual(['linkmic_input_total']);
+    expect(metricNames('sum(rate(linkmic_input_total[5m]))').filter((n) => !exposed.has(n))).toEqual([
+      'linkmic_input_total',
+    ]);
     expect(() => metricNames('sum(rate(linkmic_inputs_total[5m])')).toThrow(/syntax/);
   });
 });

@@ -22,6 +22,8 @@ describe('the Kubernetes drain budget', () => {
     const drainS = configShape.shape.DRAIN_TIMEOUT_S.parse(config.data.DRAIN_TIMEOUT_S);
     expect(preStopS + drainS + SLACK_S).toBeLessThanOrEqual(pod.terminationGracePeriodSeconds);
     // And the drain is long enough to matter: the sockets' reconnect spread and a round of acks fit in it.
-    expect(drainS * 1000).toBeGreaterThan(configShape.shape.DRAIN_RECONNECT_SPREAD_MS.parse(config.data.DRAIN_RECONNECT_SPREAD_MS));
+    expect(drainS * 1000).toBeGreaterThan(
+      configShape.shape.DRAIN_RECONNECT_SPREAD_MS.parse(config.data.DRAIN_RECONNECT_SPREAD_MS),
+    );
   });
 });

@@ -25,8 +25,16 @@ const DIR = join(ROOT, 'deploy', 'k8s');
 /** apiVersion/kind → [model class, its TypeScript interface and module, for the strict check]. */
 const MODELS = {
   'apps/v1/Deployment': [Deployment, 'IDeployment', 'kubernetes-models/apps/v1/Deployment'],
-  'autoscaling/v2/HorizontalPodAutoscaler': [HorizontalPodAutoscaler, 'IHorizontalPodAutoscaler', 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'],
-  'policy/v1/PodDisruptionBudget': [PodDisruptionBudget, 'IPodDisruptionBudget', 'kubernetes-models/policy/v1/PodDisruptionBudget'],
+  'autoscaling/v2/HorizontalPodAutoscaler': [
+    HorizontalPodAutoscaler,
+    'IHorizontalPodAutoscaler',
+    'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
+  ],
+  'policy/v1/PodDisruptionBudget': [
+    PodDisruptionBudget,
+    'IPodDisruptionBudget',
+    'kubernetes-models/policy/v1/PodDisruptionBudget',
+  ],
   'v1/ConfigMap': [ConfigMap, 'IConfigMap', 'kubernetes-models/v1/ConfigMap'],
   'v1/Secret': [Secret, 'ISecret', 'kubernetes-models/v1/Secret'],
   'v1/Service': [Service, 'IService', 'kubernetes-models/v1/Service'],
@@ -90,17 +98,29 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
             return `import type { ${type} as T${i} } from '${module}';\nexport const doc${i}: T${i} = ${JSON.stringify(m.doc, null, 2)};\n`;
           })
           .join('\n');
-      const options = { strict: true, noEmit: true, skipLibCheck: true, types: [], module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022' };
+      const options = {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+      };
       await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['check.ts'] }));
       const tsc = async (text: string) => {
         await writeFile(join(dir, 'check.ts'), text);
-        return spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8', timeout: 60_000 });
+        return spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
       };
       const result = await tsc(source(manifests));
       expect(result.status, result.stdout + result.stderr).toBe(0);
       // And the check does catch a misspelling.
       const typo = structuredClone(manifests.find((m) => m.key === 'apps/v1/Deployment')!);
-      typo.doc.spec.template.spec.containers[0].readinessProbes = typo.doc.spec.template.spec.containers[0].readinessProbe;
+      typo.doc.spec.template.spec.containers[0].readinessProbes =
+        typo.doc.spec.template.spec.containers[0].readinessProbe;
       const caught = await tsc(source([typo]));
       expect(caught.status).not.toBe(0);
       expect(caught.stdout).toMatch(/readinessProbes/);
@@ -136,11 +156,18 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(one('policy/v1/PodDisruptionBudget').spec.selector.matchLabels).toEqual(labels);
     const hpa = one('autoscaling/v2/HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deploy.metadata.name });
-    expect(hpa.spec.metrics.map((m: any) => m.pods?.metric.name ?? m.resource?.name)).toEqual(['linkmic_sockets_connected', 'cpu']);
+    expect(hpa.spec.metrics.map((m: any) => m.pods?.metric.name ?? m.resource?.name)).toEqual([
+      'linkmic_sockets_connected',
+      'cpu',
+    ]);
   });
 
   it('ConfigMap/Secret split: secrets only in the Secret, every secret key there, all keys known', () => {
-    const secretKeys = new Set(readEnvExample().filter((e) => /\bSECRET\b/.test(e.comment.join(' '))).map((e) => e.key));
+    const secretKeys = new Set(
+      readEnvExample()
+        .filter((e) => /\bSECRET\b/.test(e.comment.join(' ')))
+        .map((e) => e.key),
+    );
     expect(secretKeys.size).toBeGreaterThan(5);
     const configMap = Object.keys(one('v1/ConfigMap').data);
     const secret = Object.keys(one('v1/Secret').stringData);
@@ -183,11 +210,25 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   it('the two halves make a valid config once the required secrets are filled in, and the rest stay off', () => {
     const data = one('v1/ConfigMap').data as Record<string, string>;
     const shipped = one('v1/Secret').stringData as Record<string, string>;
-    expect(Object.keys(shipped).filter((k) => shipped[k] === '').sort()).toEqual([...REQUIRED_SECRETS, 'ADMIN_API_KEY', 'ADMISSION_KEY'].sort());
+    expect(
+      Object.keys(shipped)
+        .filter((k) => shipped[k] === '')
+        .sort(),
+    ).toEqual([...REQUIRED_SECRETS, 'ADMIN_API_KEY', 'ADMISSION_KEY'].sort());
     const config = loadConfig({ dir: join(ROOT, 'config'), env: { ...data, ...shipped, ...FILLED } });
-    expect(config).toMatchObject({ NODE_ENV: 'production', ALILIVE_MODE: 'cloud', ALILIVE_URL_AUTH: 'on', PORT: 3000, SOCKET_POLLING: 'off' });
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      ALILIVE_MODE: 'cloud',
+      ALILIVE_URL_AUTH: 'on',
+      PORT: 3000,
+      SOCKET_POLLING: 'off',
+    });
     expect(config.REDIS_URL).toMatch(/^redis:\/\//);
-    expect([config.ADMIN_API_KEY, config.ADMISSION_KEY, config.ADMISSION_URL]).toEqual([undefined, undefined, undefined]);
+    expect([config.ADMIN_API_KEY, config.ADMISSION_KEY, config.ADMISSION_URL]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it.each(REQUIRED_SECRETS)('a Secret that leaves %s empty stops the pods, naming it', (key) => {

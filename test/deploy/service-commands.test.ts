@@ -29,7 +29,11 @@ interface Proc {
 }
 
 const run = (cmd: string, args: string[], env: Record<string, string>, cwd = ROOT): Proc => {
-  const child = spawn(cmd, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr.on('data', (b: Buffer) => (output += b.toString()));
@@ -55,11 +59,15 @@ describe('each compose service, run by its own command', () => {
 
   beforeAll(async () => {
     dist = join(ROOT, `.tmp-dist-${process.pid}`);
-    const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', dist], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', dist],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     if (tsc.status !== 0) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
     work = await mkdtemp(join(tmpdir(), 'linkmic-services-'));
     ports.redis = await freePort();
@@ -76,7 +84,11 @@ describe('each compose service, run by its own command', () => {
 
   it('redis: the compose command starts redis-server with the append-only file on', async () => {
     const [bin, ...args] = compose.services.redis!.command!;
-    const p = run(bin!, [...args, '--port', String(ports.redis), '--bind', '127.0.0.1', '--dir', work, '--save', ''], {});
+    const p = run(
+      bin!,
+      [...args, '--port', String(ports.redis), '--bind', '127.0.0.1', '--dir', work, '--save', ''],
+      {},
+    );
     procs.push(p);
     await eventually(async () => (await command(ports.redis, 'PING')).startsWith('+PONG'));
     expect(await command(ports.redis, 'CONFIG GET appendonly')).toContain('yes');
@@ -86,12 +98,16 @@ describe('each compose service, run by its own command', () => {
     const env = resolvedEnvironment(compose.services['alilive-sim']!, DOT_ENV);
     const [bin, ...args] = compose.services['alilive-sim']!.command!;
     expect(bin).toBe('node');
-    const p = run(process.execPath, args.map((a) => a.replace(/^dist\//, `${dist}/`)), {
-      ...env,
-      SIM_HOST: '127.0.0.1',
-      SIM_PORT: String(ports.sim),
-      SIM_CALLBACK_BASE: toLoopback(env.SIM_CALLBACK_BASE!, 'nginx', ports.node),
-    });
+    const p = run(
+      process.execPath,
+      args.map((a) => a.replace(/^dist\//, `${dist}/`)),
+      {
+        ...env,
+        SIM_HOST: '127.0.0.1',
+        SIM_PORT: String(ports.sim),
+        SIM_CALLBACK_BASE: toLoopback(env.SIM_CALLBACK_BASE!, 'nginx', ports.node),
+      },
+    );
     procs.push(p);
     await eventually(async () => (await fetch(`http://127.0.0.1:${ports.sim}/_sim/state`)).ok, 10_000);
   });
@@ -114,10 +130,17 @@ describe('each compose service, run by its own command', () => {
     });
     await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, 10_000);
     // A push on the shared simulator reaches this node as AliLive's callback would.
-    expect((await fetch(`http://127.0.0.1:${ports.sim}/_sim/streams/a-nobody/publish`, { method: 'POST' })).status).toBe(200);
-    await eventually(async () => (sample(await scrape(url), 'linkmic_callbacks_total{kind="StreamPublished",result="unknown"}') ?? 0) >= 1);
+    expect(
+      (await fetch(`http://127.0.0.1:${ports.sim}/_sim/streams/a-nobody/publish`, { method: 'POST' })).status,
+    ).toBe(200);
+    await eventually(
+      async () =>
+        (sample(await scrape(url), 'linkmic_callbacks_total{kind="StreamPublished",result="unknown"}') ?? 0) >= 1,
+    );
     // It got through because the simulator has the node's CALLBACK_TOKEN: without it a callback is refused.
-    const forged = await fetch(`${url}/callbacks/alilive/stream?action=publish&app=push.example.com&appname=linkmic&id=a-nobody`);
+    const forged = await fetch(
+      `${url}/callbacks/alilive/stream?action=publish&app=push.example.com&appname=linkmic&id=a-nobody`,
+    );
     expect(forged.status).toBe(401);
   });
 
@@ -141,7 +164,10 @@ describe('each compose service, run by its own command', () => {
     try {
       expect(await alice.request('room:open', { roomId: 'compose' })).toMatchObject({ ok: true });
       // Production's AUTH_DEFAULT_GRANTS is none: a token without grants joins and watches, and opens nothing.
-      expect(await bob.request('room:open', { roomId: 'bobs' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await bob.request('room:open', { roomId: 'bobs' })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
       expect(await bob.request('room:join', { roomId: 'compose' })).toMatchObject({ ok: true, role: 'viewer' });
     } finally {
       alice.close();
@@ -171,7 +197,9 @@ describe('each compose service, run by its own command', () => {
       await symlink(join(ROOT, 'config'), join(image, 'config'));
       const args = [...rewrite![1]!.matchAll(/(\S+?)="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
       expect(spawnSync('npm', ['pkg', 'set', ...args], { cwd: image }).status).toBe(0);
-      const pkg = JSON.parse(await readFile(join(image, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      const pkg = JSON.parse(await readFile(join(image, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      };
       expect(`${pkg.scripts.start} ${pkg.scripts.token}`).not.toMatch(/tsx/);
 
       const token = run('npm', ['run', '-s', 'token', '--', 'bob'], nodeEnv, image);

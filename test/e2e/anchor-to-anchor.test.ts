@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, ok, popCalls, received, sleep, stage, streamOf, type Participant, type Stage } from '../support/app.js';
+import {
+  eventually,
+  ok,
+  popCalls,
+  received,
+  sleep,
+  stage,
+  streamOf,
+  type Participant,
+  type Stage,
+} from '../support/app.js';
 import { expectContiguous } from './multi-node/cluster.js';
 
 /**
@@ -18,7 +28,8 @@ describe('anchor-to-anchor co-hosting', () => {
   const STOP = 'StopMixStreamsService';
   const liveA = { roomId: 'A', cohostUserId: 'anchorB' };
   const liveB = { roomId: 'B', cohostUserId: 'anchorA' };
-  const only = (p: Participant, roomId: string) => p.signals().filter(([, x]) => (x as { roomId?: string }).roomId === roomId);
+  const only = (p: Participant, roomId: string) =>
+    p.signals().filter(([, x]) => (x as { roomId?: string }).roomId === roomId);
 
   beforeEach(async () => {
     st = await stage();
@@ -30,7 +41,9 @@ describe('anchor-to-anchor co-hosting', () => {
     sim.pushStream('a-A');
     sim.pushStream(streamOf(pushB));
     await eventually(async () =>
-      (await Promise.all(['A', 'B'].map((id) => st.server.service.load(id)))).every((r) => r?.anchor.stream.mixAvailable),
+      (await Promise.all(['A', 'B'].map((id) => st.server.service.load(id)))).every(
+        (r) => r?.anchor.stream.mixAvailable,
+      ),
     );
     vA = await st.connect('viewerA');
     vB = await st.connect('viewerB');
@@ -49,7 +62,9 @@ describe('anchor-to-anchor co-hosting', () => {
 
   it('mixes both ways: two StartMix, each room its own mix:live, B keeps its push URL', async () => {
     const sim = st.server.simulator!;
-    const starts = sim.calls.filter((c) => c.action === START).map((c) => [c.params.MainStreamName, c.params.MixStreamName]);
+    const starts = sim.calls
+      .filter((c) => c.action === START)
+      .map((c) => [c.params.MainStreamName, c.params.MixStreamName]);
     expect(starts.sort()).toEqual([
       ['a-A', 'a-B'],
       ['a-B', 'a-A'],
@@ -60,23 +75,54 @@ describe('anchor-to-anchor co-hosting', () => {
     expect(vB.signals()).toEqual([['mix:live', liveB]]);
     expect(await received(aB, 'cohost:accepted')).toEqual({ roomId: 'A', push: { url: pushB } });
     // Each anchor pulls the other's low-latency stream.
-    expect(aA.signals()).toContainEqual(['stream:pull-low-latency', { roomId: 'A', userId: 'anchorB', url: 'artc://play.example.com/linkmic/a-B' }]);
-    expect(aB.signals()).toContainEqual(['stream:pull-low-latency', { roomId: 'A', userId: 'anchorA', url: 'artc://play.example.com/linkmic/a-A' }]);
+    expect(aA.signals()).toContainEqual([
+      'stream:pull-low-latency',
+      { roomId: 'A', userId: 'anchorB', url: 'artc://play.example.com/linkmic/a-B' },
+    ]);
+    expect(aB.signals()).toContainEqual([
+      'stream:pull-low-latency',
+      { roomId: 'A', userId: 'anchorA', url: 'artc://play.example.com/linkmic/a-A' },
+    ]);
     // B keeps the pairing (identified by the session's start in A) and shows A's anchor live to its viewers.
     const b = await st.server.service.load('B');
-    expect(b?.pairedWith).toEqual({ roomId: 'A', userId: 'anchorA', shown: 'live', since: expect.any(Number), overlay: null });
-    expect(b?.pairingMarks).toEqual([{ roomId: 'A', since: b?.pairedWith?.since, rev: expect.any(Number), ended: false }]);
+    expect(b?.pairedWith).toEqual({
+      roomId: 'A',
+      userId: 'anchorA',
+      shown: 'live',
+      since: expect.any(Number),
+      overlay: null,
+    });
+    expect(b?.pairingMarks).toEqual([
+      { roomId: 'A', since: b?.pairedWith?.since, rev: expect.any(Number), ended: false },
+    ]);
     const a = await st.server.service.load('A');
-    expect(a?.cohosts.map((c) => [c.userId, c.ownRoom, c.legs.map((l) => l.phase)])).toEqual([['anchorB', 'B', ['live', 'live']]]);
+    expect(a?.cohosts.map((c) => [c.userId, c.ownRoom, c.legs.map((l) => l.phase)])).toEqual([
+      ['anchorB', 'B', ['live', 'live']],
+    ]);
     // Each room tells its own members, in its own views: the viewers see the other anchor in the picture,
     // B's anchor (stage of B) sees its pairing, and A's stage sees B's anchor as a live co-host.
     await eventually(() => vB.client.view('B')?.cohosts.length === 1);
     expect(vA.client.view('A')).toMatchObject({ view: 'audience', cohosts: [{ userId: 'anchorB', state: 'live' }] });
     expect(vB.client.view('B')).toMatchObject({ view: 'audience', cohosts: [{ userId: 'anchorA', state: 'live' }] });
-    expect(aB.client.view('B')).toMatchObject({ view: 'stage', cohosts: [], pairing: { roomId: 'A', userId: 'anchorA', shown: 'live' } });
+    expect(aB.client.view('B')).toMatchObject({
+      view: 'stage',
+      cohosts: [],
+      pairing: { roomId: 'A', userId: 'anchorA', shown: 'live' },
+    });
     expect(aB.client.view('A')).toMatchObject({ view: 'stage', cohosts: [{ userId: 'anchorB', state: 'live' }] });
-    expect(aA.client.view('A')).toMatchObject({ view: 'stage', cohosts: [{ userId: 'anchorB', state: 'live' }], pairing: null });
-    for (const [p, id] of [[vA, 'A'], [vB, 'B'], [aA, 'A'], [aB, 'A'], [aB, 'B']] as const) expectContiguous(p, id);
+    expect(aA.client.view('A')).toMatchObject({
+      view: 'stage',
+      cohosts: [{ userId: 'anchorB', state: 'live' }],
+      pairing: null,
+    });
+    for (const [p, id] of [
+      [vA, 'A'],
+      [vB, 'B'],
+      [aA, 'A'],
+      [aB, 'A'],
+      [aB, 'B'],
+    ] as const)
+      expectContiguous(p, id);
   });
 
   /** Both mixes stopped on AliLive and A's session gone; B's pairing as `pairedB` says. */
@@ -86,7 +132,9 @@ describe('anchor-to-anchor co-hosting', () => {
     await eventually(async () => (await st.server.service.load('A'))?.cohosts.length === 0);
     await st.server.service.idle();
     await sleep(100);
-    const stops = sim.calls.filter((c) => c.action === STOP).map((c) => [c.params.MainStreamName, c.params.MixStreamName]);
+    const stops = sim.calls
+      .filter((c) => c.action === STOP)
+      .map((c) => [c.params.MainStreamName, c.params.MixStreamName]);
     expect(stops.sort()).toEqual([
       ['a-A', 'a-B'],
       ['a-B', 'a-A'],
@@ -95,7 +143,14 @@ describe('anchor-to-anchor co-hosting', () => {
     const b = await st.server.service.load('B');
     expect(b?.pairedWith ?? null).toBeNull();
     if (pairedB) expect(b?.pairingMarks).toEqual([pairedB]);
-    for (const [p, id] of [[vA, 'A'], [vB, 'B'], [aA, 'A'], [aB, 'A'], [aB, 'B']] as const) expectContiguous(p, id);
+    for (const [p, id] of [
+      [vA, 'A'],
+      [vB, 'B'],
+      [aA, 'A'],
+      [aB, 'A'],
+      [aB, 'B'],
+    ] as const)
+      expectContiguous(p, id);
   };
   /** A pairing that ended: B remembers A's last word of it, so a late update from A cannot bring it back. */
   const endedPairing = { roomId: 'A', since: expect.any(Number), rev: expect.any(Number), ended: true };

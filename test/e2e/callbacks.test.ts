@@ -43,7 +43,9 @@ describe('AliLive callbacks end to end', () => {
     await st!.server.service.idle();
     await sleep(100);
     expect(await st!.server.service.load(roomId)).toEqual(before);
-    expect(st!.people.map((p, i) => [p.userId, p.log.slice(lengths[i])])).toEqual(st!.people.map((p) => [p.userId, []]));
+    expect(st!.people.map((p, i) => [p.userId, p.log.slice(lengths[i])])).toEqual(
+      st!.people.map((p) => [p.userId, []]),
+    );
   };
 
   it('the same MixResult Success twice → one mix:live', async () => {
@@ -67,13 +69,19 @@ describe('AliLive callbacks end to end', () => {
     await changesNothing('r1', async () => {
       for (const code of ['Success', 'MixStreamNotExist', 'MainStreamNotExist', 'InternalError']) {
         // The room still knows the main stream, so the result is recognised as stale.
-        expect(await send('mix-result', mixResultParams('a-r1', cohostStream, code)), code).toEqual(answered('duplicate'));
+        expect(await send('mix-result', mixResultParams('a-r1', cohostStream, code)), code).toEqual(
+          answered('duplicate'),
+        );
       }
     });
     // New model (issue 8): a viewer's ordinary session is two pushes; cohost:ended is the stage's and the
     // co-host's (viewers used to get it between the two).
     expect(viewer.names()).toEqual(['mix:live', 'mix:stopped']);
-    expect(cohost.names().filter((n) => n.startsWith('mix:') || n === 'cohost:ended')).toEqual(['mix:live', 'cohost:ended', 'mix:stopped']);
+    expect(cohost.names().filter((n) => n.startsWith('mix:') || n === 'cohost:ended')).toEqual([
+      'mix:live',
+      'cohost:ended',
+      'mix:stopped',
+    ]);
   });
 
   it('a publish_done older than the last publish (by time) is ignored', async () => {
@@ -87,7 +95,11 @@ describe('AliLive callbacks end to end', () => {
       await sleep(300);
     });
     const room = await cloud.server.service.load('r1');
-    expect([room?.anchor.stream.streaming, room?.cohosts[0]?.stream.streaming, room?.cohosts[0]?.legs[0]?.phase]).toEqual([true, true, 'live']);
+    expect([
+      room?.anchor.stream.streaming,
+      room?.cohosts[0]?.stream.streaming,
+      room?.cohosts[0]?.legs[0]?.phase,
+    ]).toEqual([true, true, 'live']);
     // A newer one does count.
     expect(await send('stream', streamParams('publish_done', cohostStream, t + 1))).toEqual(answered('applied'));
     expect((await cloud.server.service.load('r1'))?.cohosts[0]?.stream.streaming).toBe(false);
@@ -101,10 +113,16 @@ describe('AliLive callbacks end to end', () => {
     cloud.sim.pushStream('a-r1');
     const t = nowS();
     expect(await send('mix-available', mixAvailableParams('a-r1'))).toEqual(answered('applied'));
-    expect((await cloud.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, mixAvailable: true });
+    expect((await cloud.server.service.load('r1'))?.anchor.stream).toMatchObject({
+      streaming: true,
+      mixAvailable: true,
+    });
     // The publish callback, arriving late, must not take mix-availability away.
     expect(await send('stream', streamParams('publish', 'a-r1', t))).toEqual(answered('applied'));
-    expect((await cloud.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, mixAvailable: true });
+    expect((await cloud.server.service.load('r1'))?.anchor.stream).toMatchObject({
+      streaming: true,
+      mixAvailable: true,
+    });
     // So a co-host is mixed at once.
     const userA = await cloud.connect('userA');
     ok(await userA.client.request('room:join', { roomId: 'r1' }));
@@ -121,7 +139,9 @@ describe('AliLive callbacks end to end', () => {
       expect(await send('stream', streamParams('publish', 'nobody'))).toEqual(answered('unknown'));
       expect(await send('stream', streamParams('publish_done', 'nobody'))).toEqual(answered('unknown'));
       expect(await send('mix-available', mixAvailableParams('nobody'))).toEqual(answered('unknown'));
-      expect(await send('mix-result', mixResultParams('nobody', 'c9-nowhere', 'MixStreamNotExist'))).toEqual(answered('unknown'));
+      expect(await send('mix-result', mixResultParams('nobody', 'c9-nowhere', 'MixStreamNotExist'))).toEqual(
+        answered('unknown'),
+      );
       const foreign = await send('stream', { ...streamParams('publish_done', 'a-r1'), appname: 'someone-else' });
       expect(foreign).toMatchObject({ status: 200, body: { ok: true, result: 'ignored' } });
       // AliLive would resend a refused one five times and then drop it: an unknown Code is answered 200.
@@ -165,10 +185,17 @@ describe('AliLive callbacks end to end', () => {
       .map(([k, v]) => `${k}=${v}`) // not encoded: "Message=mix stream not exist", as AliLive has sent it
       .join('&');
     expect(query).toContain('Message=mix stream not exist');
-    const res = await rawHttp(cloud.server.port, `GET /callbacks/alilive/mix-result?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const res = await rawHttp(
+      cloud.server.port,
+      `GET /callbacks/alilive/mix-result?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+    );
     expect(res.statusLine).toBe('HTTP/1.1 200 OK');
     expect(JSON.parse(res.body)).toEqual({ ok: true, result: 'applied' });
-    expect(await received(viewer, 'mix:degraded')).toEqual({ roomId: 'r1', cohostUserId: 'cohost-r1', code: 'MixStreamNotExist' });
+    expect(await received(viewer, 'mix:degraded')).toEqual({
+      roomId: 'r1',
+      cohostUserId: 'cohost-r1',
+      code: 'MixStreamNotExist',
+    });
     // The server still serves ordinary requests.
     expect((await fetch(`${cloud.server.url}/healthz`)).status).toBe(200);
   });
@@ -179,13 +206,24 @@ describe('AliLive callbacks end to end', () => {
     const anchor = await cloud.connect('anchor');
     ok(await anchor.client.request('room:open', { roomId: 'r1' }));
     expect(await send('mix-available', mixAvailableParams('a-r1_mix480'))).toEqual(answered('applied'));
-    expect((await cloud.server.service.load('r1'))?.anchor.stream).toMatchObject({ stream: 'a-r1', mixAvailable: true });
+    expect((await cloud.server.service.load('r1'))?.anchor.stream).toMatchObject({
+      stream: 'a-r1',
+      mixAvailable: true,
+    });
     ok(await anchor.client.request('room:close', { roomId: 'r1' }));
 
     const { viewer, cohostStream } = await cloudLive(cloud, 'r2');
-    expect(await send('mix-result', mixResultParams('a-r2_mix480', cohostStream, 'MixStreamNotExist'))).toEqual(answered('applied'));
-    expect(await received(viewer, 'mix:degraded')).toEqual({ roomId: 'r2', cohostUserId: 'cohost-r2', code: 'MixStreamNotExist' });
-    expect(await send('stream', streamParams('publish_done', `${cohostStream}_mix480`, nowS() + 1))).toEqual(answered('applied'));
+    expect(await send('mix-result', mixResultParams('a-r2_mix480', cohostStream, 'MixStreamNotExist'))).toEqual(
+      answered('applied'),
+    );
+    expect(await received(viewer, 'mix:degraded')).toEqual({
+      roomId: 'r2',
+      cohostUserId: 'cohost-r2',
+      code: 'MixStreamNotExist',
+    });
+    expect(await send('stream', streamParams('publish_done', `${cohostStream}_mix480`, nowS() + 1))).toEqual(
+      answered('applied'),
+    );
     expect((await cloud.server.service.load('r2'))?.cohosts[0]?.stream.streaming).toBe(false);
   });
 
@@ -275,11 +313,17 @@ describe('AliLive callbacks end to end', () => {
     expect((await st.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: false, since: ts });
     // The next genuine callback, a second later, counts.
     const genuine = { ...streamParams('publish', 'a-r1', ts + 1), token: TOKEN };
-    expect(await send('stream', genuine, streamCallbackHeaders('push.example.com', ts + 1, KEY))).toEqual(answered('applied'));
+    expect(await send('stream', genuine, streamCallbackHeaders('push.example.com', ts + 1, KEY))).toEqual(
+      answered('applied'),
+    );
     expect((await st.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, since: ts + 1 });
     // Replays of the captured signature inside the window, whatever they claim, change nothing now.
     await changesNothing('r1', async () => {
-      for (const replay of [forged, { ...forged, time: String(ts + 60) }, { ...forged, action: 'publish_done', time: '' }]) {
+      for (const replay of [
+        forged,
+        { ...forged, time: String(ts + 60) },
+        { ...forged, action: 'publish_done', time: '' },
+      ]) {
         expect(await send('stream', replay, capturedHeaders)).toEqual(answered('duplicate'));
       }
     });
@@ -290,7 +334,8 @@ describe('AliLive callbacks end to end', () => {
     st = await stage({ CALLBACK_TOKEN: TOKEN });
     const anchor = await st.connect('anchor');
     ok(await anchor.client.request('room:open', { roomId: 'r1' }));
-    const at = (token: string) => `${st!.server.url}/callbacks/alilive/${token}/mix-available?Domain=play.example.com&App=linkmic&Stream=a-r1`;
+    const at = (token: string) =>
+      `${st!.server.url}/callbacks/alilive/${token}/mix-available?Domain=play.example.com&App=linkmic&Stream=a-r1`;
     expect((await fetch(at('wrong'))).status).toBe(401);
     expect((await st.server.service.load('r1'))?.anchor.stream.mixAvailable).toBe(false);
     expect(await (await fetch(at(TOKEN))).json()).toEqual({ ok: true, result: 'applied' });

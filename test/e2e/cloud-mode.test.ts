@@ -17,7 +17,6 @@ import {
   type Participant,
 } from '../support/app.js';
 
-
 /**
  * ALILIVE_MODE=cloud: the real pop-core client calls the standalone simulator's POP endpoint over HTTP,
  * and AliLive's callbacks are sent by the test itself, as GET query strings, to linkmic's routes.
@@ -96,7 +95,9 @@ describe('cloud mode against the standalone simulator', () => {
    * to stream asks about the anchor's stream too: not the check these tests are about).
    */
   const checksOf = (stream: string): number =>
-    st!.sim.calls.filter((c) => c.action === 'DescribeLiveStreamsOnlineList' && c.status === 200 && c.params.StreamName === stream).length;
+    st!.sim.calls.filter(
+      (c) => c.action === 'DescribeLiveStreamsOnlineList' && c.status === 200 && c.params.StreamName === stream,
+    ).length;
 
   const cohostStates = async () => {
     const room = await st!.server.service.load('r1');
@@ -160,14 +161,20 @@ describe('cloud mode against the standalone simulator', () => {
     expect(cohost.signals().slice(-3)).toEqual([['mix:live', live], ended, stopped]);
     expect(anchor.signals()).toEqual([
       ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
-      ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
+      [
+        'stream:pull-low-latency',
+        { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` },
+      ],
       ['mix:live', live],
       ended,
       stopped,
     ]);
     const sim = st!.sim;
     expect([popCalls(sim, START, 200), popCalls(sim, STOP, 200)]).toEqual([1, 1]);
-    expect(sim.calls.find((c) => c.action === STOP)?.params).toMatchObject({ MainStreamName: 'a-r1', MixStreamName: cohostStream });
+    expect(sim.calls.find((c) => c.action === STOP)?.params).toMatchObject({
+      MainStreamName: 'a-r1',
+      MixStreamName: cohostStream,
+    });
     expect(sim.state().mixes).toEqual([]);
     expect((await st!.server.service.load('r1'))?.cohosts).toEqual([]);
   });
@@ -241,7 +248,10 @@ describe('cloud mode against the standalone simulator', () => {
     await sleep(200);
     // Up again, but not yet mix-available (seed §2.3 IV): the mix API is not called.
     expect(popCalls(sim, START)).toBe(1);
-    expect((await st!.server.service.load('r1'))?.anchor.stream).toMatchObject({ streaming: true, mixAvailable: false });
+    expect((await st!.server.service.load('r1'))?.anchor.stream).toMatchObject({
+      streaming: true,
+      mixAvailable: false,
+    });
 
     await callback('mix-available', mixAvailableParams('a-r1'));
     await eventually(() => popCalls(sim, START, 200) === 2);
@@ -262,20 +272,29 @@ describe('cloud mode against the standalone simulator', () => {
     const sim = st!.sim;
     for (let i = 0; i < 5; i++) {
       // Answered 200 each time: AliLive stops resending on any 200.
-      expect((await sendCallback(st!.server.url, 'mix-result', mixResultParams('a-r1', cohostStream, 'InternalError'))).status).toBe(200);
+      expect(
+        (await sendCallback(st!.server.url, 'mix-result', mixResultParams('a-r1', cohostStream, 'InternalError')))
+          .status,
+      ).toBe(200);
       if (i === 0) await eventually(() => popCalls(sim, START, 200) === 2, 3_000);
       await new Promise((r) => setTimeout(r, 250));
     }
     await st!.server.service.idle();
     expect(popCalls(sim, START, 200)).toBe(2);
     expect(viewer.names()).not.toContain('cohost:ended');
-    expect((await st!.server.service.load('r1'))?.cohosts).toEqual([expect.objectContaining({ userId: 'userA', ending: null })]);
+    expect((await st!.server.service.load('r1'))?.cohosts).toEqual([
+      expect.objectContaining({ userId: 'userA', ending: null }),
+    ]);
   });
 
   it('InternalError → mix:degraded, StartMix retried with backoff, bounded by MIX_RETRIES, then mix-failed', async () => {
     // Each InternalError here is a new attempt's, sent at once: the window that takes one like the last for AliLive
     // resending it (MIX_REDELIVERY_WINDOW_MS) is closed, or the next would count only when the window ends.
-    const { anchor, viewer, cohost, cohostStream } = await goLive({ MIX_RETRIES: '2', MIX_RETRY_BASE_MS: '100', MIX_REDELIVERY_WINDOW_MS: '0' });
+    const { anchor, viewer, cohost, cohostStream } = await goLive({
+      MIX_RETRIES: '2',
+      MIX_RETRY_BASE_MS: '100',
+      MIX_REDELIVERY_WINDOW_MS: '0',
+    });
     const sim = st!.sim;
     // Two retries, each after base · 2^(n−1): 100 ms, then 200 ms.
     for (const [n, delay] of [
@@ -301,8 +320,14 @@ describe('cloud mode against the standalone simulator', () => {
       const names = p.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended');
       expect(names[0], p.userId).toEqual(['mix:live', live]);
       expect(names[1], p.userId).toEqual(degraded);
-      expect(names.slice(1, -2).every((x) => JSON.stringify(x) === JSON.stringify(degraded)), p.userId).toBe(true);
-      expect(names.slice(-2), p.userId).toEqual([['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'mix-failed' }], stopped]);
+      expect(
+        names.slice(1, -2).every((x) => JSON.stringify(x) === JSON.stringify(degraded)),
+        p.userId,
+      ).toBe(true);
+      expect(names.slice(-2), p.userId).toEqual([
+        ['cohost:ended', { roomId: 'r1', userId: 'userA', reason: 'mix-failed' }],
+        stopped,
+      ]);
     }
     // New model (issue 8): viewers are told of the degradation once (their picture does not change while the
     // retries run) and never of cohost:ended; mix:stopped says the picture is the anchor's again.

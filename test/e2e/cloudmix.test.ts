@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, ok, received, settleAll, sleep, stage, streamOf, type Participant, type Stage } from '../support/app.js';
+import {
+  eventually,
+  ok,
+  received,
+  settleAll,
+  sleep,
+  stage,
+  streamOf,
+  type Participant,
+  type Stage,
+} from '../support/app.js';
 
 /**
  * The seed flow on the cloud mixer (ALILIVE_MIXER=cloudmix), over real sockets against the embedded AliLive,
@@ -8,7 +18,13 @@ import { eventually, ok, received, settleAll, sleep, stage, streamOf, type Parti
  * picture, and back after.
  */
 const ROOM = 'r1';
-const ENV = { ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: '3', TIMEOUT_PUBLISH: '30', TIMEOUT_MIX_AVAILABLE: '30', TIMEOUT_STREAM_LOST: '30' };
+const ENV = {
+  ALILIVE_MIXER: 'cloudmix',
+  MAX_COHOSTS: '3',
+  TIMEOUT_PUBLISH: '30',
+  TIMEOUT_MIX_AVAILABLE: '30',
+  TIMEOUT_STREAM_LOST: '30',
+};
 
 interface CreateParams {
   InputStreamList: string;
@@ -49,7 +65,10 @@ describe('the seed flow on the cloud mixer', () => {
     st = await stage(ENV);
     const anchor = await open();
     const viewer = await watch('viewer');
-    expect(viewer.client.view(ROOM)).toMatchObject({ playing: 'a-r1', play: { flv: 'https://play.example.com/linkmic/a-r1.flv' } });
+    expect(viewer.client.view(ROOM)).toMatchObject({
+      playing: 'a-r1',
+      play: { flv: 'https://play.example.com/linkmic/a-r1.flv' },
+    });
 
     const { p: cohost, stream } = await cohostIn(anchor, 'cohost');
     await received(viewer, 'mix:live');
@@ -61,14 +80,20 @@ describe('the seed flow on the cloud mixer', () => {
     // One CreateMixStream, signature and shapes accepted by the endpoint: the anchor in pane 1, the co-host in 2.
     expect(mixCalls().map((c) => [c.action, c.status])).toEqual([['CreateMixStream', 200]]);
     const params = mixCalls()[0]!.params as unknown as CreateParams;
-    const inputs = JSON.parse(params.InputStreamList) as { LayoutChildId: number; ResourceType: string; ResourceValue: string }[];
+    const inputs = JSON.parse(params.InputStreamList) as {
+      LayoutChildId: number;
+      ResourceType: string;
+      ResourceValue: string;
+    }[];
     expect(inputs.map((i) => [i.LayoutChildId, i.ResourceType, streamOf(i.ResourceValue)])).toEqual([
       [1, 'live', 'a-r1'],
       [2, 'live', stream],
     ]);
     expect(params.LayoutId).toBe('USERDEFINED');
     expect(JSON.parse(params.OutputConfig)).toMatchObject({ AppName: 'linkmic', StreamName: output });
-    expect(JSON.parse(params.CallbackConfig!).CallbackUrl).toMatch(new RegExp(`/callbacks/alilive/mix-task\\?stream=${output}$`));
+    expect(JSON.parse(params.CallbackConfig!).CallbackUrl).toMatch(
+      new RegExp(`/callbacks/alilive/mix-task\\?stream=${output}$`),
+    );
     expect(sim().state().mixTasks).toEqual([expect.objectContaining({ stream: output, live: true })]);
 
     ok(await cohost.client.request('cohost:leave', { roomId: ROOM }));
@@ -93,7 +118,11 @@ describe('the seed flow on the cloud mixer', () => {
       expect(mixCalls().map((c) => c.action)).toEqual(['CreateMixStream', ...Array<string>(n).fill('UpdateMixStream')]);
     }
     expect(viewer.client.view(ROOM)).toMatchObject({ cohosts: [{ userId: 'c1' }, { userId: 'c2' }, { userId: 'c3' }] });
-    expect(sim().state().mixTasks[0]!.inputs.map((i) => i.childId)).toEqual([1, 2, 3, 4]);
+    expect(
+      sim()
+        .state()
+        .mixTasks[0]!.inputs.map((i) => i.childId),
+    ).toEqual([1, 2, 3, 4]);
 
     for (const [n, p] of cohosts.entries()) {
       ok(await p.client.request('cohost:leave', { roomId: ROOM }));

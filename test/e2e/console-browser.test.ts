@@ -22,9 +22,11 @@ if (!executable) {
 
 type Pane = { x: number; y: number; w: number; h: number };
 
-const panel = (page: Page, kind: 'anchor' | 'cohost' | 'viewer'): Locator => page.locator(`section[data-kind="${kind}"]`);
+const panel = (page: Page, kind: 'anchor' | 'cohost' | 'viewer'): Locator =>
+  page.locator(`section[data-kind="${kind}"]`);
 const click = (p: Locator, action: string) => p.locator(`button[data-action="${action}"]`).click(WAIT);
-const request = (p: Locator, label: string, state = 'ok') => p.locator(`.requests li[data-label="${label}"][data-state="${state}"]`).first();
+const request = (p: Locator, label: string, state = 'ok') =>
+  p.locator(`.requests li[data-label="${label}"][data-state="${state}"]`).first();
 const canvas = (kind: string, screen: string) => `section[data-kind="${kind}"] canvas[data-screen="${screen}"]`;
 
 /**
@@ -41,7 +43,8 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
   beforeAll(async () => {
     server = await startTestServer(ENV);
     browser = await launchChromium(executable!);
-    layouts = ((await (await fetch(`${server.url}/_sim/console`)).json()) as { layouts: Record<string, Pane[]> }).layouts;
+    layouts = ((await (await fetch(`${server.url}/_sim/console`)).json()) as { layouts: Record<string, Pane[]> })
+      .layouts;
   }, 40_000);
   afterAll(async () => {
     await browser?.close();
@@ -56,7 +59,9 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
     try {
       await page.goto(`${server.url}/?timeout=${PAGE_TIMEOUT_S}`);
       const [anchor, cohost, viewer] = [panel(page, 'anchor'), panel(page, 'cohost'), panel(page, 'viewer')];
-      await expect.poll(() => page.locator('meta[name="viewport"]').getAttribute('content')).toContain('width=device-width');
+      await expect
+        .poll(() => page.locator('meta[name="viewport"]').getAttribute('content'))
+        .toContain('width=device-width');
       await page.locator('#server[data-state="up"]').waitFor(WAIT);
       await shot('start');
 
@@ -79,7 +84,8 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
       await click(anchor, 'Start pushing');
       const pushed = request(anchor, 'push a-demo');
       await pushed.waitFor(WAIT);
-      if (opts.leftoverStream) expect(await pushed.textContent()).toMatch(/ALREADY pushing: AliLive sends no new publish callback/);
+      if (opts.leftoverStream)
+        expect(await pushed.textContent()).toMatch(/ALREADY pushing: AliLive sends no new publish callback/);
       await page.locator(`${canvas('anchor', 'camera')}[data-state="on"][data-shows="alice"]`).waitFor(WAIT);
 
       // The co-host and the viewer join; the viewer sees the anchor alone and is told the URL it plays.
@@ -113,13 +119,17 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
 
       // Push → the mixed picture: alice full frame, bob in the pane the configured layout gives him.
       await click(cohost, 'Start pushing');
-      await page.locator(`${canvas('viewer', 'picture')}[data-state="mixed"][data-inputs="alice,bob"][data-panes="2"]`).waitFor(WAIT);
+      await page
+        .locator(`${canvas('viewer', 'picture')}[data-state="mixed"][data-inputs="alice,bob"][data-panes="2"]`)
+        .waitFor(WAIT);
       expect(await viewer.locator('.stateline').textContent()).toBe('mixed: alice + bob');
       const bobPane = layouts['2']![1]!;
       const bobCamera = await pixel(page, canvas('cohost', 'camera'), 0.1, 0.1);
       const aliceCamera = await pixel(page, canvas('anchor', 'camera'), 0.1, 0.1);
       expect(bobCamera).not.toEqual(aliceCamera);
-      expect(await pixel(page, canvas('viewer', 'picture'), bobPane.x + bobPane.w * 0.15, bobPane.y + bobPane.h * 0.15)).toEqual(bobCamera);
+      expect(
+        await pixel(page, canvas('viewer', 'picture'), bobPane.x + bobPane.w * 0.15, bobPane.y + bobPane.h * 0.15),
+      ).toEqual(bobCamera);
       expect(await pixel(page, canvas('viewer', 'picture'), 0.1, 0.1)).toEqual(aliceCamera);
       await shot('mixed');
 
@@ -127,7 +137,9 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
       await click(cohost, 'Stop pushing');
       await page.locator(`${canvas('viewer', 'picture')}[data-state="degraded"]`).waitFor(WAIT);
       expect(await viewer.locator('.stateline').textContent()).toMatch(/degraded.*bob \(MixStreamNotExist\)/);
-      expect(await pixel(page, canvas('viewer', 'picture'), bobPane.x + bobPane.w * 0.15, bobPane.y + bobPane.h * 0.15)).not.toEqual(bobCamera);
+      expect(
+        await pixel(page, canvas('viewer', 'picture'), bobPane.x + bobPane.w * 0.15, bobPane.y + bobPane.h * 0.15),
+      ).not.toEqual(bobCamera);
       await shot('degraded');
       await click(cohost, 'Start pushing');
       await page.locator(`${canvas('viewer', 'picture')}[data-state="mixed"]`).waitFor(WAIT);
@@ -148,11 +160,18 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
         const result = ops.locator('#timeline tr[data-name="MixResult"]');
         await result.first().waitFor(WAIT);
         expect(await result.first().textContent()).toMatch(/code=Success/);
-        expect(await ops.locator('#timeline tr[data-kind="call"][data-name="StartMix"][data-outcome="ok"]').count()).toBeGreaterThan(0);
-        expect(await ops.locator('#timeline tr[data-kind="command"][data-name="AcceptCohost"]').count()).toBeGreaterThan(0);
+        expect(
+          await ops.locator('#timeline tr[data-kind="call"][data-name="StartMix"][data-outcome="ok"]').count(),
+        ).toBeGreaterThan(0);
+        expect(
+          await ops.locator('#timeline tr[data-kind="command"][data-name="AcceptCohost"]').count(),
+        ).toBeGreaterThan(0);
         await ops.locator('#chart[data-points]').waitFor(WAIT);
         await expect.poll(() => ops.locator('#chart').getAttribute('data-points'), WAIT).not.toBe('0');
-        if (viewport.width <= 400) expect(await ops.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        if (viewport.width <= 400)
+          expect(await ops.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+            viewport.width,
+          );
         await opsShot('timeline');
       } finally {
         await ops.close();
@@ -170,8 +189,18 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
       await click(cohost, 'Leave room');
       await click(anchor, 'Close room');
       await page.locator(`${canvas('anchor', 'camera')}[data-state="off"]`).waitFor(WAIT);
-      await expect.poll(() => server.simulator!.state().streams.filter((s) => s.pushing).map((s) => s.name), WAIT).toEqual([]);
-      if (viewport.width <= 400) expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+      await expect
+        .poll(
+          () =>
+            server
+              .simulator!.state()
+              .streams.filter((s) => s.pushing)
+              .map((s) => s.name),
+          WAIT,
+        )
+        .toEqual([]);
+      if (viewport.width <= 400)
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
       await shot('closed');
       expect(errors).toEqual([]);
     } finally {
@@ -179,13 +208,18 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
     }
   };
 
-  it('plays the whole co-host flow at 1280 px, right after the README session ran (same room, same users)', { timeout: 90_000 }, async () => {
-    expect(await runReadmeSession(server.url)).toMatch(/bob sees the mixed picture[\s\S]*alice closes/);
-    await flow('desktop-1280', { width: 1280, height: 900 }, { leftoverStream: false });
-  });
+  it(
+    'plays the whole co-host flow at 1280 px, right after the README session ran (same room, same users)',
+    { timeout: 90_000 },
+    async () => {
+      expect(await runReadmeSession(server.url)).toMatch(/bob sees the mixed picture[\s\S]*alice closes/);
+      await flow('desktop-1280', { width: 1280, height: 900 }, { leftoverStream: false });
+    },
+  );
 
   it('plays it again at 390 px on the same server, with a stream an earlier session left up', { timeout: 90_000 }, () =>
-    flow('phone-390', { width: 390, height: 844 }, { leftoverStream: true }));
+    flow('phone-390', { width: 390, height: 844 }, { leftoverStream: true }),
+  );
 
   it('shows a refused token, a request that times out, and a server that went away', { timeout: 60_000 }, async () => {
     const own = await startTestServer(ENV);
@@ -198,7 +232,9 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
       await viewer.locator('details summary').first().click();
       await viewer.locator('input[aria-label="app token"]').fill('not-a-token');
       await viewer.locator('button', { hasText: 'Connect with token' }).click();
-      await expect.poll(() => viewer.locator('.badge').textContent(), WAIT).toBe('refused: unauthorized: invalid token');
+      await expect
+        .poll(() => viewer.locator('.badge').textContent(), WAIT)
+        .toBe('refused: unauthorized: invalid token');
 
       // A push the simulator never answers: pending with its seconds counting, then a visible timeout.
       await click(anchor, 'Connect');
@@ -206,7 +242,9 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
       await request(anchor, 'room:open').waitFor(WAIT);
       await page.route('**/_sim/streams/*/publish', () => undefined);
       await click(anchor, 'Start pushing');
-      await expect.poll(() => request(anchor, 'push a-demo', 'pending').textContent(), WAIT).toMatch(/pending \(\d\.\d \/ 3 s\)/);
+      await expect
+        .poll(() => request(anchor, 'push a-demo', 'pending').textContent(), WAIT)
+        .toMatch(/pending \(\d\.\d \/ 3 s\)/);
       const timedOut = request(anchor, 'push a-demo', 'timeout');
       await timedOut.waitFor(WAIT);
       expect(await timedOut.textContent()).toMatch(/timed out: no answer within 3 s/);
@@ -217,7 +255,9 @@ describe.skipIf(!executable)('the console and the operator view in Chromium', ()
       await own.close();
       ownClosed = true;
       await page.locator('#server[data-state="unreachable"]').waitFor(WAIT);
-      await expect.poll(() => anchor.locator('.badge').getAttribute('data-state'), WAIT).toMatch(/disconnected|reconnecting/);
+      await expect
+        .poll(() => anchor.locator('.badge').getAttribute('data-state'), WAIT)
+        .toMatch(/disconnected|reconnecting/);
       // Nothing is offered that could only wait for a connection that is not there.
       expect(await anchor.locator('button[data-action="Start pushing"]').count()).toBe(0);
       expect(await anchor.locator('.actions').textContent()).toMatch(/waiting for the connection/);

@@ -31,7 +31,9 @@ describe('gauges on /metrics', () => {
     ok(await anchor.client.request('cohost:accept', { roomId: 'r1', userId: 'userA' }));
     const before = await scrape(st.server.url);
     const states = ['accepted', 'mixing', 'live', 'degraded', 'ending'];
-    expect(states.map((s) => sample(before, `linkmic_cohost_sessions{state="${s}"}`)).reduce((a, b) => a! + b!, 0)).toBe(1);
+    expect(
+      states.map((s) => sample(before, `linkmic_cohost_sessions{state="${s}"}`)).reduce((a, b) => a! + b!, 0),
+    ).toBe(1);
     expect(sample(before, 'linkmic_cohost_sessions{state="live"}')).toBe(0);
 
     sim.pushStream(streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url));
@@ -46,7 +48,9 @@ describe('gauges on /metrics', () => {
     expect(sample(text, 'linkmic_mixes_running')).toBe(1);
     expect(sample(text, 'linkmic_timers_due')).toBe(0);
     expect(sample(text, 'linkmic_alilive_call_seconds_count{action="StartMixStreamsService",outcome="ok"}')).toBe(1);
-    expect(sample(text, 'linkmic_alilive_call_seconds_bucket{le="+Inf",action="StartMixStreamsService",outcome="ok"}')).toBe(1);
+    expect(
+      sample(text, 'linkmic_alilive_call_seconds_bucket{le="+Inf",action="StartMixStreamsService",outcome="ok"}'),
+    ).toBe(1);
     expect(sample(text, 'linkmic_dependency_up{dependency="store"}')).toBe(1);
     expect(sample(text, 'linkmic_dependency_up{dependency="alilive"}')).toBe(1);
 
@@ -104,7 +108,10 @@ describe('gauges on /metrics', () => {
     expect(sample(text, 'linkmic_sockets_connected')).toBe(1);
     // Back, so the node closes as usual; the gauges answer again.
     await redis.restart();
-    await eventually(async () => sample(await scrape(st!.server.url), 'linkmic_dependency_up{dependency="store"}') === 1, 10_000);
+    await eventually(
+      async () => sample(await scrape(st!.server.url), 'linkmic_dependency_up{dependency="store"}') === 1,
+      10_000,
+    );
     expect(sample(await scrape(st.server.url), 'linkmic_timers_due')).toBe(0);
   });
 });

@@ -2,7 +2,17 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectLinkmic } from '../../src/client/index.js';
-import { eventually, ok, popCalls, received, sleep, stage, streamOf, type Participant, type Stage } from '../support/app.js';
+import {
+  eventually,
+  ok,
+  popCalls,
+  received,
+  sleep,
+  stage,
+  streamOf,
+  type Participant,
+  type Stage,
+} from '../support/app.js';
 import { expectContiguous, viewsSeen } from './multi-node/cluster.js';
 
 /** Operations: health, readiness, metrics, the admin API, and the process itself. */
@@ -14,7 +24,10 @@ describe('operations', () => {
   });
 
   const KEY = 'admin-key-for-e2e';
-  const api = async (path: string, opts: { method?: string; key?: string | null; auth?: string; body?: unknown } = {}) => {
+  const api = async (
+    path: string,
+    opts: { method?: string; key?: string | null; auth?: string; body?: unknown } = {},
+  ) => {
     const headers: Record<string, string> = {};
     if (opts.auth !== undefined) headers.authorization = opts.auth;
     else if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? KEY}`;
@@ -115,11 +128,25 @@ describe('operations', () => {
     const r1 = await api('/api/rooms/r1');
     expect(r1).toMatchObject({
       status: 200,
-      body: { ok: true, room: { roomId: 'r1', status: 'live', anchor: { userId: 'anchor', streaming: true }, cohosts: [{ userId: 'userA', state: 'live' }] } },
+      body: {
+        ok: true,
+        room: {
+          roomId: 'r1',
+          status: 'live',
+          anchor: { userId: 'anchor', streaming: true },
+          cohosts: [{ userId: 'userA', state: 'live' }],
+        },
+      },
     });
     expect(r1.body.room.version).toBe((await st!.server.service.load('r1'))?.views.stage);
-    expect(await api('/api/rooms/nope')).toMatchObject({ status: 404, body: { ok: false, error: { code: 'not_found' } } });
-    expect(await api('/api/rooms/bad%20id')).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request' } } });
+    expect(await api('/api/rooms/nope')).toMatchObject({
+      status: 404,
+      body: { ok: false, error: { code: 'not_found' } },
+    });
+    expect(await api('/api/rooms/bad%20id')).toMatchObject({
+      status: 400,
+      body: { ok: false, error: { code: 'bad_request' } },
+    });
   });
 
   it('admin API: kick a co-host → cohost:ended kicked and ForbidLiveStream on the simulator', async () => {
@@ -141,7 +168,11 @@ describe('operations', () => {
       ['mix:stopped', { ...live, reason: 'kicked' }],
     ]);
     for (const p of [anchor, cohost]) {
-      expect(p.signals().slice(-3), p.userId).toEqual([['mix:live', live], ['cohost:ended', ended], ['mix:stopped', { ...live, reason: 'kicked' }]]);
+      expect(p.signals().slice(-3), p.userId).toEqual([
+        ['mix:live', live],
+        ['cohost:ended', ended],
+        ['mix:stopped', { ...live, reason: 'kicked' }],
+      ]);
     }
     expect(sim.calls.find((c) => c.action === 'ForbidLiveStream')?.params).toMatchObject({
       DomainName: 'push.example.com',
@@ -164,14 +195,18 @@ describe('operations', () => {
     const pushedBefore = [anchor, viewer, cohost].map((p) => p.log.length);
     const closed = await api('/api/rooms/r1/close', { method: 'POST' });
     expect(closed).toMatchObject({ status: 200, body: { ok: true, room: { roomId: 'r1', status: 'closed' } } });
-    for (const p of [anchor, viewer, cohost]) expect(await received(p, 'room:closed')).toEqual({ roomId: 'r1', reason: 'admin' });
+    for (const p of [anchor, viewer, cohost])
+      expect(await received(p, 'room:closed')).toEqual({ roomId: 'r1', reason: 'admin' });
     await st!.server.service.idle();
     await sleep(100);
     // New model (issue 8): room:closed absorbs the rest of its change — the co-host's session and the mix
     // end with the room — so each member gets exactly one push (viewers used to get cohost:ended too), in
     // its own view kind at the next version of that view.
     [anchor, viewer, cohost].forEach((p, i) => {
-      expect(p.log.slice(pushedBefore[i]).map(([e]) => e), p.userId).toEqual(['room:closed']);
+      expect(
+        p.log.slice(pushedBefore[i]).map(([e]) => e),
+        p.userId,
+      ).toEqual(['room:closed']);
       expectContiguous(p, 'r1');
     });
     expect(viewsSeen(anchor, 'r1').slice(-1)).toEqual([`stage@${before.stage + 1}`]);
@@ -217,7 +252,12 @@ describe('operations', () => {
     await st!.close();
     st = undefined;
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(sim.calls.slice(callsBefore).map((c) => [c.action, c.status]).sort()).toEqual([
+    expect(
+      sim.calls
+        .slice(callsBefore)
+        .map((c) => [c.action, c.status])
+        .sort(),
+    ).toEqual([
       ['ForbidLiveStream', 200],
       ['StopMixStreamsService', 200],
     ]);
@@ -236,7 +276,11 @@ describe('the process', () => {
   });
 
   const run = (extra: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: process.cwd(),
+      env: env(extra),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stderr: string[] = [];
     child.stderr.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
@@ -261,7 +305,10 @@ describe('the process', () => {
   };
 
   const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+    ]);
 
   it('starts on PORT=0, answers /healthz on the port it prints, and exits 0 on SIGTERM', async () => {
     const proc = run({ PORT: '0' });

@@ -8,7 +8,10 @@ const KEY = 'ops-api-test-admin-key-0123456789';
 const ENV = { ADMIN_API_KEY: KEY, TIMEOUT_PUBLISH: '30', TIMEOUT_STREAM_LOST: '30' };
 
 const get = async (base: string, path: string, key: string | null = KEY): Promise<{ status: number; body: any }> => {
-  const res = await fetch(`${base}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {}, signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${base}${path}`, {
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+    signal: AbortSignal.timeout(5_000),
+  });
   return { status: res.status, body: await res.json().catch(() => null) };
 };
 
@@ -19,7 +22,10 @@ const timeline = async (base: string, roomId: string, query = 'limit=200'): Prom
 };
 
 /** Anchor alice opens r1 and streams; bob co-hosts until the viewers see him (simulated pushes). */
-const liveSession = async (st: Stage, roomId = 'r1'): Promise<{ alice: Participant; bob: Participant; carol: Participant }> => {
+const liveSession = async (
+  st: Stage,
+  roomId = 'r1',
+): Promise<{ alice: Participant; bob: Participant; carol: Participant }> => {
   const sim = st.server.simulator!;
   const [alice, bob, carol] = [await st.connect('alice'), await st.connect('bob'), await st.connect('carol')];
   const opened = ok(await alice.client.request('room:open', { roomId }));
@@ -82,13 +88,28 @@ describe('the admin API behind the operator view', () => {
       return all.some((e) => e.kind === 'command' && e.outcome.startsWith('refused')) ? all : null;
     }))!;
     expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort((a, b) => b - a));
-    const find = (kind: string, name: string) => entries.find((e) => e.kind === kind && e.name === name && !e.outcome.startsWith('refused'));
-    expect(find('command', 'OpenRoom')).toMatchObject({ userId: 'alice', outcome: 'changed', views: { stage: 1, audience: 1 } });
-    expect(find('command', 'AcceptCohost')).toMatchObject({ userId: 'alice', outcome: 'changed', detail: 'target=bob' });
+    const find = (kind: string, name: string) =>
+      entries.find((e) => e.kind === kind && e.name === name && !e.outcome.startsWith('refused'));
+    expect(find('command', 'OpenRoom')).toMatchObject({
+      userId: 'alice',
+      outcome: 'changed',
+      views: { stage: 1, audience: 1 },
+    });
+    expect(find('command', 'AcceptCohost')).toMatchObject({
+      userId: 'alice',
+      outcome: 'changed',
+      detail: 'target=bob',
+    });
     expect(find('command', 'RequestCohost')).toMatchObject({ userId: 'bob', outcome: 'changed' });
-    expect(find('call', 'StartMix')).toMatchObject({ outcome: 'ok', detail: expect.stringMatching(/^main=a-r1 mix=c1-r1 gen=1 requestId=\S+$/) });
+    expect(find('call', 'StartMix')).toMatchObject({
+      outcome: 'ok',
+      detail: expect.stringMatching(/^main=a-r1 mix=c1-r1 gen=1 requestId=\S+$/),
+    });
     expect(find('feedback', 'MixStarted')).toMatchObject({ outcome: 'changed' });
-    expect(find('callback', 'MixResult')).toMatchObject({ outcome: 'changed', detail: 'main=a-r1 mix=c1-r1 code=Success' });
+    expect(find('callback', 'MixResult')).toMatchObject({
+      outcome: 'changed',
+      detail: 'main=a-r1 mix=c1-r1 code=Success',
+    });
     expect(find('callback', 'StreamPublished')).toBeDefined();
     expect(entries.find((e) => e.outcome.startsWith('refused'))).toMatchObject({
       kind: 'command',
@@ -120,7 +141,13 @@ describe('the admin API behind the operator view', () => {
       if (cursor === null) break;
     }
     expect(seen.slice(0, all.length)).toEqual(all.map((e) => e.id));
-    for (const bad of ['limit=0', 'limit=201', 'limit=x', 'cursor=not-a-cursor', `cursor=${Buffer.from('x').toString('base64url')}`]) {
+    for (const bad of [
+      'limit=0',
+      'limit=201',
+      'limit=x',
+      'cursor=not-a-cursor',
+      `cursor=${Buffer.from('x').toString('base64url')}`,
+    ]) {
       const res = await get(st.server.url, `/api/rooms/r1/timeline?${bad}`);
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code).toBe('bad_request');
@@ -137,7 +164,12 @@ describe('the admin API behind the operator view', () => {
     expect(first.status).toBe(200);
     const [r1] = first.body.rooms as OpsRoom[];
     expect(r1).toMatchObject({
-      room: { roomId: 'r1', status: 'live', anchor: { userId: 'alice', streaming: true }, cohosts: [{ userId: 'bob', state: 'live', shown: 'live' }] },
+      room: {
+        roomId: 'r1',
+        status: 'live',
+        anchor: { userId: 'alice', streaming: true },
+        cohosts: [{ userId: 'bob', state: 'live', shown: 'live' }],
+      },
       audience: 1,
       mixes: [{ cohost: 'bob', main: 'a-r1', mix: 'c1-r1', audience: 'r1', phase: 'live', gen: 1 }],
     });
@@ -157,7 +189,9 @@ describe('the admin API behind the operator view', () => {
     expect(after.signals).toBeGreaterThan(5);
     expect(after.inputs).toBeGreaterThan(after.callbacks);
     // One mix:live for the stage's view and one for the audience's: a room broadcast counts once per view.
-    expect(await (await fetch(`${st.server.url}/metrics`)).text()).toMatch(/linkmic_signals_total\{event="mix:live"\} 2/);
+    expect(await (await fetch(`${st.server.url}/metrics`)).text()).toMatch(
+      /linkmic_signals_total\{event="mix:live"\} 2/,
+    );
   });
 
   it('records timers that fire', async () => {
@@ -166,8 +200,15 @@ describe('the admin API behind the operator view', () => {
     ok(await alice.client.request('room:open', { roomId: 'r1' }));
     ok(await bob.client.request('room:join', { roomId: 'r1' }));
     ok(await bob.client.request('cohost:request', { roomId: 'r1' }));
-    const fired = await eventually(async () => (await timeline(st!.server.url, 'r1')).find((e) => e.kind === 'timer'), 5_000);
-    expect(fired).toMatchObject({ name: 'TimerFired', outcome: 'changed', detail: expect.stringMatching(/^name=REQUEST key=bob at=\d+$/) });
+    const fired = await eventually(
+      async () => (await timeline(st!.server.url, 'r1')).find((e) => e.kind === 'timer'),
+      5_000,
+    );
+    expect(fired).toMatchObject({
+      name: 'TimerFired',
+      outcome: 'changed',
+      detail: expect.stringMatching(/^name=REQUEST key=bob at=\d+$/),
+    });
   });
 
   it('has no timeline with AUDIT_MAX_ENTRIES=0, and says why', async () => {

@@ -24,7 +24,14 @@ describe('the linkmic process', () => {
   const launch = (command: string, args: string[], env: Record<string, string>) => {
     const child = spawn(command, args, {
       cwd: process.cwd(),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -40,7 +47,10 @@ describe('the linkmic process', () => {
   };
 
   const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+    ]);
 
   const until = async (check: () => boolean, ms: number, what: string): Promise<void> => {
     const end = Date.now() + ms;
@@ -79,14 +89,21 @@ describe('the linkmic process', () => {
   it('Redis down at boot: one status line naming REDIS_URL, no port, then it starts once Redis answers', async () => {
     const port = await busyPort();
     await new Promise((r) => servers.pop()!.close(r)); // now a closed port: nothing answers there
-    const proc = launch(process.execPath, ['--import', 'tsx', 'src/main.ts'], { PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}/0` });
+    const proc = launch(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      PORT: '0',
+      REDIS_URL: `redis://127.0.0.1:${port}/0`,
+    });
     await until(() => proc.stderr().includes('\n'), 15_000, 'the waiting line');
     // It waits (several attempts go by) without printing a line per attempt and without listening.
     await new Promise((r) => setTimeout(r, 2_500));
     expect(proc.child.exitCode).toBeNull();
     const lines = proc.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^linkmic: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(REDIS_URL\\): .*ECONNREFUSED.*; waiting for it`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^linkmic: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(REDIS_URL\\): .*ECONNREFUSED.*; waiting for it`,
+      ),
+    );
     expect(proc.stdout()).not.toContain('listening');
 
     const redis = await startRedisServer({ port });

@@ -34,7 +34,10 @@ describe('/readyz and AliLive', () => {
       ALILIVE_CALL_RETRIES: '0',
     });
     for (let i = 0; i < 3; i++) {
-      expect(await readyz(st.server.url)).toEqual({ status: 503, body: { ok: false, checks: { store: true, alilive: false } } });
+      expect(await readyz(st.server.url)).toEqual({
+        status: 503,
+        body: { ok: false, checks: { store: true, alilive: false } },
+      });
     }
     expect(sample(await scrape(st.server.url), 'linkmic_dependency_up{dependency="alilive"}')).toBe(0);
     expect((await fetch(`${st.server.url}/healthz`)).status).toBe(200);
@@ -48,18 +51,28 @@ describe('/readyz and AliLive', () => {
       ['DescribeLiveStreamsOnlineList', READINESS_PROBE_STREAM, 200],
     ]);
     const text = await scrape(cloud.server.url);
-    expect(sample(text, 'linkmic_alilive_call_seconds_count{action="DescribeLiveStreamsOnlineList",outcome="ok"}')).toBe(1);
+    expect(
+      sample(text, 'linkmic_alilive_call_seconds_count{action="DescribeLiveStreamsOnlineList",outcome="ok"}'),
+    ).toBe(1);
   });
 
   it('cloud mode with keys AliLive refuses: not ready', async () => {
     st = await cloudStage({}, { wrongSecret: true });
-    expect(await readyz(st.server.url)).toEqual({ status: 503, body: { ok: false, checks: { store: true, alilive: false } } });
+    expect(await readyz(st.server.url)).toEqual({
+      status: 503,
+      body: { ok: false, checks: { store: true, alilive: false } },
+    });
     const text = await scrape(st.server.url);
-    expect(sample(text, 'linkmic_alilive_call_seconds_count{action="DescribeLiveStreamsOnlineList",outcome="refused"}')).toBe(1);
+    expect(
+      sample(text, 'linkmic_alilive_call_seconds_count{action="DescribeLiveStreamsOnlineList",outcome="refused"}'),
+    ).toBe(1);
   });
 
   it('the embedded simulator: ready at once', async () => {
     st = await stage();
-    expect(await readyz(st.server.url)).toEqual({ status: 200, body: { ok: true, checks: { store: true, alilive: true } } });
+    expect(await readyz(st.server.url)).toEqual({
+      status: 200,
+      body: { ok: true, checks: { store: true, alilive: true } },
+    });
   });
 });

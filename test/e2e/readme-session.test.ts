@@ -40,7 +40,9 @@ describe("the README's client session", () => {
   it(`runs as written, ${RUNS} times in a row`, { timeout: RUNS * 6_000 }, async () => {
     const source = await sessionSource(server.url);
     const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    const log = vi
+      .spyOn(console, 'log')
+      .mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
     try {
       for (let run = 1; run <= RUNS; run++) {
         lines.length = 0;

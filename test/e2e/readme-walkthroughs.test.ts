@@ -30,7 +30,10 @@ const writeSession = async (ports: (text: string) => string): Promise<void> => {
   const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### A client session')))?.[1];
   if (!code) throw new Error('README has no client session');
   await mkdir(TMP, { recursive: true });
-  await writeFile(`${TMP}/session.ts`, ports(code).replace("from './src/client/index.js'", `from '${pathToFileURL(`${ROOT}src/client/index.ts`).href}'`));
+  await writeFile(
+    `${TMP}/session.ts`,
+    ports(code).replace("from './src/client/index.js'", `from '${pathToFileURL(`${ROOT}src/client/index.ts`).href}'`),
+  );
 };
 
 const freePort = (): Promise<number> =>
@@ -60,7 +63,12 @@ interface Shell {
  * default, development), in its own process group so the whole of it (npm and node) can be stopped.
  */
 const run = (line: string, cwd: string): Shell => {
-  const child = spawn('sh', ['-c', line], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', line], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -93,7 +101,10 @@ describe('the README walkthroughs', () => {
       } catch {
         // already gone
       }
-      const stopped = await Promise.race([s.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+      const stopped = await Promise.race([
+        s.exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 5_000)),
+      ]);
       if (!stopped) process.kill(-s.child.pid!, 'SIGKILL');
     }
     await rm(TMP, { recursive: true, force: true });
@@ -115,7 +126,10 @@ describe('the README walkthroughs', () => {
         await until(() => accepting(port), 30_000, `${written} listening (${shell.output()})`);
         continue;
       }
-      const code = await Promise.race([shell.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${written}: still running`)), 30_000))]);
+      const code = await Promise.race([
+        shell.exited,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${written}: still running`)), 30_000)),
+      ]);
       expect(code, `${written}\n${shell.output()}`).toBe(0);
       said.push(shell.output());
     }

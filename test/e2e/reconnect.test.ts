@@ -66,7 +66,9 @@ describe('reconnecting', () => {
     expect(await received(again, 'mix:live')).toEqual({ roomId: 'r1', cohostUserId: 'userB' });
     expect(viewer.names()).toEqual([]);
     // Its views continue without gaps from the version it joined at: only the mix reached the audience.
-    expect(again.views().map(({ event, view }) => [event, view.version])).toEqual([['mix:live', joined.room.version + 1]]);
+    expect(again.views().map(({ event, view }) => [event, view.version])).toEqual([
+      ['mix:live', joined.room.version + 1],
+    ]);
   });
 
   it('an anchor back within ANCHOR_DISCONNECT keeps the room and gets its co-host pull URL again', async () => {
@@ -78,7 +80,11 @@ describe('reconnecting', () => {
     const back = await st!.connect('anchor');
     const reopened = ok(await back.client.request('room:open', { roomId: 'r1' }));
     expect(reopened.push.url).toBe(anchorPush);
-    expect(reopened.room).toMatchObject({ roomId: 'r1', status: 'live', cohosts: [{ userId: 'userA', state: 'live' }] });
+    expect(reopened.room).toMatchObject({
+      roomId: 'r1',
+      status: 'live',
+      cohosts: [{ userId: 'userA', state: 'live' }],
+    });
     expect(await received(back, 'stream:pull-low-latency')).toEqual({
       roomId: 'r1',
       userId: 'userA',
@@ -89,7 +95,11 @@ describe('reconnecting', () => {
     await sleep(Math.max(0, 900 - (Date.now() - gone)));
     expect(viewer.names()).toEqual(['mix:live']);
     const room = await load();
-    expect([room?.status, room?.anchor.present, room?.cohosts.map((c) => c.legs[0]?.phase)]).toEqual(['live', true, ['live']]);
+    expect([room?.status, room?.anchor.present, room?.cohosts.map((c) => c.legs[0]?.phase)]).toEqual([
+      'live',
+      true,
+      ['live'],
+    ]);
     expect(room?.timers).toEqual({});
     ok(await back.client.request('cohost:kick', { roomId: 'r1', userId: 'userA' }));
     expect(await received(back, 'cohost:ended')).toEqual({ roomId: 'r1', userId: 'userA', reason: 'kicked' });
@@ -119,7 +129,9 @@ describe('reconnecting', () => {
     await eventually(async () => (await load())?.cohosts[0]?.present === false);
     // Its stream is still up: the session stays, however long the socket is away.
     await sleep(400);
-    expect((await load())?.cohosts.map((c) => [c.userId, c.ending, c.legs[0]?.phase])).toEqual([['userA', null, 'live']]);
+    expect((await load())?.cohosts.map((c) => [c.userId, c.ending, c.legs[0]?.phase])).toEqual([
+      ['userA', null, 'live'],
+    ]);
 
     const back = await st!.connect('userA');
     const joined = ok(await back.client.request('room:join', { roomId: 'r1' }));
@@ -150,13 +162,17 @@ describe('reconnecting', () => {
       { roomId: 'r1', ok: true, role: 'cohost', previous: 'cohost' },
     ]);
     const room = (await load())!;
-    expect([room.status, room.anchor.present, room.cohosts.map((c) => [c.userId, c.present, c.legs[0]?.phase])]).toEqual([
-      'live',
-      true,
-      [['userA', true, 'live']],
-    ]);
+    expect([
+      room.status,
+      room.anchor.present,
+      room.cohosts.map((c) => [c.userId, c.present, c.legs[0]?.phase]),
+    ]).toEqual(['live', true, [['userA', true, 'live']]]);
     expect(anchor.client.view('r1')).toMatchObject({ view: 'stage', version: room.views.stage });
-    expect(viewer.client.view('r1')).toMatchObject({ view: 'audience', version: room.views.audience, cohosts: [{ userId: 'userA', state: 'live' }] });
+    expect(viewer.client.view('r1')).toMatchObject({
+      view: 'audience',
+      version: room.views.audience,
+      cohosts: [{ userId: 'userA', state: 'live' }],
+    });
     // And pushes reach them again: the co-host leaves, the viewer sees the anchor alone.
     const stopped = viewer.client.next('mix:stopped');
     ok(await cohost.client.request('cohost:leave', { roomId: 'r1' }));
@@ -168,7 +184,9 @@ describe('reconnecting', () => {
     // Away, and its stream with it: STREAM_LOST runs out (AliLive confirms the stream is gone) and the session ends.
     cohost.client.socket.io.opts.reconnection = false;
     cohost.client.socket.disconnect();
-    st!.server.simulator!.stopStream(streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url));
+    st!.server.simulator!.stopStream(
+      streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url),
+    );
     await eventually(async () => (await load())?.cohosts.length === 0, 5_000);
     const rejoined = cohost.client.next('rejoined', undefined, 5_000);
     cohost.client.socket.connect();

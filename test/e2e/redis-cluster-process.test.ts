@@ -12,7 +12,15 @@ describe('the linkmic process on a Redis Cluster', () => {
   const start = (env: Record<string, string>) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: process.cwd(),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -27,12 +35,16 @@ describe('the linkmic process on a Redis Cluster', () => {
   };
 
   const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+    ]);
 
   it('boots on the cluster, is ready, and stops cleanly on SIGTERM', async () => {
     const proc = start({ REDIS_CLUSTER_NODES: inject('redisClusterNodes') });
     const deadline = Date.now() + 15_000;
-    while (!/linkmic listening on/.test(proc.stdout()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!/linkmic listening on/.test(proc.stdout()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(proc.stdout()).toContain('state: Redis Cluster (multi-node)');
     const url = /linkmic listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout())![1]!;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -52,7 +64,11 @@ describe('the linkmic process on a Redis Cluster', () => {
     );
     const lines = proc.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^linkmic: cannot reach Redis at ${nodes.replace(/\./g, '\\.')} \\(REDIS_CLUSTER_NODES\\): .*; waiting for it`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^linkmic: cannot reach Redis at ${nodes.replace(/\./g, '\\.')} \\(REDIS_CLUSTER_NODES\\): .*; waiting for it`,
+      ),
+    );
     process.kill(proc.child.pid!, 'SIGTERM');
     expect(await within(proc.exited, 5_000, 'exit')).toEqual({ code: 0, signal: null });
   });
@@ -61,8 +77,12 @@ describe('the linkmic process on a Redis Cluster', () => {
     const both = start({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' });
     const malformed = start({ REDIS_CLUSTER_NODES: '127.0.0.1:7000,redis-b' });
     expect(await within(both.exited, 15_000, 'exit')).toEqual({ code: 1, signal: null });
-    expect(both.stderr().trim()).toBe('config REDIS_CLUSTER_NODES: set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both');
+    expect(both.stderr().trim()).toBe(
+      'config REDIS_CLUSTER_NODES: set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both',
+    );
     expect(await within(malformed.exited, 15_000, 'exit')).toEqual({ code: 1, signal: null });
-    expect(malformed.stderr().trim()).toBe('config REDIS_CLUSTER_NODES: must be host:port,host:port,… ("redis-b" is not host:port)');
+    expect(malformed.stderr().trim()).toBe(
+      'config REDIS_CLUSTER_NODES: must be host:port,host:port,… ("redis-b" is not host:port)',
+    );
   });
 });

@@ -44,7 +44,13 @@ describe('rejections change nothing', () => {
   afterEach(() => st.close());
 
   /** Sends `event` as `who` and expects `code`, with the stored room unchanged. */
-  const refused = async <E extends ClientEvent>(who: Participant, event: E, payload: ClientPayload<E>, code: string, roomId = 'r1') => {
+  const refused = async <E extends ClientEvent>(
+    who: Participant,
+    event: E,
+    payload: ClientPayload<E>,
+    code: string,
+    roomId = 'r1',
+  ) => {
     const before = await st.server.service.load(roomId);
     const res = await who.client.request(event, payload);
     expect(res, `${who.userId} ${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code } });
@@ -60,7 +66,9 @@ describe('rejections change nothing', () => {
     await body();
     await st.server.service.idle();
     await sleep(100);
-    expect(everyone.map((p) => [p.userId, p.log.slice(lengths[everyone.indexOf(p)])])).toEqual(everyone.map((p) => [p.userId, []]));
+    expect(everyone.map((p) => [p.userId, p.log.slice(lengths[everyone.indexOf(p)])])).toEqual(
+      everyone.map((p) => [p.userId, []]),
+    );
   };
 
   it('wrong role: a viewer cannot accept, reject, kick or close (forbidden)', async () => {
@@ -115,7 +123,11 @@ describe('rejections change nothing', () => {
 
   it('bad payloads: bad_request', async () => {
     const raw = (event: string, ...args: unknown[]) =>
-      (viewer.client.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<any> } })
+      (
+        viewer.client.socket as unknown as {
+          timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<any> };
+        }
+      )
         .timeout(2_000)
         .emitWithAck(event, ...args);
     await silently(async () => {
@@ -147,12 +159,29 @@ describe('rejections change nothing', () => {
     const url = st.server.url;
     await silently(async () => {
       const expired = await st.server.mintToken('v9', -60);
-      await expect(connectLinkmic(url, expired, { connectTimeoutMs: 3_000 })).rejects.toThrow('unauthorized: token expired');
-      const forged = await signToken({ secret: 'not-the-server-secret-at-all', userId: 'anchor', ttlS: 60, now: Date.now() });
-      await expect(connectLinkmic(url, forged, { connectTimeoutMs: 3_000 })).rejects.toThrow('unauthorized: invalid token');
+      await expect(connectLinkmic(url, expired, { connectTimeoutMs: 3_000 })).rejects.toThrow(
+        'unauthorized: token expired',
+      );
+      const forged = await signToken({
+        secret: 'not-the-server-secret-at-all',
+        userId: 'anchor',
+        ttlS: 60,
+        now: Date.now(),
+      });
+      await expect(connectLinkmic(url, forged, { connectTimeoutMs: 3_000 })).rejects.toThrow(
+        'unauthorized: invalid token',
+      );
       await expect(connectLinkmic(url, '', { connectTimeoutMs: 3_000 })).rejects.toThrow('unauthorized: missing token');
-      await expect(connectLinkmic(url, 'not.a.jwt', { connectTimeoutMs: 3_000 })).rejects.toThrow('unauthorized: invalid token');
+      await expect(connectLinkmic(url, 'not.a.jwt', { connectTimeoutMs: 3_000 })).rejects.toThrow(
+        'unauthorized: invalid token',
+      );
     });
-    expect((await st.server.io.fetchSockets()).map((s) => s.data.userId).sort()).toEqual(['anchor', 'out', 'userA', 'userB', 'v1']);
+    expect((await st.server.io.fetchSockets()).map((s) => s.data.userId).sort()).toEqual([
+      'anchor',
+      'out',
+      'userA',
+      'userB',
+      'v1',
+    ]);
   });
 });

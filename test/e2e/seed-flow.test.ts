@@ -39,7 +39,11 @@ describe('seed flow on one node with the embedded AliLive', () => {
       const joined = await p.client.request('room:join', { roomId: 'r1' });
       if (!joined.ok) throw new Error(joined.error.message);
       expect(joined.play.flv).toBe('https://play.example.com/linkmic/a-r1.flv');
-      expect(joined.room).toMatchObject({ view: 'audience', anchor: { userId: 'anchor', streaming: true }, cohosts: [] });
+      expect(joined.room).toMatchObject({
+        view: 'audience',
+        anchor: { userId: 'anchor', streaming: true },
+        cohosts: [],
+      });
       expect(joined.role).toBe('viewer');
     }
 

@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, ok, popCalls, received, sleep, stage, streamOf, type Participant, type Stage } from '../support/app.js';
+import {
+  eventually,
+  ok,
+  popCalls,
+  received,
+  sleep,
+  stage,
+  streamOf,
+  type Participant,
+  type Stage,
+} from '../support/app.js';
 import { expectContiguous, viewsSeen } from './multi-node/cluster.js';
 
 /** Each timeout of PROTOCOL §1, shortened through its TIMEOUT_* env override, fires and says what PROTOCOL says. */
@@ -116,7 +126,10 @@ describe('timeouts', () => {
       ['mix:stopped', { ...live, reason: 'stream-lost' }],
     ]);
     for (const p of [room.anchor, room.userA]) {
-      expect(p.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended'), p.userId).toEqual([
+      expect(
+        p.signals().filter(([e]) => e.startsWith('mix:') || e === 'cohost:ended'),
+        p.userId,
+      ).toEqual([
         ['mix:live', live],
         ['mix:degraded', { ...live, code: 'MixStreamNotExist' }],
         ['cohost:ended', ended],
@@ -137,7 +150,9 @@ describe('timeouts', () => {
     await received(room.viewer, 'mix:live', 2);
     await sleep(600);
     expect(room.viewer.names()).toEqual(['mix:live', 'mix:degraded', 'mix:live']);
-    expect((await load())?.cohosts.map((c) => [c.userId, c.ending, c.legs[0]?.phase])).toEqual([['userA', null, 'live']]);
+    expect((await load())?.cohosts.map((c) => [c.userId, c.ending, c.legs[0]?.phase])).toEqual([
+      ['userA', null, 'live'],
+    ]);
     expect(popCalls(sim, 'StopMixStreamsService')).toBe(0);
   });
 
@@ -187,12 +202,17 @@ describe('timeouts', () => {
     await sleep(600);
     expect(room.viewer.names()).toEqual(['mix:live', 'mix:degraded', 'mix:live']);
     expect(popCalls(sim, 'StartMixStreamsService', 200)).toBe(2);
-    expect((await load())?.cohosts.map((c) => [c.userId, c.ending, c.legs[0]?.phase])).toEqual([['userA', null, 'live']]);
+    expect((await load())?.cohosts.map((c) => [c.userId, c.ending, c.legs[0]?.phase])).toEqual([
+      ['userA', null, 'live'],
+    ]);
   });
 
   it('MIX_AVAILABLE: an anchor that is never mix-available ends the session with mix-failed', async () => {
     // The anchor pushes, but AliLive never says MixAvailable; the co-host pushes too.
-    const room = await openRoom({ SIMULATOR_MIX_AVAILABLE_DELAY_MS: '60000', TIMEOUT_MIX_AVAILABLE: '0.3', TIMEOUT_PUBLISH: '5' }, false);
+    const room = await openRoom(
+      { SIMULATOR_MIX_AVAILABLE_DELAY_MS: '60000', TIMEOUT_MIX_AVAILABLE: '0.3', TIMEOUT_PUBLISH: '5' },
+      false,
+    );
     const sim = st!.server.simulator!;
     sim.pushStream('a-r1');
     await eventually(async () => (await load())?.anchor.stream.streaming);
@@ -242,9 +262,16 @@ describe('timeouts', () => {
     await sleep(100);
     // New model (issue 8): room:closed absorbs the rest of its change — one push each, no separate
     // cohost:ended or mix:stopped (viewers used to get cohost:ended room-closed as well).
-    expect(room.viewer.signals()).toEqual([['mix:live', live], ['room:closed', closed]]);
+    expect(room.viewer.signals()).toEqual([
+      ['mix:live', live],
+      ['room:closed', closed],
+    ]);
     expect(room.userA.names().slice(-2)).toEqual(['mix:live', 'room:closed']);
-    for (const p of [room.viewer, room.userA]) expect(p.names().filter((n) => n === 'room:closed'), p.userId).toHaveLength(1);
+    for (const p of [room.viewer, room.userA])
+      expect(
+        p.names().filter((n) => n === 'room:closed'),
+        p.userId,
+      ).toHaveLength(1);
     // Each hears the close in its own view kind, the version following the last it was pushed.
     expect(viewsSeen(room.viewer, 'r1').slice(-1)[0]).toMatch(/^audience@/);
     expect(viewsSeen(room.userA, 'r1').slice(-1)[0]).toMatch(/^stage@/);

@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, ok, received, sleep, stage, streamOf, type Participant, type Stage } from '../support/app.js';
-import { expectOnePushPerChange, kindSwitches, lineOf, requestTraces, viewLog, type Given } from '../support/view-log.js';
+import {
+  expectOnePushPerChange,
+  kindSwitches,
+  lineOf,
+  requestTraces,
+  viewLog,
+  type Given,
+} from '../support/view-log.js';
 
 /**
  * Issue 8 over real sockets on one node: each member is pushed its own view (stage, requester, audience),
@@ -80,7 +87,10 @@ describe('views by role, one push per change', () => {
     for (const v of viewers) {
       const all = log.everything(v);
       // The session reached them (2 pushes) and they asked 4 times (join, 3 syncs): nothing shows a request.
-      expect(all.filter((x) => x.by === 'push').map((x) => x.event), v.userId).toEqual(['mix:live', 'mix:stopped']);
+      expect(
+        all.filter((x) => x.by === 'push').map((x) => x.event),
+        v.userId,
+      ).toEqual(['mix:live', 'mix:stopped']);
       expect(all.filter((x) => x.by === 'ack')).toHaveLength(4);
       expect(requestTraces(all), v.userId).toEqual([]);
       expect(JSON.stringify(all), v.userId).not.toContain(stream);
@@ -142,15 +152,22 @@ describe('views by role, one push per change', () => {
     // Another requester's view is the audience's plus its own request: nothing to tell it either.
     expect(counters.get(waiting)).toEqual([]);
     // The anchor is told who asks; a co-host sees the request list change (room:state, stage view).
-    expect(counters.get(anchor)).toEqual(['cohost:requested', 'cohost:request-ended', 'cohost:requested', 'cohost:request-ended']);
+    expect(counters.get(anchor)).toEqual([
+      'cohost:requested',
+      'cohost:request-ended',
+      'cohost:requested',
+      'cohost:request-ended',
+    ]);
     expect(counters.get(cohost)).toEqual(['room:state', 'room:state', 'room:state', 'room:state']);
     expect(cohost.client.view(ROOM)).toMatchObject({ view: 'stage', version: before.stage + 4 });
     // Each requester hears of its own request only: raised (requester view), then ended (audience view).
-    for (const [p, reason] of [[u1, 'cancelled'], [u3, 'rejected']] as const) {
-      expect(p.log.map(([e, x]) => `${e} ${(x as { room?: { view: string } }).room?.view ?? (x as { view: string }).view}`)).toEqual([
-        'room:state requester',
-        'cohost:request-ended audience',
-      ]);
+    for (const [p, reason] of [
+      [u1, 'cancelled'],
+      [u3, 'rejected'],
+    ] as const) {
+      expect(
+        p.log.map(([e, x]) => `${e} ${(x as { room?: { view: string } }).room?.view ?? (x as { view: string }).view}`),
+      ).toEqual(['room:state requester', 'cohost:request-ended audience']);
       expect(await received(p, 'cohost:request-ended')).toEqual({ roomId: ROOM, userId: p.userId, reason });
     }
   });
@@ -182,20 +199,38 @@ describe('views by role, one push per change', () => {
     // Those whose role never changed were pushed every version of their view once: a viewer each one after
     // its join ack's; the anchor each one from the room's creation (its room:state arrives just before the
     // room:open ack, which shows the same view).
-    for (const [p, line] of [[anchor, 'stage'], [v1, 'audience'], [v2a, 'audience'], [v2b, 'audience']] as const) {
+    for (const [p, line] of [
+      [anchor, 'stage'],
+      [v1, 'audience'],
+      [v2a, 'audience'],
+      [v2b, 'audience'],
+    ] as const) {
       const seen = given.get(p)!;
-      expect(seen.every((g) => lineOf(g.view) === line), p.userId).toBe(true);
+      expect(
+        seen.every((g) => lineOf(g.view) === line),
+        p.userId,
+      ).toBe(true);
       const first = seen[0]!.by === 'ack' ? seen[0]!.view.version + 1 : seen[0]!.view.version;
       const pushed = seen.filter((g) => g.by === 'push').map((g) => g.view.version);
       expect(pushed, p.userId).toEqual(Array.from({ length: final[line] - first + 1 }, (_, i) => first + i));
     }
     const [created, openAck] = given.get(anchor)!;
-    expect([created?.by, created?.event, openAck?.by, openAck?.event]).toEqual(['push', 'room:state', 'ack', 'room:open']);
+    expect([created?.by, created?.event, openAck?.by, openAck?.event]).toEqual([
+      'push',
+      'room:state',
+      'ack',
+      'room:open',
+    ]);
     expect(openAck?.view).toEqual(created?.view);
     // Viewers: the co-host entering, degrading, back, leaving — one push each, each carrying the picture.
     const pictures = (p: Participant) => p.views().map(({ event, view }) => `${event} ${JSON.stringify(view.cohosts)}`);
     const u1In = (state: string) => `[{"userId":"u1","state":"${state}"}]`;
-    expect(pictures(v1)).toEqual([`mix:live ${u1In('live')}`, `mix:degraded ${u1In('degraded')}`, `mix:live ${u1In('live')}`, 'mix:stopped []']);
+    expect(pictures(v1)).toEqual([
+      `mix:live ${u1In('live')}`,
+      `mix:degraded ${u1In('degraded')}`,
+      `mix:live ${u1In('live')}`,
+      'mix:stopped []',
+    ]);
     // Two sockets of one viewer get the same pushes.
     expect(v2a.log).toEqual(v1.log);
     expect(v2b.log).toEqual(v1.log);
@@ -220,41 +255,61 @@ describe('views by role, one push per change', () => {
     const [u1, u2] = [await joined('u1'), await joined('u2')];
     const roles = async () => Promise.all([anchor, u1, u2].map(async (p) => (await sync(p)).role));
     const held = () => [anchor, u1, u2].map((p) => p.client.view(ROOM)?.view);
-    expect([await roles(), held()]).toEqual([['anchor', 'viewer', 'viewer'], ['stage', 'audience', 'audience']]);
+    expect([await roles(), held()]).toEqual([
+      ['anchor', 'viewer', 'viewer'],
+      ['stage', 'audience', 'audience'],
+    ]);
 
     await request(u1);
     await request(u2);
     await settle();
-    expect([await roles(), held()]).toEqual([['anchor', 'requester', 'requester'], ['stage', 'requester', 'requester']]);
+    expect([await roles(), held()]).toEqual([
+      ['anchor', 'requester', 'requester'],
+      ['stage', 'requester', 'requester'],
+    ]);
 
     ok(await log.request(anchor, 'cohost:accept', { roomId: ROOM, userId: 'u1' }));
     await received(u1, 'cohost:accepted');
     await settle();
-    expect([await roles(), held()]).toEqual([['anchor', 'cohost', 'requester'], ['stage', 'stage', 'requester']]);
-    st.server.simulator!.pushStream(streamOf((await received<{ push: { url: string } }>(u1, 'cohost:accepted')).push.url));
+    expect([await roles(), held()]).toEqual([
+      ['anchor', 'cohost', 'requester'],
+      ['stage', 'stage', 'requester'],
+    ]);
+    st.server.simulator!.pushStream(
+      streamOf((await received<{ push: { url: string } }>(u1, 'cohost:accepted')).push.url),
+    );
     await received(u2, 'mix:live');
 
     ok(await log.request(anchor, 'cohost:reject', { roomId: ROOM, userId: 'u2' }));
     await received(u2, 'cohost:request-ended');
     await settle();
-    expect([await roles(), held()]).toEqual([['anchor', 'cohost', 'viewer'], ['stage', 'stage', 'audience']]);
+    expect([await roles(), held()]).toEqual([
+      ['anchor', 'cohost', 'viewer'],
+      ['stage', 'stage', 'audience'],
+    ]);
 
     await leave(u1);
-    expect([await roles(), held()]).toEqual([['anchor', 'viewer', 'viewer'], ['stage', 'audience', 'audience']]);
+    expect([await roles(), held()]).toEqual([
+      ['anchor', 'viewer', 'viewer'],
+      ['stage', 'audience', 'audience'],
+    ]);
 
     // The pushes switched kind exactly at the change of role, each by the push of that change.
     const pushed = (p: Participant) => log.given(p, ROOM).filter((g) => g.by === 'push');
     expect(kindSwitches(log.given(anchor, ROOM))).toEqual(['stage by room:state']);
     expect(log.given(anchor, ROOM).every((g) => g.view.view === 'stage')).toBe(true);
-    expect(kindSwitches(pushed(u1))).toEqual(['requester by room:state', 'stage by room:state', 'audience by mix:stopped']);
+    expect(kindSwitches(pushed(u1))).toEqual([
+      'requester by room:state',
+      'stage by room:state',
+      'audience by mix:stopped',
+    ]);
     expect(kindSwitches(pushed(u2))).toEqual(['requester by room:state', 'audience by cohost:request-ended']);
     // The co-host ending its session is still on the stage (it hears cohost:ended there) until the session goes.
-    expect(pushed(u1).map((g) => `${g.event} ${g.view.view}`).slice(-4)).toEqual([
-      'mix:live stage',
-      'room:state stage',
-      'cohost:ended stage',
-      'mix:stopped audience',
-    ]);
+    expect(
+      pushed(u1)
+        .map((g) => `${g.event} ${g.view.view}`)
+        .slice(-4),
+    ).toEqual(['mix:live stage', 'room:state stage', 'cohost:ended stage', 'mix:stopped audience']);
     for (const p of [anchor, u1, u2]) expectOnePushPerChange(p.userId, log.given(p, ROOM));
   });
 });

@@ -47,7 +47,10 @@ describe('Redis killed during a burst', () => {
     });
     const callbacks = anchors.map(async (_, r) => {
       await sleep((r * 400) / ROOMS);
-      return { roomId: `b${r}`, status: (await sendCallback(server.url, 'stream', streamParams('publish', `a-b${r}`))).status };
+      return {
+        roomId: `b${r}`,
+        status: (await sendCallback(server.url, 'stream', streamParams('publish', `a-b${r}`))).status,
+      };
     });
     await sleep(200);
     await redis.kill();
@@ -68,7 +71,8 @@ describe('Redis killed during a burst', () => {
       const ids = room.requests.map((q) => q.userId);
       expect(new Set(ids).size).toBe(ids.length);
     }
-    for (const c of answered.filter((x) => x.status === 200)) expect(rooms.get(c.roomId)!.anchor.stream.streaming).toBe(true);
+    for (const c of answered.filter((x) => x.status === 200))
+      expect(rooms.get(c.roomId)!.anchor.stream.streaming).toBe(true);
 
     // Afterwards: every request that was refused goes through now, once.
     for (const a of acks.filter((x) => !x.ack.ok)) {
@@ -77,7 +81,9 @@ describe('Redis killed during a burst', () => {
     }
     for (let r = 0; r < ROOMS; r++) {
       const room = (await server.service.load(`b${r}`))!;
-      expect(room.requests.map((q) => q.userId).sort()).toEqual(Array.from({ length: ASKERS }, (_, i) => `ask${r}x${i}`).sort());
+      expect(room.requests.map((q) => q.userId).sort()).toEqual(
+        Array.from({ length: ASKERS }, (_, i) => `ask${r}x${i}`).sort(),
+      );
       // The anchor saw each version of its view once, in order (a gap is resynced, never a repeat).
       const versions = anchors[r]!.views().map((v) => v.view.version as number);
       for (let i = 1; i < versions.length; i++) expect(versions[i]).toBeGreaterThan(versions[i - 1]!);

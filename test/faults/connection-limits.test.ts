@@ -10,7 +10,8 @@ const tcp = (port: number): Promise<Socket> =>
     s.once('error', reject);
     s.resume();
   });
-const closed = (s: Socket): Promise<void> => new Promise((resolve) => (s.closed ? resolve() : s.once('close', () => resolve())));
+const closed = (s: Socket): Promise<void> =>
+  new Promise((resolve) => (s.closed ? resolve() : s.once('close', () => resolve())));
 
 /**
  * Connections that cost a node without using it (case 10). What must hold: a slow reader is dropped once its
@@ -67,9 +68,16 @@ describe('connection limits', () => {
     const t1 = performance.now();
     await closed(extra);
     expect(performance.now() - t1).toBeLessThan(500);
-    expect(await fetch(`${url}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
+    expect(
+      await fetch(`${url}/healthz`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
     for (const s of raw.splice(0)) s.destroy();
     await eventually(async () => (await fetch(`${url}/healthz`)).status === 200, 3_000);
-    expect(await node.metric('linkmic_refusals_total{surface="http",code="limit",reason="connections"}')).toBeGreaterThanOrEqual(2);
+    expect(
+      await node.metric('linkmic_refusals_total{surface="http",code="limit",reason="connections"}'),
+    ).toBeGreaterThanOrEqual(2);
   });
 });

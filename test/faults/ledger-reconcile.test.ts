@@ -36,7 +36,8 @@ describe('node ledger reconciliation after an outage', () => {
     await db.connect();
     let keyOfA = '';
     await eventually(async () => {
-      for (const key of await db.keys('linkmic:{nodes}:node:*:members')) if ((await db.smembers(key)).includes('lg|viewer')) keyOfA = key;
+      for (const key of await db.keys('linkmic:{nodes}:node:*:members'))
+        if ((await db.smembers(key)).includes('lg|viewer')) keyOfA = key;
       return keyOfA !== '';
     });
     // As if node A had once held the anchor here and its removal had failed while Redis was away.

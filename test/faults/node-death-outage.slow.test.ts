@@ -44,7 +44,10 @@ describe('a node dies while Redis is away', () => {
     await c.redis!.start();
     const back = performance.now();
 
-    expect(await received(viewer, 'room:closed', 1, DEAD_AFTER_MS + 1_000 + 5_000)).toEqual({ roomId: 'nd', reason: 'anchor-gone' });
+    expect(await received(viewer, 'room:closed', 1, DEAD_AFTER_MS + 1_000 + 5_000)).toEqual({
+      roomId: 'nd',
+      reason: 'anchor-gone',
+    });
     expect(performance.now() - back).toBeLessThan(DEAD_AFTER_MS + 1_000 + 5_000);
     expect((await c.room('nd'))?.status).toBe('closed');
   });

@@ -24,7 +24,10 @@ describe('Redis persistence as a node sees it at start', () => {
   it('none, append-only, snapshots, and CONFIG refused', async () => {
     expect(await read({ persistence: false })).toEqual({ appendonly: false, snapshots: false });
     expect(await read({ persistence: true })).toEqual({ appendonly: true, snapshots: false });
-    expect(await read({ persistence: false, args: ['--save', '900 1'] })).toEqual({ appendonly: false, snapshots: true });
+    expect(await read({ persistence: false, args: ['--save', '900 1'] })).toEqual({
+      appendonly: false,
+      snapshots: true,
+    });
     expect(await read({ persistence: false, args: ['--rename-command', 'CONFIG', ''] })).toBeNull();
   });
 });

@@ -17,7 +17,8 @@ describe('per-connection and per-user limits', () => {
     node = undefined;
     redis = undefined;
   });
-  const refusals = (reason: string) => node!.metric(`linkmic_refusals_total{surface="socket",code="limit",reason="${reason}"}`);
+  const refusals = (reason: string) =>
+    node!.metric(`linkmic_refusals_total{surface="socket",code="limit",reason="${reason}"}`);
   const limitLines = () => node!.logs.filter((l) => l.includes('refused by a limit')).length;
 
   it('a flood from one socket: beyond LIMIT_EVENTS_PER_SOCKET_S it is refused, and another user is served meanwhile', async () => {
@@ -35,7 +36,10 @@ describe('per-connection and per-user limits', () => {
     // A burst of 20, plus what refills while the flood is read (it is read in well under a second).
     expect(acks.length - limited.length).toBeGreaterThanOrEqual(20);
     expect(acks.length - limited.length).toBeLessThan(40);
-    expect(limited[0]).toEqual({ ok: false, error: { code: 'limit', message: 'more than 20 events per second on this connection' } });
+    expect(limited[0]).toEqual({
+      ok: false,
+      error: { code: 'limit', message: 'more than 20 events per second on this connection' },
+    });
     expect(await refusals('event-rate')).toBe(limited.length);
     expect(limitLines()).toBeGreaterThanOrEqual(1);
     expect(limitLines()).toBeLessThanOrEqual(3);
@@ -64,7 +68,10 @@ describe('per-connection and per-user limits', () => {
     expect(many).toEqual({ ok: false, error: { code: 'limit', message: 'payload with more than 16 keys' } });
     expect(await refusals('payload-keys')).toBe(1);
     // A payload within the limits still gets its ordinary answer.
-    expect(await sender.client.request('room:join', { roomId: 'r1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await sender.client.request('room:join', { roomId: 'r1' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
 
     const gone = new Promise<string>((resolve) => sender.client.socket.once('disconnect', (reason) => resolve(reason)));
     sender.client.socket.emit('room:join', { roomId: 'x'.repeat(2_000_000) }, () => undefined);
@@ -79,8 +86,14 @@ describe('per-connection and per-user limits', () => {
     expect((await u1.client.request('room:open', { roomId: 'q1' })).ok).toBe(true);
     expect((await u1.client.request('room:open', { roomId: 'q2' })).ok).toBe(true);
     const third = await u1.client.request('room:open', { roomId: 'q3' });
-    expect(third).toEqual({ ok: false, error: { code: 'limit', message: 'you anchor 2 live rooms already; close one first' } });
-    expect(await u2.client.request('room:open', { roomId: 'q3' })).toMatchObject({ ok: false, error: { code: 'limit' } });
+    expect(third).toEqual({
+      ok: false,
+      error: { code: 'limit', message: 'you anchor 2 live rooms already; close one first' },
+    });
+    expect(await u2.client.request('room:open', { roomId: 'q3' })).toMatchObject({
+      ok: false,
+      error: { code: 'limit' },
+    });
     // Re-opening one's own room is not a new room.
     expect((await u2.client.request('room:open', { roomId: 'q1' })).ok).toBe(true);
     expect(await u1.client.request('room:close', { roomId: 'q1' })).toEqual({ ok: true });
@@ -90,8 +103,12 @@ describe('per-connection and per-user limits', () => {
     const others = await Promise.all(['o1', 'o2', 'o3', 'o4'].map((id) => node!.connect(id)));
     for (const o of others) expect((await o.client.request('room:open', { roomId: `s-${o.userId}` })).ok).toBe(true);
     const viewer = await node.connect('viewer');
-    for (const id of ['o1', 'o2', 'o3']) expect((await viewer.client.request('room:join', { roomId: `s-${id}` })).ok).toBe(true);
-    expect(await viewer.client.request('room:join', { roomId: 's-o4' })).toMatchObject({ ok: false, error: { code: 'limit' } });
+    for (const id of ['o1', 'o2', 'o3'])
+      expect((await viewer.client.request('room:join', { roomId: `s-${id}` })).ok).toBe(true);
+    expect(await viewer.client.request('room:join', { roomId: 's-o4' })).toMatchObject({
+      ok: false,
+      error: { code: 'limit' },
+    });
     expect((await viewer.client.request('room:join', { roomId: 's-o1' })).ok).toBe(true);
     expect(await viewer.client.request('room:leave', { roomId: 's-o1' })).toEqual({ ok: true });
     expect((await viewer.client.request('room:join', { roomId: 's-o4' })).ok).toBe(true);
@@ -106,8 +123,13 @@ describe('per-connection and per-user limits', () => {
 
   it('cohost:request reads a bounded number of rooms, however many rooms its connection opened before', async () => {
     redis = await startRedisServer();
-    node = await startFaultNode({ REDIS_URL: redis.url, LIMIT_ROOMS_PER_SOCKET: '100', LIMIT_EVENTS_PER_SOCKET_S: '1000' });
-    const hgets = async () => Number(/cmdstat_hget:calls=(\d+)/.exec(await command(redis!.port, 'INFO commandstats'))?.[1] ?? 0);
+    node = await startFaultNode({
+      REDIS_URL: redis.url,
+      LIMIT_ROOMS_PER_SOCKET: '100',
+      LIMIT_EVENTS_PER_SOCKET_S: '1000',
+    });
+    const hgets = async () =>
+      Number(/cmdstat_hget:calls=(\d+)/.exec(await command(redis!.port, 'INFO commandstats'))?.[1] ?? 0);
     const host = await node.connect('host');
     expect((await host.client.request('room:open', { roomId: 'target' })).ok).toBe(true);
     const busy = await node.connect('busy');
@@ -127,9 +149,13 @@ describe('per-connection and per-user limits', () => {
   it('a flood of handshakes that never authenticate: each closed after AUTH_HANDSHAKE_TIMEOUT_MS, at most LIMIT_PENDING_HANDSHAKES at once', async () => {
     node = await startFaultNode({ AUTH_HANDSHAKE_TIMEOUT_MS: '300', LIMIT_PENDING_HANDSHAKES: '3' });
     const { Manager } = await import('socket.io-client');
-    const managers = Array.from({ length: 4 }, () => new Manager(node!.server.url, { transports: ['websocket'], reconnection: false, autoConnect: false }));
+    const managers = Array.from(
+      { length: 4 },
+      () => new Manager(node!.server.url, { transports: ['websocket'], reconnection: false, autoConnect: false }),
+    );
     const opened: (Error | undefined)[] = [];
-    for (const m of managers) opened.push(await new Promise<Error | undefined>((resolve) => m.open((err) => resolve(err))));
+    for (const m of managers)
+      opened.push(await new Promise<Error | undefined>((resolve) => m.open((err) => resolve(err))));
     expect(opened.slice(0, 3)).toEqual([undefined, undefined, undefined]);
     expect(opened[3]).toBeInstanceOf(Error);
     expect(await refusals('pending-handshakes')).toBe(1);

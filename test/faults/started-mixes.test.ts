@@ -43,7 +43,10 @@ describe('started mixes', () => {
     env.sim.pushStream(stream);
     await until(() => env.sim.state().streams.some((s) => s.name === stream && s.mixAvailable), 2000, 'MixAvailable');
   };
-  const stops = () => env.sim.calls.filter((c) => c.action === 'StopMixStreamsService').map((c) => `${c.params.MainStreamName}|${c.params.MixStreamName}`);
+  const stops = () =>
+    env.sim.calls
+      .filter((c) => c.action === 'StopMixStreamsService')
+      .map((c) => `${c.params.MainStreamName}|${c.params.MixStreamName}`);
 
   it('records started pairs, forgets stopped ones (on any node), and a sweep stops what is left', async () => {
     const prefix = `test:mixes:${randomBytes(4).toString('hex')}:`;

@@ -60,7 +60,10 @@ describe('Redis loses its data under a live session', () => {
     expect(a.logs.join('')).toContain('the store lost its data');
 
     // The old room is gone for everyone, and its anchor can open it again.
-    expect(await cohost.client.request('cohost:leave', { roomId: 'lost1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await cohost.client.request('cohost:leave', { roomId: 'lost1' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     const reopened = await anchor.client.request('room:open', { roomId: 'lost1' });
     expect(reopened).toMatchObject({ ok: true, room: { roomId: 'lost1', status: 'live', cohosts: [] } });
     expect((await viewer.client.request('room:join', { roomId: 'lost1' })).ok).toBe(true);

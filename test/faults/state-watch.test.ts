@@ -13,7 +13,11 @@ import { eventually } from '../support/app.js';
  * a store that stops answering is reported, and its return is told once.
  */
 describe('state watch', () => {
-  const redis = new Redis(inject('redisUrl'), { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  const redis = new Redis(inject('redisUrl'), {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
   beforeAll(() => redis.connect());
   afterAll(() => redis.quit());
 

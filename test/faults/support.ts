@@ -28,7 +28,12 @@ export const startFaultNode = async (env: Record<string, string>): Promise<Fault
     logs,
     async connect(userId, opts = {}) {
       const p = opts.reconnect
-        ? track(userId, await connectLinkmic(server.url, await server.mintToken(userId), { socket: { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 } }))
+        ? track(
+            userId,
+            await connectLinkmic(server.url, await server.mintToken(userId), {
+              socket: { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 },
+            }),
+          )
         : await join(server, userId);
       people.push(p);
       return p;

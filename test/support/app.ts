@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
-import { parseStandaloneArgs, startStandalone, type Standalone } from '../../src/adapters/alilive/simulator/standalone.js';
+import {
+  parseStandaloneArgs,
+  startStandalone,
+  type Standalone,
+} from '../../src/adapters/alilive/simulator/standalone.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { connectLinkmic, type LinkmicClient } from '../../src/client/index.js';
@@ -28,8 +32,10 @@ export interface Participant {
   names(): string[];
 }
 
-export const join = async (server: { url: string; mintToken(u: string): Promise<string> }, userId: string): Promise<Participant> =>
-  track(userId, await connectLinkmic(server.url, await server.mintToken(userId)));
+export const join = async (
+  server: { url: string; mintToken(u: string): Promise<string> },
+  userId: string,
+): Promise<Participant> => track(userId, await connectLinkmic(server.url, await server.mintToken(userId)));
 
 /** Records every server → client event `client` receives, raw and in arrival order (not the client's ordering). */
 export const track = (userId: string, client: LinkmicClient): Participant => {
@@ -37,7 +43,9 @@ export const track = (userId: string, client: LinkmicClient): Participant => {
   client.socket.onAny((event: string, payload: unknown) => log.push([event, payload]));
   const signals = () => log.filter(([e]) => e !== 'room:state').map(([e, p]): [string, unknown] => [e, bare(p)]);
   const views = () =>
-    log.flatMap(([event, p]) => (event === 'room:state' ? [{ event, view: p }] : isRecord(p) && 'room' in p ? [{ event, view: p.room }] : []));
+    log.flatMap(([event, p]) =>
+      event === 'room:state' ? [{ event, view: p }] : isRecord(p) && 'room' in p ? [{ event, view: p.room }] : [],
+    );
   return { userId, client, log, signals, views, names: () => signals().map(([e]) => e) };
 };
 
@@ -79,7 +87,11 @@ export const eventually = async <T>(check: () => T | Promise<T>, timeoutMs = 5_0
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The stream name inside a push / play URL (`…/<app>/<stream>?auth_key=…`). */
-export const streamOf = (url: string): string => new URL(url).pathname.split('/').pop()!.replace(/\.(flv|m3u8)$/, '');
+export const streamOf = (url: string): string =>
+  new URL(url).pathname
+    .split('/')
+    .pop()!
+    .replace(/\.(flv|m3u8)$/, '');
 
 // ---------------------------------------------------------------------------------------------------------
 // e2e helpers (appended): one server with its participants, AliLive callbacks sent by a test over real HTTP,
@@ -127,8 +139,11 @@ export const ok = <T extends { ok: boolean }>(res: T, what = 'request'): Extract
 };
 
 /** How many POP calls of `action` a simulator received (optionally only those answered `status`). */
-export const popCalls = (sim: { calls: readonly { action: string; status: number }[] }, action: string, status?: number): number =>
-  sim.calls.filter((c) => c.action === action && (status === undefined || c.status === status)).length;
+export const popCalls = (
+  sim: { calls: readonly { action: string; status: number }[] },
+  action: string,
+  status?: number,
+): number => sim.calls.filter((c) => c.action === action && (status === undefined || c.status === status)).length;
 
 export type CallbackRoute = 'stream' | 'mix-available' | 'mix-result';
 
@@ -142,7 +157,10 @@ export const sendCallback = async (
   const query = Object.entries(params)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
-  const res = await fetch(`${baseUrl}/callbacks/alilive/${route}?${query}`, { headers, signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${baseUrl}/callbacks/alilive/${route}?${query}`, {
+    headers,
+    signal: AbortSignal.timeout(5_000),
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -157,7 +175,11 @@ export const sendCallback = async (
 export const nowS = (): number => Math.floor(Date.now() / 1000);
 
 /** Stream-status callback parameters (PROTOCOL §3) for the default domains and AppName. */
-export const streamParams = (action: 'publish' | 'publish_done', stream: string, time = nowS()): Record<string, string> => ({
+export const streamParams = (
+  action: 'publish' | 'publish_done',
+  stream: string,
+  time = nowS(),
+): Record<string, string> => ({
   action,
   app: 'push.example.com',
   appname: 'linkmic',
@@ -272,7 +294,8 @@ export const cloudLive = async (st: CloudStage, roomId = 'r1'): Promise<CloudLiv
   const t = nowS();
   const cb = async (route: CallbackRoute, params: Record<string, string>) => {
     const res = await sendCallback(st.server.url, route, params);
-    if (res.status !== 200 || res.body?.result !== 'applied') throw new Error(`${route}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200 || res.body?.result !== 'applied')
+      throw new Error(`${route}: ${res.status} ${JSON.stringify(res.body)}`);
   };
   const anchor = await st.connect(`anchor-${roomId}`);
   const opened = ok(await anchor.client.request('room:open', { roomId }), 'room:open');
@@ -287,7 +310,9 @@ export const cloudLive = async (st: CloudStage, roomId = 'r1'): Promise<CloudLiv
   await received(anchor, 'cohost:requested');
   ok(await anchor.client.request('cohost:accept', { roomId, userId: cohost.userId }), 'cohost:accept');
   const cohostStream = streamOf((await received<{ push: { url: string } }>(cohost, 'cohost:accepted')).push.url);
-  await eventually(() => sim.calls.some((c) => c.action === 'StartMixStreamsService' && c.params.MixStreamName === cohostStream));
+  await eventually(() =>
+    sim.calls.some((c) => c.action === 'StartMixStreamsService' && c.params.MixStreamName === cohostStream),
+  );
   sim.pushStream(cohostStream);
   await cb('stream', streamParams('publish', cohostStream, t));
   await cb('mix-result', mixResultParams(anchorStream, cohostStream, 'Success'));

@@ -9,7 +9,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Debian's `chromium` package (what .ci/run installs), or CHROMIUM_PATH. No browser is ever downloaded. */
 export const chromiumPath = (): string | null => {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
   return candidates.find((p): p is string => typeof p === 'string' && p.length > 0 && existsSync(p)) ?? null;
 };
 
@@ -54,7 +59,9 @@ export const screenshots = (page: Page, dir: string) => {
 interface PageCanvas {
   width: number;
   height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
 }
 
 /** The RGBA of one pixel of a canvas, at fractions of its width and height. */
@@ -62,7 +69,9 @@ export const pixel = (page: Page, selector: string, fx: number, fy: number): Pro
   page.locator(selector).evaluate(
     (node, [x, y]) => {
       const canvas = node as unknown as PageCanvas;
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.floor(canvas.width * x), Math.floor(canvas.height * y), 1, 1).data);
+      return Array.from(
+        canvas.getContext('2d')!.getImageData(Math.floor(canvas.width * x), Math.floor(canvas.height * y), 1, 1).data,
+      );
     },
     [fx, fy] as const,
   );

@@ -9,7 +9,10 @@ export const unsignedProof = (): StreamProof => {
 
 /** A stream-route proof from a genuinely verified signature made at `ts`. */
 export const signedProof = (ts: number): StreamProof => {
-  const headers = { 'ali-live-timestamp': String(ts), 'ali-live-signature': streamSignature('push.example.com', String(ts), 'k') };
+  const headers = {
+    'ali-live-timestamp': String(ts),
+    'ali-live-signature': streamSignature('push.example.com', String(ts), 'k'),
+  };
   const v = createStreamVerifier({ key: 'k', domains: ['push.example.com'] })(headers, ts);
   if (!v.ok) throw new Error(`signature refused: ${v.reason}`);
   return v.proof;

@@ -51,7 +51,13 @@ export const interpolate = (value: string, vars: Record<string, string | undefin
   for (let guard = 0; guard < 20; guard++) {
     const m = INNERMOST.exec(out);
     if (!m) return out.replace(/\$\$/g, '$');
-    const [whole, name, colon, op, arg = ''] = m as unknown as [string, string, string | undefined, string | undefined, string?];
+    const [whole, name, colon, op, arg = ''] = m as unknown as [
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+      string?,
+    ];
     const v = vars[name];
     const missing = v === undefined || (colon === ':' && v === '');
     let replacement: string;
@@ -82,7 +88,10 @@ export const composeHeader = (): string[] => {
 };
 
 /** A service's environment as its container gets it, for the given .env variables. */
-export const resolvedEnvironment = (service: ComposeService, vars: Record<string, string | undefined>): Record<string, string> =>
+export const resolvedEnvironment = (
+  service: ComposeService,
+  vars: Record<string, string | undefined>,
+): Record<string, string> =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), vars)]));
 
 export interface EnvExampleEntry {

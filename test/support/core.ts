@@ -28,7 +28,8 @@ export interface Told {
 
 export const told = (p: Push): Told => {
   const to = 'users' in p.to ? `users:${p.to.users.join(',')}` : `room:${p.to.room}-${p.to.except.join(',')}`;
-  if (p.event === 'room:state') return { to, event: p.event, payload: null, view: `${p.payload.view}@${p.payload.version}` };
+  if (p.event === 'room:state')
+    return { to, event: p.event, payload: null, view: `${p.payload.view}@${p.payload.version}` };
   const { version, room, ...own } = p.payload as { version: number; room: { view: string } } & Record<string, unknown>;
   return { to, event: p.event, payload: own, view: `${room.view}@${version}` };
 };
@@ -40,7 +41,10 @@ export class RoomDriver {
   room: RoomState | null = null;
   last: TransitionResult = { ok: true, room: null, effects: [], changed: false };
   now = T0;
-  constructor(readonly roomId = 'r1', readonly pol: Policy = policy) {}
+  constructor(
+    readonly roomId = 'r1',
+    readonly pol: Policy = policy,
+  ) {}
 
   send(input: RoomInput, advanceMs = 0): TransitionResult {
     this.now += advanceMs;
@@ -69,7 +73,9 @@ export class RoomDriver {
    */
   heard(userId: string, member = true): [string, unknown] | null {
     const pushes = this.effects.filter((e): e is Push => e.type === 'Push');
-    const mine = pushes.filter((p) => ('users' in p.to ? p.to.users.includes(userId) : member && !p.to.except.includes(userId)));
+    const mine = pushes.filter((p) =>
+      'users' in p.to ? p.to.users.includes(userId) : member && !p.to.except.includes(userId),
+    );
     if (mine.length > 1) throw new Error(`${userId} got ${mine.length} pushes of one change`);
     const p = mine[0];
     return p ? [p.event, told(p).payload] : null;
@@ -121,4 +127,3 @@ export const liveRoom = (d = new RoomDriver()): RoomDriver => {
   d.send({ type: 'MixResult', main: anchorStreamOf(d.roomId), mix: C1, code: 'Success' });
   return d;
 };
-

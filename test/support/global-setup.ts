@@ -35,6 +35,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw failed.reason;
   }
   project.provide('redisUrl', givenUrl ?? (server as PromiseFulfilledResult<{ url: string }>).value.url);
-  project.provide('redisClusterNodes', givenNodes ?? (cluster as PromiseFulfilledResult<{ nodes: string }>).value.nodes);
+  project.provide(
+    'redisClusterNodes',
+    givenNodes ?? (cluster as PromiseFulfilledResult<{ nodes: string }>).value.nodes,
+  );
   return stop;
 }

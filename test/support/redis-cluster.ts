@@ -41,8 +41,22 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     const started = await Promise.allSettled(
       ports.map((port) =>
         launch([
-          '--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no',
-          '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000',
+          '--port',
+          String(port),
+          '--bind',
+          HOST,
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '5000',
         ]),
       ),
     );
@@ -54,7 +68,8 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], {
       timeout: READY_TIMEOUT_MS,
     }).catch((err: NodeJS.ErrnoException & { stdout?: string; stderr?: string }) => {
-      if (err.code === 'ENOENT') throw new Error('redis-cli is not installed or not on PATH; the cluster tests need it (Debian: redis-tools)');
+      if (err.code === 'ENOENT')
+        throw new Error('redis-cli is not installed or not on PATH; the cluster tests need it (Debian: redis-tools)');
       throw new Error(`redis-cli --cluster create failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
     });
     await waitForClusterOk(ports);
@@ -76,5 +91,7 @@ async function waitForClusterOk(ports: number[]): Promise<void> {
     if ((await Promise.all(ports.map((p) => ok(p).catch(() => false)))).every(Boolean)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(
+    `the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok within ${READY_TIMEOUT_MS} ms`,
+  );
 }

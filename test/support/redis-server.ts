@@ -30,13 +30,18 @@ const STOP_TIMEOUT_MS = 5_000;
  * A real redis-server on loopback for tests. A missing binary fails the run with a clear message:
  * the Redis suites must never be skipped silently.
  */
-export async function startRedisServer(options: { persistence?: boolean; port?: number; args?: string[] } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { persistence?: boolean; port?: number; args?: string[] } = {},
+): Promise<RedisServer> {
   const persistence = options.persistence ?? false;
   const port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'linkmic-redis-'));
   // DEBUG (for `pause`) is refused by Redis 7 unless enabled; `local` allows it from loopback only.
   const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--enable-debug-command', 'local'];
-  args.push(...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), ...(options.args ?? []));
+  args.push(
+    ...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.args ?? []),
+  );
 
   let child = await launch(args).catch(async (err: unknown) => {
     await rm(dir, { recursive: true, force: true });
@@ -162,7 +167,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

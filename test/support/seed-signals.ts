@@ -14,7 +14,10 @@ export const expectSeedSignals = (
   const stopped = ['mix:stopped', { ...live, reason: 'left' }];
   expect(p.anchor.signals()).toEqual([
     ['cohost:requested', { roomId: 'r1', userId: 'userA' }],
-    ['stream:pull-low-latency', { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` }],
+    [
+      'stream:pull-low-latency',
+      { roomId: 'r1', userId: 'userA', url: `artc://play.example.com/linkmic/${cohostStream}` },
+    ],
     ['mix:live', live],
     ended,
     stopped,
@@ -27,7 +30,8 @@ export const expectSeedSignals = (
     stopped,
   ]);
   // Viewers hear of the co-host only once it is in their picture, and of nothing on the stage: two pushes.
-  for (const viewer of p.viewers) expect(viewer.log.map(([e, x]) => [e, bare(x)])).toEqual([['mix:live', live], stopped]);
+  for (const viewer of p.viewers)
+    expect(viewer.log.map(([e, x]) => [e, bare(x)])).toEqual([['mix:live', live], stopped]);
 };
 
 /**

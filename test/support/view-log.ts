@@ -31,7 +31,11 @@ const content = (view: RoomView): string => JSON.stringify({ ...view, version: 0
 export const viewLog = () => {
   const acks = new Map<Participant, Ack[]>();
 
-  const request = async <E extends ClientEvent>(p: Participant, event: E, payload: ClientPayload<E>): Promise<ClientAck<E>> => {
+  const request = async <E extends ClientEvent>(
+    p: Participant,
+    event: E,
+    payload: ClientPayload<E>,
+  ): Promise<ClientAck<E>> => {
     const res = await p.client.request(event, payload);
     const list = acks.get(p) ?? [];
     acks.set(p, list);
@@ -81,7 +85,8 @@ export const expectOnePushPerChange = (who: string, seen: Given[]): void => {
 };
 
 /** `kind@version` of each view given, for compact assertions. */
-export const kinds = (seen: Given[]): string[] => seen.map((g) => `${g.by}:${g.event} ${g.view.view}@${g.view.version}`);
+export const kinds = (seen: Given[]): string[] =>
+  seen.map((g) => `${g.by}:${g.event} ${g.view.view}@${g.view.version}`);
 
 /** The kinds a socket went through, each run of the same kind once, with the event that switched to it. */
 export const kindSwitches = (seen: Given[]): string[] =>

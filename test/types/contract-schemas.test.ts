@@ -14,7 +14,11 @@ describe('contract schemas match the emitted types', () => {
   it('a view schema for every view', () => {
     // Each way, per view kind (a view is the core's view & its play URLs: toEqualTypeOf sees the intersection).
     type Kinds = RoomView['view'];
-    type Mismatched = { [K in Kinds]: Same<Extract<z.infer<typeof roomView>, { view: K }>, Extract<RoomView, { view: K }>> extends true ? never : K }[Kinds];
+    type Mismatched = {
+      [K in Kinds]: Same<Extract<z.infer<typeof roomView>, { view: K }>, Extract<RoomView, { view: K }>> extends true
+        ? never
+        : K;
+    }[Kinds];
     expectTypeOf<Mismatched>().toEqualTypeOf<never>();
   });
 
@@ -22,7 +26,9 @@ describe('contract schemas match the emitted types', () => {
     type Described = { [E in keyof typeof serverEventSchemas]: z.infer<(typeof serverEventSchemas)[E]> };
     expectTypeOf<keyof Described>().toEqualTypeOf<keyof ServerPayloads>();
     // Per event, each way: expectTypeOf's deep equality does not see through a union nested in an intersection.
-    type Mismatched = { [E in keyof ServerPayloads]: Same<Described[E], ServerPayloads[E]> extends true ? never : E }[keyof ServerPayloads];
+    type Mismatched = {
+      [E in keyof ServerPayloads]: Same<Described[E], ServerPayloads[E]> extends true ? never : E;
+    }[keyof ServerPayloads];
     expectTypeOf<Mismatched>().toEqualTypeOf<never>();
   });
 
@@ -30,7 +36,9 @@ describe('contract schemas match the emitted types', () => {
     type Described = { [E in keyof typeof ackSchemas]: z.infer<(typeof ackSchemas)[E]> };
     type Declared = { [E in ClientEvent]: ClientAck<E> } & { 'auth:refresh': Ack<{ at: number }> };
     expectTypeOf<keyof Described>().toEqualTypeOf<keyof Declared>();
-    type Mismatched = { [E in keyof Declared]: Same<Described[E], Declared[E]> extends true ? never : E }[keyof Declared];
+    type Mismatched = {
+      [E in keyof Declared]: Same<Described[E], Declared[E]> extends true ? never : E;
+    }[keyof Declared];
     expectTypeOf<Mismatched>().toEqualTypeOf<never>();
   });
 });

@@ -53,7 +53,9 @@ describe('socket event maps', () => {
       | { ok: true; room: RoomView; role: Role; play: { rtmp: string; flv: string; hls: string } }
       | { ok: false; error: { code: ErrorCode; message: string } }
     >();
-    expectTypeOf<ClientAck<'room:close'>>().toEqualTypeOf<{ ok: true } | { ok: false; error: { code: ErrorCode; message: string } }>();
+    expectTypeOf<ClientAck<'room:close'>>().toEqualTypeOf<
+      { ok: true } | { ok: false; error: { code: ErrorCode; message: string } }
+    >();
   });
 
   it('validates exactly the payload types the map declares', () => {
@@ -88,12 +90,18 @@ describe('socket event maps', () => {
     >();
     expectTypeOf<ServerPayloads['room:lost']>().toEqualTypeOf<{ roomId: string; reason: 'state-lost' }>();
     expectTypeOf<ServerToClientEvents['room:state']>().parameters.toEqualTypeOf<[RoomView]>();
-    expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<SignalPayloads['mix:live'] & { version: number; room: RoomView }>();
+    expectTypeOf<ServerPayloads['mix:live']>().toEqualTypeOf<
+      SignalPayloads['mix:live'] & { version: number; room: RoomView }
+    >();
     expectTypeOf<ServerPayloads['auth:expiring']>().toEqualTypeOf<{ at: number }>();
     expectTypeOf<ServerPayloads['auth:expired']>().toEqualTypeOf<{ at: number }>();
     expectTypeOf<ServerPayloads['server:draining']>().toEqualTypeOf<{ reconnectInMs: number }>();
     expectTypeOf<ServerPayloads['cohost:accepted']>().toEqualTypeOf<{ roomId: string; push: { url: string } }>();
-    expectTypeOf<ServerPayloads['stream:pull-low-latency']>().toEqualTypeOf<{ roomId: string; userId: string; url: string }>();
+    expectTypeOf<ServerPayloads['stream:pull-low-latency']>().toEqualTypeOf<{
+      roomId: string;
+      userId: string;
+      url: string;
+    }>();
   });
 
   it('fits socket.io generics on both ends', () => {

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Clock } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
-import type { AdmissionAction, AdmissionClient, AdmissionDecision, AdmissionOutcome, AdmissionRequest } from '../../protocol/admission.js';
+import type {
+  AdmissionAction,
+  AdmissionClient,
+  AdmissionDecision,
+  AdmissionOutcome,
+  AdmissionRequest,
+} from '../../protocol/admission.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signAdmission } from './signature.js';
 
 export type { AdmissionAction, AdmissionClient, AdmissionDecision, AdmissionOutcome, AdmissionRequest };
@@ -29,7 +35,10 @@ const answer = z.object({
 const MAX_ANSWER_BYTES = 4096;
 
 class AdmissionFailure extends Error {
-  constructor(readonly outcome: 'timeout' | 'error' | 'default', message: string) {
+  constructor(
+    readonly outcome: 'timeout' | 'error' | 'default',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,7 +71,10 @@ export const createAdmissionClient = (deps: AdmissionClientDeps): AdmissionClien
       });
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
-      throw new AdmissionFailure(timedOut ? 'timeout' : 'error', timedOut ? `no answer in ${deps.timeoutMs} ms` : String(err));
+      throw new AdmissionFailure(
+        timedOut ? 'timeout' : 'error',
+        timedOut ? `no answer in ${deps.timeoutMs} ms` : String(err),
+      );
     }
     const text = await readBounded(res, deps.timeoutMs);
     if (!res.ok) throw new AdmissionFailure('error', `status ${res.status}`);
@@ -91,7 +103,10 @@ export const createAdmissionClient = (deps: AdmissionClientDeps): AdmissionClien
         const failure = err instanceof AdmissionFailure ? err : new AdmissionFailure('error', String(err));
         deps.metrics?.admission.inc({ ...labels, outcome: failure.outcome });
         const allow = deps.defaultDecision === 'allow';
-        log.warn({ ...request, outcome: failure.outcome, why: failure.message, applied: deps.defaultDecision }, 'admission failed: default applied');
+        log.warn(
+          { ...request, outcome: failure.outcome, why: failure.message, applied: deps.defaultDecision },
+          'admission failed: default applied',
+        );
         return { allow, reason: allow ? '' : 'admission unavailable', outcome: failure.outcome };
       }
     },
@@ -119,6 +134,9 @@ const readBounded = async (res: Response, timeoutMs: number): Promise<string> =>
   } catch (err) {
     if (err instanceof AdmissionFailure) throw err;
     const timedOut = err instanceof Error && err.name === 'TimeoutError';
-    throw new AdmissionFailure(timedOut ? 'timeout' : 'error', timedOut ? `answer not complete in ${timeoutMs} ms` : String(err));
+    throw new AdmissionFailure(
+      timedOut ? 'timeout' : 'error',
+      timedOut ? `answer not complete in ${timeoutMs} ms` : String(err),
+    );
   }
 };

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { RateLimiter } from '../../app/rate-limiter.js';
 import type { Logger } from '../../observability/logger.js';
-import { badInputs, badName, createParams, deleteParams, listParams, parseTaskPage, updateParams, type CloudMixSettings } from './cloudmix-params.js';
+import {
+  badInputs,
+  badName,
+  createParams,
+  deleteParams,
+  listParams,
+  parseTaskPage,
+  updateParams,
+  type CloudMixSettings,
+} from './cloudmix-params.js';
 import { CLOUDMIX_MAX_QUEUE_MS, type CallOutcome, type CloudMixClient, type CloudMixTask } from './cloudmix-types.js';
 import type { AliLiveFailure } from './errors.js';
 import { createPopCaller, type PopObserver, type PopResult } from './pop-caller.js';
@@ -36,7 +45,12 @@ const MAX_PAGES = 100;
 const LIST = 'DescribeMixStreamList';
 
 type Failure = Extract<CallOutcome, { ok: false }>;
-const failed = (r: Extract<PopResult<unknown>, { ok: false }>): Failure => ({ ok: false, code: r.code, requestId: r.requestId, retryable: r.retryable });
+const failed = (r: Extract<PopResult<unknown>, { ok: false }>): Failure => ({
+  ok: false,
+  code: r.code,
+  requestId: r.requestId,
+  retryable: r.retryable,
+});
 const refused = (code: string): Failure => ({ ok: false, code, requestId: null, retryable: false });
 
 /**
@@ -50,7 +64,8 @@ export const createCloudMixClient = (deps: CloudMixClientDeps): CloudMixClient =
   const maxQueueMs = deps.maxQueueMs ?? CLOUDMIX_MAX_QUEUE_MS;
   const pageSize = deps.pageSize ?? 100;
   // Not the AccessKeyId itself: key names show up in monitoring.
-  const account = deps.limiterKey ?? `alilive:${createHash('sha256').update(deps.accessKeyId).digest('hex').slice(0, 16)}`;
+  const account =
+    deps.limiterKey ?? `alilive:${createHash('sha256').update(deps.accessKeyId).digest('hex').slice(0, 16)}`;
 
   const admit = async (action: string): Promise<AliLiveFailure | null> => {
     let waitMs: number;
@@ -103,7 +118,8 @@ export const createCloudMixClient = (deps: CloudMixClientDeps): CloudMixClient =
         log.error({ action: LIST, requestId: r.requestId }, 'DescribeMixStreamList answer is not the documented shape');
         return { ok: false, code: 'InvalidResponse', requestId: r.requestId, retryable: true };
       }
-      if (page.skipped > 0) log.warn({ action: LIST, skipped: page.skipped, requestId: r.requestId }, 'mix tasks without an id skipped');
+      if (page.skipped > 0)
+        log.warn({ action: LIST, skipped: page.skipped, requestId: r.requestId }, 'mix tasks without an id skipped');
       requestId ||= r.requestId;
       tasks.push(...page.tasks);
       seen += page.tasks.length + page.skipped;
@@ -114,24 +130,41 @@ export const createCloudMixClient = (deps: CloudMixClientDeps): CloudMixClient =
 
   return {
     create: async (p) => {
-      const bad = check('CreateMixStream', badInputs(p.inputs), badName('outputStream', p.outputStream), p.layoutId ? null : 'layoutId is required');
+      const bad = check(
+        'CreateMixStream',
+        badInputs(p.inputs),
+        badName('outputStream', p.outputStream),
+        p.layoutId ? null : 'layoutId is required',
+      );
       if (bad) return bad;
       const r = await pop.call<{ MixStreamId?: unknown }>('CreateMixStream', createParams(deps, p));
       if (!r.ok) return failed(r);
       const taskId = r.body?.MixStreamId;
       if (typeof taskId === 'string' && taskId !== '') return { ok: true, requestId: r.requestId, taskId };
       // The task may exist without our knowing its id: reconciliation (list) finds it by its output stream.
-      log.error({ action: 'CreateMixStream', requestId: r.requestId, outputStream: p.outputStream }, 'CreateMixStream answered without a MixStreamId');
+      log.error(
+        { action: 'CreateMixStream', requestId: r.requestId, outputStream: p.outputStream },
+        'CreateMixStream answered without a MixStreamId',
+      );
       return { ok: false, code: 'InvalidResponse', requestId: r.requestId, retryable: false };
     },
     update: async (p) => {
-      const bad = check('UpdateMixStream', badInputs(p.inputs), p.taskId ? null : 'taskId is required', p.layoutId ? null : 'layoutId is required');
+      const bad = check(
+        'UpdateMixStream',
+        badInputs(p.inputs),
+        p.taskId ? null : 'taskId is required',
+        p.layoutId ? null : 'layoutId is required',
+      );
       if (bad) return bad;
       const r = await pop.call('UpdateMixStream', updateParams(deps, p));
       return r.ok ? { ok: true, requestId: r.requestId } : failed(r);
     },
     remove: async (p) => {
-      const bad = check('DeleteMixStream', p.taskId ? null : 'taskId is required', badName('outputStream', p.outputStream));
+      const bad = check(
+        'DeleteMixStream',
+        p.taskId ? null : 'taskId is required',
+        badName('outputStream', p.outputStream),
+      );
       if (bad) return bad;
       const r = await pop.call('DeleteMixStream', deleteParams(deps, p));
       return r.ok ? { ok: true, requestId: r.requestId } : failed(r);

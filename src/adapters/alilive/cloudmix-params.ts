@@ -64,7 +64,10 @@ export const createParams = (
   ...(p.callbackUrl ? { CallbackConfig: JSON.stringify({ CallbackUrl: p.callbackUrl }) } : {}),
 });
 
-export const updateParams = (s: CloudMixSettings, p: { taskId: string; layoutId: string; inputs: readonly CloudMixInput[] }): Params => ({
+export const updateParams = (
+  s: CloudMixSettings,
+  p: { taskId: string; layoutId: string; inputs: readonly CloudMixInput[] },
+): Params => ({
   RegionId: s.region,
   DomainName: s.domain,
   MixStreamId: p.taskId,
@@ -98,9 +101,11 @@ export const badInputs = (inputs: readonly CloudMixInput[]): string | null => {
   }
   const ids = new Set<number>();
   for (const i of inputs) {
-    if (!Number.isInteger(i.layoutChildId) || i.layoutChildId < 1 || ids.has(i.layoutChildId)) return 'layoutChildId must be distinct positive integers';
+    if (!Number.isInteger(i.layoutChildId) || i.layoutChildId < 1 || ids.has(i.layoutChildId))
+      return 'layoutChildId must be distinct positive integers';
     ids.add(i.layoutChildId);
-    if (typeof i.url !== 'string' || !/^(rtmps?|https?):\/\/\S+$/.test(i.url)) return 'each input needs an rtmp(s) or http(s) pull URL';
+    if (typeof i.url !== 'string' || !/^(rtmps?|https?):\/\/\S+$/.test(i.url))
+      return 'each input needs an rtmp(s) or http(s) pull URL';
     if (![i.x, i.y, i.w, i.h].every(unit) || i.w === 0 || i.h === 0 || i.x + i.w > 1 + 1e-9 || i.y + i.h > 1 + 1e-9) {
       return 'each pane must lie inside the canvas (fractions 0..1)';
     }
@@ -118,7 +123,13 @@ export interface TaskPage {
   skipped: number;
 }
 
-type Item = { MixstreamId?: unknown; MixStreamId?: unknown; AppName?: unknown; StreamName?: unknown; InputStreamNumber?: unknown };
+type Item = {
+  MixstreamId?: unknown;
+  MixStreamId?: unknown;
+  AppName?: unknown;
+  StreamName?: unknown;
+  InputStreamNumber?: unknown;
+};
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /**

@@ -14,8 +14,7 @@ export interface CloudMixInput {
 
 /** What one AliLive call came to, already retried for transient faults; never a throw. */
 export type CallOutcome<T = Record<never, never>> =
-  | ({ ok: true; requestId: string } & T)
-  | { ok: false; code: string; requestId: string | null; retryable: boolean };
+  ({ ok: true; requestId: string } & T) | { ok: false; code: string; requestId: string | null; retryable: boolean };
 
 /** A task as DescribeMixStreamList lists it. */
 export interface CloudMixTask {
@@ -35,7 +34,12 @@ export interface CloudMixTask {
  *   if (made.ok) await mixer.update({ taskId: made.taskId, layoutId, inputs: more });
  */
 export interface CloudMixClient {
-  create(p: { layoutId: string; inputs: CloudMixInput[]; outputStream: string; callbackUrl?: string }): Promise<CallOutcome<{ taskId: string }>>;
+  create(p: {
+    layoutId: string;
+    inputs: CloudMixInput[];
+    outputStream: string;
+    callbackUrl?: string;
+  }): Promise<CallOutcome<{ taskId: string }>>;
   update(p: { taskId: string; layoutId: string; inputs: CloudMixInput[] }): Promise<CallOutcome>;
   /** DeleteMixStream. An unknown task answers `InvalidMixStreamId.NotFound` (simulator; the real code is undocumented, Q6). */
   remove(p: { taskId: string; outputStream: string }): Promise<CallOutcome>;

@@ -8,7 +8,15 @@ export interface AliLiveFailure {
 }
 
 // Caller mistakes, and actions AliLive does not serve: repeating the call cannot help.
-const NEVER_RETRY = [/^InvalidParameter/, /^Missing/, /^SignatureDoesNotMatch$/, /^InvalidAccessKeyId/, /^Forbidden/, /^InvalidAction/, /^InvalidApi/];
+const NEVER_RETRY = [
+  /^InvalidParameter/,
+  /^Missing/,
+  /^SignatureDoesNotMatch$/,
+  /^InvalidAccessKeyId/,
+  /^Forbidden/,
+  /^InvalidAction/,
+  /^InvalidApi/,
+];
 // Transient on AliLive's side.
 const RETRY = [/^Throttling/, /^ServiceUnavailable/, /^InternalError/];
 

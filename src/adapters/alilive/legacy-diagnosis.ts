@@ -41,7 +41,10 @@ export const withLegacyDiagnosis = <C extends MixClient>(
     if (!ACTION_NOT_FOUND.test(outcome.code)) return outcome;
     if (diagnosis === null) {
       diagnosis = legacyDiagnosis(action, outcome.code);
-      opts.logger?.error({ action, code: outcome.code, requestId: outcome.requestId, fix: 'ALILIVE_MIXER=cloudmix' }, diagnosis);
+      opts.logger?.error(
+        { action, code: outcome.code, requestId: outcome.requestId, fix: 'ALILIVE_MIXER=cloudmix' },
+        diagnosis,
+      );
       opts.legacyUnsupported?.set(1);
     }
     return { ...outcome, retryable: false };

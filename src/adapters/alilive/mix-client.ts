@@ -34,7 +34,9 @@ export interface AliLiveMixClient extends MixClient {
 type OnlineList = { OnlineInfo?: { LiveStreamOnlineInfo?: Array<{ StreamName?: string; AppName?: string }> } };
 
 const outcome = (r: PopResult<unknown>): StartMixOutcome =>
-  r.ok ? { ok: true, requestId: r.requestId } : { ok: false, code: r.code, requestId: r.requestId, retryable: r.retryable };
+  r.ok
+    ? { ok: true, requestId: r.requestId }
+    : { ok: false, code: r.code, requestId: r.requestId, retryable: r.retryable };
 
 // UTC without milliseconds, the format AliLive's time parameters use.
 const utcSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -88,7 +90,13 @@ export const createMixClient = (deps: MixClientDeps): AliLiveMixClient => {
 
   return {
     startMix: async (main, mix) =>
-      outcome(await pop.call('StartMixStreamsService', { ...pair(main, mix), MixType: 'channel', MixTemplate: deps.template })),
+      outcome(
+        await pop.call('StartMixStreamsService', {
+          ...pair(main, mix),
+          MixType: 'channel',
+          MixTemplate: deps.template,
+        }),
+      ),
     stopMix: async (main, mix) => outcome(await pop.call('StopMixStreamsService', pair(main, mix))),
     forbidStream: async (stream) => outcome(await pop.call('ForbidLiveStream', forbidParams(stream))),
     isStreamOnline: async (stream) => {

@@ -4,7 +4,7 @@ import type { Logger } from '../../observability/logger.js';
 import { classifyPopError, isRetryableCode, networkCause, type AliLiveFailure } from './errors.js';
 import { backoffMs, sleep as realSleep, type BackoffPolicy } from './retry.js';
 
-export type PopResult<T> = ({ ok: true; requestId: string; body: T }) | ({ ok: false } & AliLiveFailure);
+export type PopResult<T> = { ok: true; requestId: string; body: T } | ({ ok: false } & AliLiveFailure);
 
 export interface PopCallerDeps {
   /** A function when the endpoint is known only later (the embedded simulator's, once the node listens). */
@@ -78,13 +78,22 @@ export const createPopCaller = (deps: PopCallerDeps) => {
       // pop-core resolves a 5xx whose body has no Code; that is no success.
       if (status >= 300) {
         const code = `Http${status}`;
-        return { ok: false, code, requestId: typeof requestId === 'string' ? requestId : null, status, retryable: isRetryableCode(code, status) };
+        return {
+          ok: false,
+          code,
+          requestId: typeof requestId === 'string' ? requestId : null,
+          status,
+          retryable: isRetryableCode(code, status),
+        };
       }
       return { ok: true, requestId: typeof requestId === 'string' ? requestId : '', body: body as T };
     } catch (err) {
       const failure = classifyPopError(err);
       // Only these fields: err.message / err.url / err.entry carry the signed request.
-      log.debug({ action, code: failure.code, requestId: failure.requestId, status: failure.status, cause: networkCause(err) }, 'alilive call failed');
+      log.debug(
+        { action, code: failure.code, requestId: failure.requestId, status: failure.status, cause: networkCause(err) },
+        'alilive call failed',
+      );
       return { ok: false, ...failure };
     }
   };
@@ -98,7 +107,11 @@ export const createPopCaller = (deps: PopCallerDeps) => {
       }
       const r = await once<T>(action, params);
       if (r.ok || !r.retryable || tries >= deps.retries) {
-        if (!r.ok) log.warn({ action, attempt: tries, code: r.code, requestId: r.requestId, retryable: r.retryable }, 'alilive call gave up');
+        if (!r.ok)
+          log.warn(
+            { action, attempt: tries, code: r.code, requestId: r.requestId, retryable: r.retryable },
+            'alilive call gave up',
+          );
         return r;
       }
       const delayMs = backoffMs(tries, policy) + (THROTTLED.test(r.code) ? (deps.throttledFloorMs ?? 1000) : 0);

@@ -20,7 +20,9 @@ export interface TaskMixerDeps {
 const GONE = /NotFound$/;
 
 const outcome = (r: CallOutcome<{ taskId?: string }>): TaskCallOutcome =>
-  r.ok ? { ok: true, taskId: r.taskId ?? null } : { ok: false, code: r.code, retryable: r.retryable, gone: GONE.test(r.code) };
+  r.ok
+    ? { ok: true, taskId: r.taskId ?? null }
+    : { ok: false, code: r.code, retryable: r.retryable, gone: GONE.test(r.code) };
 
 /**
  * The core's task calls as CreateMixStream / UpdateMixStream / DeleteMixStream: inputs are signed RTMP pull URLs
@@ -30,18 +32,33 @@ export const createTaskMixer = (deps: TaskMixerDeps): TaskMixer => {
   const inputs = (main: string, overlays: string[]) => {
     const streams = [main, ...overlays];
     const layout = layoutFor(streams.length, deps.style);
-    return { layoutId: layout.layoutId, inputs: inputsFor(layout.panes, streams.map((s) => deps.urls.play(s).rtmp)) };
+    return {
+      layoutId: layout.layoutId,
+      inputs: inputsFor(
+        layout.panes,
+        streams.map((s) => deps.urls.play(s).rtmp),
+      ),
+    };
   };
   return {
     create: async ({ output, main, overlays }) => {
       const callbackUrl = deps.callbackUrl?.(output);
-      return outcome(await deps.client.create({ ...inputs(main, overlays), outputStream: output, ...(callbackUrl ? { callbackUrl } : {}) }));
+      return outcome(
+        await deps.client.create({
+          ...inputs(main, overlays),
+          outputStream: output,
+          ...(callbackUrl ? { callbackUrl } : {}),
+        }),
+      );
     },
-    update: async ({ taskId, main, overlays }) => outcome(await deps.client.update({ taskId, ...inputs(main, overlays) })),
+    update: async ({ taskId, main, overlays }) =>
+      outcome(await deps.client.update({ taskId, ...inputs(main, overlays) })),
     remove: async ({ taskId, output }) => outcome(await deps.client.remove({ taskId, outputStream: output })),
     list: async () => {
       const r = await deps.client.list();
-      return r.ok ? r.tasks.filter((t) => t.app === deps.appName).map((t) => ({ taskId: t.taskId, output: t.stream })) : null;
+      return r.ok
+        ? r.tasks.filter((t) => t.app === deps.appName).map((t) => ({ taskId: t.taskId, output: t.stream }))
+        : null;
     },
   };
 };

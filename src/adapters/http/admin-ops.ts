@@ -85,9 +85,16 @@ export const createAdminOpsRouter = (deps: AdminOpsDeps): Router => {
     const views = (await Promise.all(ids.map((id) => deps.dispatcher.load(id))))
       .filter((r): r is RoomState => r !== null)
       .map((state) => ({ state, room: stageView(state) }));
-    const stages = views.map(({ room }) => ({ roomId: room.roomId, stage: [room.anchor.userId, ...room.cohosts.map((c) => c.userId)] }));
+    const stages = views.map(({ room }) => ({
+      roomId: room.roomId,
+      stage: [room.anchor.userId, ...room.cohosts.map((c) => c.userId)],
+    }));
     const audience = await deps.audience(stages).catch(() => null);
-    const rooms: OpsRoom[] = views.map(({ state, room }) => ({ room, audience: audience?.[room.roomId] ?? null, mixes: runningMixes(state) }));
+    const rooms: OpsRoom[] = views.map(({ state, room }) => ({
+      room,
+      audience: audience?.[room.roomId] ?? null,
+      mixes: runningMixes(state),
+    }));
     res.json({ ok: true, rooms, next });
   });
 
@@ -96,9 +103,15 @@ export const createAdminOpsRouter = (deps: AdminOpsDeps): Router => {
     if (!isValidId(roomId)) return sendError(res, 'bad_request', 'roomId must be 1–64 of [A-Za-z0-9_-]');
     if (!deps.trail) return sendError(res, 'not_found', 'the audit trail is off (AUDIT_MAX_ENTRIES=0)');
     const parsed = timelineQuery.safeParse(req.query);
-    if (!parsed.success) return sendError(res, 'bad_request', `limit must be an integer from 1 to ${TIMELINE_MAX}; cursor a value from "next"`);
+    if (!parsed.success)
+      return sendError(
+        res,
+        'bad_request',
+        `limit must be an integer from 1 to ${TIMELINE_MAX}; cursor a value from "next"`,
+      );
     const before = parsed.data.cursor === undefined ? null : decodeCursor(parsed.data.cursor);
-    if (parsed.data.cursor !== undefined && before === null) return sendError(res, 'bad_request', 'cursor: not a value from "next"');
+    if (parsed.data.cursor !== undefined && before === null)
+      return sendError(res, 'bad_request', 'cursor: not a value from "next"');
     const page = await deps.trail.page(roomId, { limit: parsed.data.limit, before });
     res.json({ ok: true, roomId, entries: page.entries, next: page.next === null ? null : encodeCursor(page.next) });
   });

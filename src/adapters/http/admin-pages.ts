@@ -20,11 +20,14 @@ const decodeCursor = (cursor: string): string | null => {
 /** `?limit=&cursor=` of `GET /api/rooms`. */
 export const pageQuery = (raw: unknown): { ok: true; page: PageRequest } | { ok: false; message: string } => {
   const parsed = query.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: `limit must be an integer from 1 to ${MAX_PAGE}; cursor a value from "next"` };
+  if (!parsed.success)
+    return { ok: false, message: `limit must be an integer from 1 to ${MAX_PAGE}; cursor a value from "next"` };
   const { limit, cursor } = parsed.data;
   if (cursor === undefined) return { ok: true, page: { limit, after: null } };
   const after = decodeCursor(cursor);
-  return after === null ? { ok: false, message: 'cursor: not a value from "next"' } : { ok: true, page: { limit, after } };
+  return after === null
+    ? { ok: false, message: 'cursor: not a value from "next"' }
+    : { ok: true, page: { limit, after } };
 };
 
 /**

@@ -49,8 +49,15 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
     const key = bearerKey(req.headers.authorization);
     if (key === null || !matches(key)) {
       limiter.failed(address);
-      log.warn({ address, method: req.method, path: req.path, reason: key === null ? 'no bearer key' : 'wrong key' }, 'admin API: refused');
-      deps.metrics?.refusals.inc({ surface: 'admin', code: 'unauthorized', reason: key === null ? 'no bearer key' : 'wrong key' });
+      log.warn(
+        { address, method: req.method, path: req.path, reason: key === null ? 'no bearer key' : 'wrong key' },
+        'admin API: refused',
+      );
+      deps.metrics?.refusals.inc({
+        surface: 'admin',
+        code: 'unauthorized',
+        reason: key === null ? 'no bearer key' : 'wrong key',
+      });
       return sendError(res, 'unauthorized', 'admin API key required');
     }
     next();
@@ -67,7 +74,8 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
 
   const apply = async (res: Response, id: string, input: RoomInput) => {
     const result = await deps.dispatcher.dispatch(id, input);
-    if (!result.ok) res.status(httpStatusFor(result.error.code)).json(errorBody(result.error.code, result.error.message));
+    if (!result.ok)
+      res.status(httpStatusFor(result.error.code)).json(errorBody(result.error.code, result.error.message));
     else res.json({ ok: true, room: result.room ? stageView(result.room) : null });
   };
 
@@ -106,7 +114,11 @@ export const createAdminRouter = (deps: AdminDeps): Router => {
       const parsed = tokenRequest.safeParse(req.body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return sendError(res, 'bad_request', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'bad body');
+        return sendError(
+          res,
+          'bad_request',
+          issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'bad body',
+        );
       }
       const grants = parsed.data.grants === undefined ? null : parseGrants(parsed.data.grants, NO_GRANTS);
       if (grants && !grants.ok) return sendError(res, 'bad_request', grants.message);

@@ -5,7 +5,8 @@ export type HeaderBag = Readonly<Record<string, string | readonly string[] | und
 
 export type AuthResult<R extends string> = { ok: true } | { ok: false; reason: R; message: string };
 
-export type SignatureFailure = 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature';
+export type SignatureFailure =
+  'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature';
 export type TokenFailure = 'missing_token' | 'bad_token';
 
 /** The replay window AliLive's docs suggest (5 minutes); the receiver chooses it. */
@@ -14,7 +15,11 @@ export const DEFAULT_SIGNATURE_WINDOW_S = 300;
 export const SIGNATURE_HEADER = 'ali-live-signature';
 export const TIMESTAMP_HEADER = 'ali-live-timestamp';
 
-const fail = <R extends string>(reason: R, message: string): { ok: false; reason: R; message: string } => ({ ok: false, reason, message });
+const fail = <R extends string>(reason: R, message: string): { ok: false; reason: R; message: string } => ({
+  ok: false,
+  reason,
+  message,
+});
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -24,7 +29,9 @@ const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  * fixed-length digests compare in constant time, so neither the token's content nor its length leaks.
  * Unset (or empty) `configured` = no token required.
  */
-export const createTokenCheck = (configured: string | undefined): ((presented: unknown) => AuthResult<TokenFailure>) => {
+export const createTokenCheck = (
+  configured: string | undefined,
+): ((presented: unknown) => AuthResult<TokenFailure>) => {
   if (configured === undefined || configured === '') return () => ({ ok: true });
   const expected = sha256(configured);
   return (presented) => {
@@ -56,7 +63,8 @@ export interface StreamVerifierConfig {
   windowS?: number;
 }
 
-export type StreamVerification = { ok: true; proof: StreamProof } | { ok: false; reason: SignatureFailure; message: string };
+export type StreamVerification =
+  { ok: true; proof: StreamProof } | { ok: false; reason: SignatureFailure; message: string };
 
 /** A header by lowercase name; a repeated header is ambiguous, so it counts as absent. */
 const header = (headers: HeaderBag, name: string): string | undefined => {

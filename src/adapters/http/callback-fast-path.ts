@@ -24,24 +24,29 @@ const routeOf = (path: string): { route: CallbackRoute; token: string | null } |
  * helpers cost more than the callback itself), through the same handler the routes and the raw-request
  * recovery use. Returns false for any other request (POST callbacks, unknown paths: the router's).
  */
-export const createCallbackFastPath = (handle: HandleCallback) => (req: IncomingMessage, res: ServerResponse): boolean => {
-  const url = req.url ?? '';
-  if (req.method !== 'GET' || !url.startsWith(PREFIX)) return false;
-  const q = url.indexOf('?');
-  const target = routeOf(q < 0 ? url : url.slice(0, q));
-  if (!target) return false;
-  const params = bagFromQuery(q < 0 ? '' : url.slice(q + 1));
-  handle({ route: target.route, token: target.token ?? queryToken(params), headers: req.headers, params }).then(
-    (reply) => {
-      const body = JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    },
-    () => {
-      // The handler answers every failure itself; this only keeps a bug from leaving the request hanging.
-      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end('{"ok":false,"error":{"code":"internal","message":"internal error"}}');
-    },
-  );
-  return true;
-};
+export const createCallbackFastPath =
+  (handle: HandleCallback) =>
+  (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '';
+    if (req.method !== 'GET' || !url.startsWith(PREFIX)) return false;
+    const q = url.indexOf('?');
+    const target = routeOf(q < 0 ? url : url.slice(0, q));
+    if (!target) return false;
+    const params = bagFromQuery(q < 0 ? '' : url.slice(q + 1));
+    handle({ route: target.route, token: target.token ?? queryToken(params), headers: req.headers, params }).then(
+      (reply) => {
+        const body = JSON.stringify(reply.body);
+        res.writeHead(reply.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        });
+        res.end(body);
+      },
+      () => {
+        // The handler answers every failure itself; this only keeps a bug from leaving the request hanging.
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end('{"ok":false,"error":{"code":"internal","message":"internal error"}}');
+      },
+    );
+    return true;
+  };

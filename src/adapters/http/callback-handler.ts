@@ -64,7 +64,13 @@ export const queryToken = (query: ParamBag): string | undefined => {
  * of the stream route (the only one whose parser makes stream facts), and only then the route's own closed
  * parameter set. A throwing engine yields 503 so AliLive retries. Nothing here throws.
  */
-export const createCallbackHandler = ({ config, clock, logger, onFact, observer = NO_OBSERVER }: CallbackHandlerDeps) => {
+export const createCallbackHandler = ({
+  config,
+  clock,
+  logger,
+  onFact,
+  observer = NO_OBSERVER,
+}: CallbackHandlerDeps) => {
   const log = logger.child({ mod: 'callbacks' });
   const checkToken = createTokenCheck(config.callbackToken);
   const verifyStream = createStreamVerifier({
@@ -108,7 +114,8 @@ export const createCallbackHandler = ({ config, clock, logger, onFact, observer 
       else log.debug(line, 'callback ignored');
       return { status: 200, body: { ok: true, result: 'ignored', reason: parsed.message } };
     }
-    if (parsed.clamped) log.warn({ route, stream: parsed.streams[0], ...parsed.clamped }, 'stream callback time clamped');
+    if (parsed.clamped)
+      log.warn({ route, stream: parsed.streams[0], ...parsed.clamped }, 'stream callback time clamped');
     let result: FactOutcome;
     try {
       result = await onFact(parsed.fact);

@@ -26,8 +26,7 @@ const add = (bag: ParamBag, key: string, value: ParamValue): void => {
  * `a=1&b=2` (a query or a form body; `+` is a space, bad escapes kept as they are). `querystring.parse`
  * already returns an object without a prototype, so a query alone is used as it is.
  */
-export const bagFromQuery = (text: string): ParamBag =>
-  parseQueryString(text, '&', '=', { maxKeys: MAX_PARAMS });
+export const bagFromQuery = (text: string): ParamBag => parseQueryString(text, '&', '=', { maxKeys: MAX_PARAMS });
 
 /** Parameters of `more` join `bag`; a name given in both counts as repeated (see `readParam`). */
 export const mergeBags = (bag: ParamBag, more: ParamBag): ParamBag => {
@@ -72,7 +71,8 @@ export const readParam = (bag: ParamBag, key: string): ReadParam => {
   if (v === undefined || typeof v === 'string') return { ok: true, value: v };
   if (v === NOT_SCALAR) return { ok: false, problem: 'must be a single value' };
   const first = v[0];
-  for (const other of v) if (other !== first) return { ok: false, problem: 'given more than once with different values' };
+  for (const other of v)
+    if (other !== first) return { ok: false, problem: 'given more than once with different values' };
   return { ok: true, value: first };
 };
 

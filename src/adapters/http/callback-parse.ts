@@ -31,7 +31,15 @@ export type ParseResult =
 /** Parameters that give a stream-status callback away (names are case-sensitive: `app` ≠ `App`). */
 const STREAM_KEYS = ['action', 'appname'] as const;
 /** Parameters that give a MixResult (or EventMixStop) away. */
-const RESULT_KEYS = ['MainMixStream', 'MixStream', 'MainMixApp', 'MixApp', 'MainMixDomain', 'MixDomain', 'Code'] as const;
+const RESULT_KEYS = [
+  'MainMixStream',
+  'MixStream',
+  'MainMixApp',
+  'MixApp',
+  'MainMixDomain',
+  'MixDomain',
+  'Code',
+] as const;
 /** Parameters that give a MixAvailable away. */
 const AVAILABLE_KEYS = ['Stream', 'App', 'Domain'] as const;
 
@@ -71,11 +79,17 @@ class Fields {
   }
 }
 
-const malformed = (fields: Fields): ParseResult => ({ ok: false, reason: 'malformed', message: fields.problems.join('; ') });
+const malformed = (fields: Fields): ParseResult => ({
+  ok: false,
+  reason: 'malformed',
+  message: fields.problems.join('; '),
+});
 const wrongRoute = (message: string): ParseResult => ({ ok: false, reason: 'wrong_route', message });
 
 const foreign = (field: string, value: string, appName: string): ParseResult | null =>
-  value === appName ? null : { ok: true, ignored: 'foreign_app', message: `${field} ${shown(value)} is not ours (${shown(appName)})` };
+  value === appName
+    ? null
+    : { ok: true, ignored: 'foreign_app', message: `${field} ${shown(value)} is not ours (${shown(appName)})` };
 
 /**
  * A stream-status callback (`/callbacks/alilive/stream`): `action`, `id`, `appname`, `time`. It takes a

@@ -65,7 +65,11 @@ const send = (res: Response, reply: CallbackReply): void => void res.status(repl
 const readText = (type: string[] | ((req: IncomingMessage) => boolean), limit: string) => {
   const parser = express.text({ type, limit, defaultCharset: 'utf-8' });
   return (req: Request, res: Response): Promise<void> =>
-    new Promise((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('body parser failed')) : resolve())));
+    new Promise((resolve, reject) =>
+      parser(req, res, (err?: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error('body parser failed')) : resolve(),
+      ),
+    );
 };
 
 /** Body-parser faults: oversized → 413, the rest (charset, encoding, aborted) → 400. */
@@ -82,7 +86,9 @@ export const bodyFault = (err: unknown): { status: 400 | 413; reason: string; me
  * parser runs); POST adds a form or JSON body, read only once the URL's token (and, on the stream route,
  * the signature) passed. `handleCallback` serves `attachRawRequestRecovery`.
  */
-export const createCallbackRouter = (deps: CallbackDeps): Router & { handleCallback: HandleCallback; observer?: CallbackObserver } => {
+export const createCallbackRouter = (
+  deps: CallbackDeps,
+): Router & { handleCallback: HandleCallback; observer?: CallbackObserver } => {
   const handler = createCallbackHandler(deps);
   const readBody = readText([FORM, ...JSON_TYPES], BODY_LIMIT);
 
@@ -127,7 +133,8 @@ export const createCallbackRouter = (deps: CallbackDeps): Router & { handleCallb
     configuredToken: deps.config.callbackToken,
     onTaskEvent: deps.onTaskEvent,
   });
-  const taskPost: RequestHandler = (req, res) => mixTask(req, res, req.params.token ?? queryToken(bagFromQuery(rawQuery(req))));
+  const taskPost: RequestHandler = (req, res) =>
+    mixTask(req, res, req.params.token ?? queryToken(bagFromQuery(rawQuery(req))));
 
   const router = Router();
   router.post([MIX_TASK_PATH, `${CALLBACK_BASE}/:token/mix-task`], taskPost);

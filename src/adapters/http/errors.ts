@@ -64,7 +64,8 @@ export const createHttpErrorHandler = (deps: { logger: Logger }): ErrorRequestHa
     const status = clientStatus(e);
     if (status !== null) {
       const type = typeof e.type === 'string' ? e.type : '';
-      const message = BODY_PARSER_MESSAGES[type] ?? (e.expose === true && typeof e.message === 'string' ? e.message : 'bad request');
+      const message =
+        BODY_PARSER_MESSAGES[type] ?? (e.expose === true && typeof e.message === 'string' ? e.message : 'bad request');
       log.warn({ status, type }, 'rejected request body');
       return sendError(res, 'bad_request', message, status);
     }

@@ -24,7 +24,12 @@ export interface FailureLimiterOptions {
   maxAddresses?: number;
 }
 
-export const createFailureLimiter = ({ max, windowMs, clock, maxAddresses = 10_000 }: FailureLimiterOptions): FailureLimiter => {
+export const createFailureLimiter = ({
+  max,
+  windowMs,
+  clock,
+  maxAddresses = 10_000,
+}: FailureLimiterOptions): FailureLimiter => {
   const windows = new Map<string, { count: number; resetAt: number }>();
 
   /** When full: expired windows go; if none had expired, the oldest (first inserted) goes. */

@@ -8,10 +8,12 @@ export const CHECK_DEADLINE_MS = 1500;
 const withinDeadline = (check: ReadinessCheck, ms: number): Promise<boolean> =>
   new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
-    Promise.resolve().then(check).then(
-      (up) => (clearTimeout(timer), resolve(up)),
-      () => (clearTimeout(timer), resolve(false)),
-    );
+    Promise.resolve()
+      .then(check)
+      .then(
+        (up) => (clearTimeout(timer), resolve(up)),
+        () => (clearTimeout(timer), resolve(false)),
+      );
   });
 
 /** Runs every check; one that throws or outlasts `deadlineMs` counts as not ready. */
@@ -20,7 +22,9 @@ export const checkAll = async (
   deadlineMs = CHECK_DEADLINE_MS,
 ): Promise<Record<string, boolean>> =>
   Object.fromEntries(
-    await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await withinDeadline(check, deadlineMs)] as const)),
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => [name, await withinDeadline(check, deadlineMs)] as const),
+    ),
   );
 
 /**
@@ -39,7 +43,9 @@ export const createHealthRouter = (
     const status = await checkAll(checks);
     const ok = Object.values(status).every((up) => up);
     const notes = detail();
-    res.status(ok ? 200 : 503).json({ ok, checks: status, ...(Object.keys(notes).length > 0 ? { detail: notes } : {}) });
+    res
+      .status(ok ? 200 : 503)
+      .json({ ok, checks: status, ...(Object.keys(notes).length > 0 ? { detail: notes } : {}) });
   });
   return router;
 };

@@ -26,7 +26,9 @@ const MAX_LOGGED = 8_192;
 /** JSON whose every object has no prototype: an own `__proto__` member stays just a member. */
 const parseJson = (text: string): unknown =>
   JSON.parse(text, (_key, value: unknown) =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (Object.assign(Object.create(null), value) as unknown) : value,
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (Object.assign(Object.create(null), value) as unknown)
+      : value,
   );
 
 /** The first of `keys` holding a scalar, breadth first through nested objects. */
@@ -100,7 +102,10 @@ export const createMixTaskRoute = ({ handler, readBody, configuredToken, onTaskE
     const taskId = findScalar(body, TASK_ID_KEYS);
     const stream = streamOf(req.url) ?? findScalar(body, ['StreamName']);
     const event = findScalar(body, EVENT_KEYS);
-    handler.log.info({ route, taskId, event, stream, body: redact(JSON.stringify(body), configuredToken) }, 'mixing-task callback');
+    handler.log.info(
+      { route, taskId, event, stream, body: redact(JSON.stringify(body), configuredToken) },
+      'mixing-task callback',
+    );
     if (taskId === null) return ignored(res, 'no_task_id', 'no task id in the body');
     if (!onTaskEvent) return ignored(res, 'no_consumer', 'mixing-task callbacks are not consumed');
     try {

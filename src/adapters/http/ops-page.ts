@@ -5,7 +5,8 @@ import express, { Router, type Response } from 'express';
 const OPS_DIR = fileURLToPath(new URL('../../../public/ops', import.meta.url));
 
 /** Only this server's own scripts and styles, no framing: the page handles the admin key. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const secure = (res: Response): void => {
   res.setHeader('content-security-policy', CSP);
@@ -24,6 +25,10 @@ export const createOpsPageRouter = (): Router => {
     secure(res);
     res.sendFile('index.html', { root: OPS_DIR });
   });
-  router.use('/ops', (_req, res, next) => (secure(res), next()), express.static(OPS_DIR, { index: false, redirect: false }));
+  router.use(
+    '/ops',
+    (_req, res, next) => (secure(res), next()),
+    express.static(OPS_DIR, { index: false, redirect: false }),
+  );
   return router;
 };

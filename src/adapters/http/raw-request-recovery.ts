@@ -126,7 +126,9 @@ export const attachRawRequestRecovery = (server: Server, deps: RawRequestRecover
     if (capture.recovery) clearTimeout(capture.recovery.timer);
     capture.chunks = [];
     capture.bytes = 0;
-    const parsed = responseInFlight(socket) ? ({ kind: 'other', route: null } as const) : parseRawCallbackRequest(bytes);
+    const parsed = responseInFlight(socket)
+      ? ({ kind: 'other', route: null } as const)
+      : parseRawCallbackRequest(bytes);
     if (parsed.kind === 'incomplete') {
       const timer = setTimeout(() => {
         capture.recovery = 'done';
@@ -139,7 +141,10 @@ export const attachRawRequestRecovery = (server: Server, deps: RawRequestRecover
     capture.recovery = 'done';
     if (parsed.kind === 'other') return refuse(socket, err, parsed.route);
     const { route, pathToken, params, headers } = parsed.request;
-    log.warn({ route, code: err.code }, 'recovering a callback the HTTP parser refused (raw spaces or UTF-8 in its query)');
+    log.warn(
+      { route, code: err.code },
+      'recovering a callback the HTTP parser refused (raw spaces or UTF-8 in its query)',
+    );
     handle({ route, token: pathToken ?? queryToken(params), headers, params })
       .then(({ status, body }) => (socket.writable ? reply(socket, status, body) : socket.destroy()))
       .catch((e: unknown) => {

@@ -68,7 +68,15 @@ export interface SignTokenInput {
  * @example
  *   const token = await signToken({ secret, userId: 'u1', ttlS: 3600, now: clock.now(), grants: { anchor: ['r1'], cohost: true, pair: false } });
  */
-export const signToken = async ({ secret, userId, ttlS, now, grants, issuer, audience }: SignTokenInput): Promise<string> => {
+export const signToken = async ({
+  secret,
+  userId,
+  ttlS,
+  now,
+  grants,
+  issuer,
+  audience,
+}: SignTokenInput): Promise<string> => {
   if (!isValidId(userId)) throw new TypeError('userId must be 1-64 characters of [A-Za-z0-9_-]');
   const iat = Math.floor(now / 1000);
   const jwt = new SignJWT(grants ? { grants } : {})

@@ -11,7 +11,8 @@ export const TOO_LARGE_EVENT = 'linkmic:too-large';
  */
 export const createBoundedParser = (maxBytes: number): typeof parser => {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only a string that might be over is measured.
-  const tooLarge = (str: string): boolean => str.length > maxBytes || (str.length * 3 > maxBytes && Buffer.byteLength(str) > maxBytes);
+  const tooLarge = (str: string): boolean =>
+    str.length > maxBytes || (str.length * 3 > maxBytes && Buffer.byteLength(str) > maxBytes);
   class BoundedDecoder extends parser.Decoder {
     constructor(opts?: ConstructorParameters<typeof parser.Decoder>[0]) {
       super(opts);

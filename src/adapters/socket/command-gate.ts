@@ -35,20 +35,34 @@ export interface CommandGateDeps {
 export const createCommandGate = ({ dispatcher, admission, logger, metrics }: CommandGateDeps): CommandGate => {
   const log = logger.child({ mod: 'socket-gate' });
 
-  const refuse = (data: SocketData, action: AdmissionAction, roomId: string, reason: 'grant' | 'admission', message: string) => {
+  const refuse = (
+    data: SocketData,
+    action: AdmissionAction,
+    roomId: string,
+    reason: 'grant' | 'admission',
+    message: string,
+  ) => {
     log.info({ userId: data.userId, action, roomId, reason, message }, 'command forbidden');
     metrics?.refusals.inc({ surface: 'command', code: 'forbidden', reason });
     return ackFailure('forbidden', message);
   };
 
   /** Asks the business; commands the room will refuse anyway (a room that is not live, …) are not asked about. */
-  const admit = async (data: SocketData, action: AdmissionAction, roomId: string, userId: string): Promise<GateRefusal | null> => {
+  const admit = async (
+    data: SocketData,
+    action: AdmissionAction,
+    roomId: string,
+    userId: string,
+  ): Promise<GateRefusal | null> => {
     if (!admission) return null;
     const room = await dispatcher.load(roomId);
     const live = room !== null && room.status === 'live';
     if (!live && action !== 'room:open') return null;
     // An accept the room will refuse anyway (not the anchor, no such request) is not the business's question.
-    if (action === 'cohost:accept' && (room!.anchor.userId !== data.userId || !room!.requests.some((r) => r.userId === userId))) {
+    if (
+      action === 'cohost:accept' &&
+      (room!.anchor.userId !== data.userId || !room!.requests.some((r) => r.userId === userId))
+    ) {
       return null;
     }
     const decision = await admission.decide({
@@ -63,7 +77,8 @@ export const createCommandGate = ({ dispatcher, admission, logger, metrics }: Co
 
   return {
     async open(data, roomId) {
-      if (!mayOpen(data.grants, roomId)) return refuse(data, 'room:open', roomId, 'grant', `your token does not grant opening room ${roomId}`);
+      if (!mayOpen(data.grants, roomId))
+        return refuse(data, 'room:open', roomId, 'grant', `your token does not grant opening room ${roomId}`);
       return admit(data, 'room:open', roomId, data.userId);
     },
     async request(data, roomId, pairing) {

@@ -38,10 +38,24 @@ type AnyHandler = (socket: LinkmicSocket, payload: unknown) => Promise<Ack<unkno
  *   io.use(createAuthMiddleware({ verifier, clock, logger }));
  *   createGateway({ io, dispatcher, urls, logger, security: createSocketSecurity({ verifier, dispatcher, admission, ... }) });
  */
-export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 3000, ledger, security }: GatewayDeps): { presence: Presence } => {
+export const createGateway = ({
+  io,
+  dispatcher,
+  urls,
+  logger,
+  lookupTimeoutMs = 3000,
+  ledger,
+  security,
+}: GatewayDeps): { presence: Presence } => {
   const log = logger.child({ mod: 'socket' });
   const presence = createPresence({ io, dispatcher, logger, lookupTimeoutMs });
-  const handlers = createHandlers({ dispatcher, urls, presence, gate: security.gate, ...(ledger ? { ledger: trackLocal(io, ledger, log) } : {}) });
+  const handlers = createHandlers({
+    dispatcher,
+    urls,
+    presence,
+    gate: security.gate,
+    ...(ledger ? { ledger: trackLocal(io, ledger, log) } : {}),
+  });
 
   const handle = (socket: LinkmicSocket, event: ClientEvent, args: unknown[]): void => {
     const ack = args[args.length - 1];
@@ -82,4 +96,3 @@ export const createGateway = ({ io, dispatcher, urls, logger, lookupTimeoutMs = 
   });
   return { presence };
 };
-

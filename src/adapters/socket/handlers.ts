@@ -22,7 +22,10 @@ export interface HandlerDeps {
 }
 
 /** Runs one validated client event for `socket`; throws only on infrastructure failure (acked `internal`). */
-export type Handler<E extends ClientEvent> = (socket: LinkmicSocket, payload: ClientPayload<E>) => Promise<ClientAck<E>>;
+export type Handler<E extends ClientEvent> = (
+  socket: LinkmicSocket,
+  payload: ClientPayload<E>,
+) => Promise<ClientAck<E>>;
 export type Handlers = { [E in ClientEvent]: Handler<E> } & {
   /** The socket is no longer in these rooms (left or disconnected). */
   released(socket: LinkmicSocket, roomIds: readonly string[]): Promise<void>;
@@ -100,7 +103,11 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: Han
     'room:sync': async (socket, { roomId }) => {
       const room = await dispatcher.load(roomId);
       if (!room) return fromDomainError({ code: 'not_found', message: 'no such room' });
-      return { ok: true, room: wireView(viewFor(room, socket.data.userId), urls), role: roleOf(room, socket.data.userId) };
+      return {
+        ok: true,
+        room: wireView(viewFor(room, socket.data.userId), urls),
+        role: roleOf(room, socket.data.userId),
+      };
     },
     'room:leave': async (socket, { roomId }) => {
       const res = await dispatcher.dispatch(roomId, { type: 'LeaveRoom', userId: socket.data.userId });

@@ -10,7 +10,8 @@ type AllowRequest = (req: IncomingMessage, fn: (err: string | null | undefined, 
  * closing each of those soon, a flood of handshakes that never authenticate holds at most `max` sessions.
  * Requests of a session that exists already (polling, its upgrade) are not new connections and always pass.
  */
-export const createHandshakeGuard = (getIo: () => LinkmicServer | undefined, opts: { max: number; refused: LimitRefusals }): AllowRequest =>
+export const createHandshakeGuard =
+  (getIo: () => LinkmicServer | undefined, opts: { max: number; refused: LimitRefusals }): AllowRequest =>
   (req, fn) => {
     const io = getIo();
     if (!io || /[?&]sid=/.test(req.url ?? '')) return fn(null, true);

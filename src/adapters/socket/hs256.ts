@@ -7,7 +7,9 @@ export type ClaimFailure = 'invalid token' | 'token expired' | 'missing exp' | '
 const json = (part: string): Record<string, unknown> | null => {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -35,13 +37,20 @@ export const verifyHs256 = (token: string, secret: Buffer): JWTPayload | null =>
  * The registered claims, decided as jose's `jwtVerify` decides them (no clock tolerance), in its order:
  * presence of iss / aud / exp, then their values, then the dates.
  */
-export const checkClaims = (payload: JWTPayload, nowS: number, issuer?: string, audience?: string): ClaimFailure | null => {
+export const checkClaims = (
+  payload: JWTPayload,
+  nowS: number,
+  issuer?: string,
+  audience?: string,
+): ClaimFailure | null => {
   if (issuer !== undefined && payload.iss === undefined) return 'wrong issuer';
   if (audience !== undefined && payload.aud === undefined) return 'wrong audience';
   if (payload.exp === undefined) return 'missing exp';
   if (issuer !== undefined && payload.iss !== issuer) return 'wrong issuer';
-  if (audience !== undefined && !(Array.isArray(payload.aud) ? payload.aud : [payload.aud]).includes(audience)) return 'wrong audience';
-  for (const date of ['iat', 'nbf'] as const) if (payload[date] !== undefined && typeof payload[date] !== 'number') return 'invalid token';
+  if (audience !== undefined && !(Array.isArray(payload.aud) ? payload.aud : [payload.aud]).includes(audience))
+    return 'wrong audience';
+  for (const date of ['iat', 'nbf'] as const)
+    if (payload[date] !== undefined && typeof payload[date] !== 'number') return 'invalid token';
   if (payload.nbf !== undefined && payload.nbf > nowS) return 'invalid token';
   if (typeof payload.exp !== 'number') return 'missing exp';
   if (payload.exp <= nowS) return 'token expired';

@@ -24,7 +24,8 @@ export const reconcileLedger = async (deps: {
     for (const roomId of socket.data.rooms ?? []) held.add(pairKey(roomId, socket.data.userId));
   }
   const stale = stored.filter((p) => !held.has(pairKey(p.roomId, p.userId)));
-  if (stale.length > 0) deps.logger.warn({ mod: 'ledger', count: stale.length }, 'departures the store missed; reporting them now');
+  if (stale.length > 0)
+    deps.logger.warn({ mod: 'ledger', count: stale.length }, 'departures the store missed; reporting them now');
   for (const p of stale) await presence.gone(p.userId, null, [p.roomId]);
   await registry.forget(stale);
   await registry.restore();

@@ -14,7 +14,8 @@ export const trackLocal = (io: LinkmicServer, ledger: MembershipLedger, log: Log
     try {
       const held = new Set<string>();
       for (const other of io.sockets.sockets.values()) {
-        if (other.id !== socket.id && other.data.userId === socket.data.userId) for (const r of other.rooms) held.add(r);
+        if (other.id !== socket.id && other.data.userId === socket.data.userId)
+          for (const r of other.rooms) held.add(r);
       }
       for (const roomId of roomIds) if (!held.has(roomChannel(roomId))) ledger.left(roomId, socket.data.userId);
     } catch (err) {

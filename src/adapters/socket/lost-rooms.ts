@@ -8,7 +8,11 @@ import type { LinkmicServer } from './types.js';
  * is gone (`room:lost`), and take its socket out of the room, so nothing of the old room reaches it and its
  * departure later is not reported to a room that no longer exists. Every node does this for its own sockets.
  */
-export const tellRoomsLost = (io: LinkmicServer, ledger: MembershipLedger | null, logger: Logger): { sockets: number; rooms: number } => {
+export const tellRoomsLost = (
+  io: LinkmicServer,
+  ledger: MembershipLedger | null,
+  logger: Logger,
+): { sockets: number; rooms: number } => {
   const rooms = new Set<string>();
   let sockets = 0;
   for (const socket of io.of('/').sockets.values()) {

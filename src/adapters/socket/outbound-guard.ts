@@ -9,7 +9,11 @@ interface Conn {
 }
 
 const sizeOf = (data: unknown): number =>
-  typeof data === 'string' ? data.length : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
+  typeof data === 'string'
+    ? data.length
+    : data instanceof ArrayBuffer || ArrayBuffer.isView(data)
+      ? data.byteLength
+      : 0;
 
 /**
  * Bytes waiting to reach a connection: packets engine.io holds while its transport is busy, plus what the
@@ -38,13 +42,20 @@ const dropNow = (socket: LinkmicSocket): void => {
  * reader costs at most its limit (plus what one interval adds), never memory without bound. The app sees a
  * disconnect and reconnects, getting its current view again.
  */
-export const startOutboundGuard = (io: LinkmicServer, opts: { maxBytes: number; intervalMs?: number; refused: LimitRefusals }) => {
+export const startOutboundGuard = (
+  io: LinkmicServer,
+  opts: { maxBytes: number; intervalMs?: number; refused: LimitRefusals },
+) => {
   const sweep = (): number => {
     let dropped = 0;
     for (const socket of io.of('/').sockets.values()) {
       const queued = outboundBytes(socket.conn as unknown as Conn);
       if (queued <= opts.maxBytes) continue;
-      opts.refused('socket', 'socket-buffer', { userId: socket.data.userId, queuedBytes: queued, maxBytes: opts.maxBytes });
+      opts.refused('socket', 'socket-buffer', {
+        userId: socket.data.userId,
+        queuedBytes: queued,
+        maxBytes: opts.maxBytes,
+      });
       dropNow(socket);
       dropped++;
     }

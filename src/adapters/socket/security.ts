@@ -26,7 +26,18 @@ export interface SocketSecurityDeps {
 export const createSocketSecurity = (deps: SocketSecurityDeps): SocketSecurity => {
   const { verifier, clock, logger, metrics } = deps;
   return {
-    session: createAuthSession({ verifier, clock, warningMs: deps.expiryWarningMs, logger, ...(metrics ? { metrics } : {}) }),
-    gate: createCommandGate({ dispatcher: deps.dispatcher, admission: deps.admission, logger, ...(metrics ? { metrics } : {}) }),
+    session: createAuthSession({
+      verifier,
+      clock,
+      warningMs: deps.expiryWarningMs,
+      logger,
+      ...(metrics ? { metrics } : {}),
+    }),
+    gate: createCommandGate({
+      dispatcher: deps.dispatcher,
+      admission: deps.admission,
+      logger,
+      ...(metrics ? { metrics } : {}),
+    }),
   };
 };

@@ -64,15 +64,20 @@ export const createSocketLimits = (deps: {
       const [event, ...args] = packet as [string, ...unknown[]];
       const ack = args[args.length - 1];
       const refuse = (reason: string, message: string): void => {
-        refused('socket', reason, { userId: socket.data.userId, event: event === TOO_LARGE_EVENT ? '(too large)' : event });
+        refused('socket', reason, {
+          userId: socket.data.userId,
+          event: event === TOO_LARGE_EVENT ? '(too large)' : event,
+        });
         if (typeof ack === 'function') (ack as (res: unknown) => void)(ackFailure('limit', message));
       };
       const now = clock.now();
       tokens = Math.min(settings.eventsPerS, tokens + ((now - at) * settings.eventsPerS) / 1000);
       at = now;
-      if (tokens < 1) return refuse('event-rate', `more than ${settings.eventsPerS} events per second on this connection`);
+      if (tokens < 1)
+        return refuse('event-rate', `more than ${settings.eventsPerS} events per second on this connection`);
       tokens -= 1;
-      if (event === TOO_LARGE_EVENT) return refuse('payload-size', `payload larger than ${settings.payloadBytes} bytes`);
+      if (event === TOO_LARGE_EVENT)
+        return refuse('payload-size', `payload larger than ${settings.payloadBytes} bytes`);
       const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
       if (countKeysOver(payload, settings.payloadKeys + payload.length)) {
         return refuse('payload-keys', `payload with more than ${settings.payloadKeys} keys`);
@@ -83,7 +88,10 @@ export const createSocketLimits = (deps: {
         if (typeof roomId === 'string' && !rooms.includes(roomId) && rooms.length >= settings.roomsPerSocket) {
           const left = await prune(socket);
           if (left >= settings.roomsPerSocket) {
-            return refuse('rooms-per-socket', `this connection is in ${left} rooms already (at most ${settings.roomsPerSocket})`);
+            return refuse(
+              'rooms-per-socket',
+              `this connection is in ${left} rooms already (at most ${settings.roomsPerSocket})`,
+            );
           }
         }
       }

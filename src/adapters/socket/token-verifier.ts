@@ -1,5 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { isValidId } from '../../core/streams.js';
 import { parseGrants, type Grants } from '../../protocol/grants.js';
 import { checkClaims, verifyHs256 } from './hs256.js';
@@ -53,8 +60,6 @@ interface Candidate {
   key: Uint8Array | KeyObject | JWTVerifyGetKey;
   algorithms: string[];
 }
-
-
 
 const ASYMMETRIC = ['RS256', 'ES256'];
 

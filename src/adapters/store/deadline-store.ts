@@ -10,7 +10,13 @@ export class StoreUnavailableError extends Error {
 }
 
 /** `work` with a deadline: rejects with StoreUnavailableError after `ms` (the call itself may still land later). */
-export const withDeadline = <T>(work: () => Promise<T>, ms: number, what: string, health: StoreHealth, onTimeout?: () => void): Promise<T> => {
+export const withDeadline = <T>(
+  work: () => Promise<T>,
+  ms: number,
+  what: string,
+  health: StoreHealth,
+  onTimeout?: () => void,
+): Promise<T> => {
   if (!health.responsive()) return Promise.reject(new StoreUnavailableError(`store unavailable (${what} not sent)`));
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -52,7 +58,13 @@ export const withCallDeadlines = <T extends object>(target: T, name: string, opt
       const value: unknown = Reflect.get(t, key, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) =>
-        withDeadline(() => (value as (...a: unknown[]) => Promise<unknown>).apply(t, args), opts.ms, `${name}.${String(key)}`, opts.health, opts.onTimeout);
+        withDeadline(
+          () => (value as (...a: unknown[]) => Promise<unknown>).apply(t, args),
+          opts.ms,
+          `${name}.${String(key)}`,
+          opts.health,
+          opts.onTimeout,
+        );
     },
   });
 

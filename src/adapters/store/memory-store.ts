@@ -1,4 +1,11 @@
-import { STREAM_FACT_TTL_MS, type Clock, type DueTimer, type RoomRepository, type Scheduler, type TimerOp } from '../../app/ports.js';
+import {
+  STREAM_FACT_TTL_MS,
+  type Clock,
+  type DueTimer,
+  type RoomRepository,
+  type Scheduler,
+  type TimerOp,
+} from '../../app/ports.js';
 import { streamsOf } from '../../core/streams.js';
 import type { RoomId, RoomState, StreamName, StreamStatus } from '../../core/types.js';
 import { assertClaimArgs, assertCommittable } from './commit-guard.js';
@@ -121,7 +128,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
     async recordStreamFact(status) {
       const now = clock.now();
-      for (const [name, f] of facts) if (now - f.at >= STREAM_FACT_TTL_MS) facts.delete(name); else break;
+      for (const [name, f] of facts)
+        if (now - f.at >= STREAM_FACT_TTL_MS) facts.delete(name);
+        else break;
       facts.delete(status.stream);
       facts.set(status.stream, { status: { ...status }, at: now });
     },

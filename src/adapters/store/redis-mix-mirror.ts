@@ -12,7 +12,10 @@ return out`;
  * The started-mix record's mirror: a hash of `main|mix` pairs some node started and no node stopped yet.
  * It shares the store's fate (that is the point: the nodes' memory is what survives a loss).
  */
-export const createRedisMixMirror = (redis: Pick<Redis, 'hset' | 'hdel' | 'eval'>, prefix = 'linkmic:'): StartedMixMirror => {
+export const createRedisMixMirror = (
+  redis: Pick<Redis, 'hset' | 'hdel' | 'eval'>,
+  prefix = 'linkmic:',
+): StartedMixMirror => {
   // The epoch's hash tag: one slot for both keys of the script below.
   const key = `${epochKey(prefix)}:mixes`;
   const epoch = epochKey(prefix);

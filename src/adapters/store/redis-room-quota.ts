@@ -12,11 +12,15 @@ return 'added'`;
 const KEY_TTL_S = 7 * 86_400;
 
 /** The room quota shared by every node: one set of room ids per user (one key: fine on a Redis Cluster). */
-export const createRedisRoomQuota = (redis: Pick<Redis, 'eval' | 'srem' | 'smembers'>, prefix = 'linkmic:'): RoomQuota => {
+export const createRedisRoomQuota = (
+  redis: Pick<Redis, 'eval' | 'srem' | 'smembers'>,
+  prefix = 'linkmic:',
+): RoomQuota => {
   const key = (userId: string) => `${prefix}quota:rooms:${userId}`;
   return {
     async reserve(userId, roomId, limit) {
-      return (await redis.eval(RESERVE, 1, key(userId), roomId, String(limit), String(KEY_TTL_S))) as 'held' | 'added' | 'full';
+      return (await redis.eval(RESERVE, 1, key(userId), roomId, String(limit), String(KEY_TTL_S))) as
+        'held' | 'added' | 'full';
     },
     async release(userId, roomIds) {
       if (roomIds.length > 0) await redis.srem(key(userId), ...roomIds);

@@ -34,7 +34,9 @@ export const routeStreams = async (
   await Promise.all(
     [...byBucket([...new Set(streams.flat())], bucketOfStream)].map(async ([bucket, names]) => {
       const flags = names.map((n) => (wanted.has(n) ? '1' : '0'));
-      const out = (await routeScript(redis, names.map(keys.stream), [keys.roomPrefix(bucket), ...flags])) as (string | number)[];
+      const out = (await routeScript(redis, names.map(keys.stream), [keys.roomPrefix(bucket), ...flags])) as (
+        string | number
+      )[];
       let i = 0;
       for (const name of names) {
         const entry: Known = { count: Number(out[i++]), near: [], far: [] };
@@ -55,7 +57,12 @@ export const routeStreams = async (
 };
 
 /** The states of rooms in other buckets that the stream's index names, if they still list it. */
-const loadFar = async (redis: RedisClient, keys: RedisKeys, ids: RoomId[], stream: StreamName): Promise<RoomState[]> => {
+const loadFar = async (
+  redis: RedisClient,
+  keys: RedisKeys,
+  ids: RoomId[],
+  stream: StreamName,
+): Promise<RoomState[]> => {
   const groups = await Promise.all(
     [...byBucket(ids, bucketOfRoom).values()].map(async (group) => {
       const out = (await loadListingScript(redis, group.map(keys.room), [stream])) as string[];

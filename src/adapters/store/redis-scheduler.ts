@@ -34,16 +34,22 @@ export const createRedisScheduler = (redis: RedisClient, keys: RedisKeys): Sched
     async claimDue(now, limit, leaseMs) {
       assertClaimArgs(now, limit, leaseMs);
       const peeks = await Promise.all(
-        ALL_BUCKETS.map((b) => redis.zrangebyscore(keys.timersDue(b), '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, limit)),
+        ALL_BUCKETS.map((b) =>
+          redis.zrangebyscore(keys.timersDue(b), '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, limit),
+        ),
       );
       const due = peeks
-        .flatMap((flat, bucket) => flat.filter((_, i) => i % 2 === 1).map((score) => ({ bucket, score: Number(score) })))
+        .flatMap((flat, bucket) =>
+          flat.filter((_, i) => i % 2 === 1).map((score) => ({ bucket, score: Number(score) })),
+        )
         .sort((a, b) => a.score - b.score);
       if (due.length === 0) return [];
       const quota = new Map<number, number>();
       for (const { bucket } of due.slice(0, limit)) quota.set(bucket, (quota.get(bucket) ?? 0) + 1);
       const leaseUntil = now + leaseMs;
-      const rounds = await Promise.all([...quota].map(async ([b, q]) => ({ b, q, got: await claimIn(b, now, q, leaseUntil) })));
+      const rounds = await Promise.all(
+        [...quota].map(async ([b, q]) => ({ b, q, got: await claimIn(b, now, q, leaseUntil) })),
+      );
       const claimed = rounds.flatMap((r) => r.got);
       const exhausted = new Set(rounds.filter((r) => r.got.length < r.q).map((r) => r.b));
       if (exhausted.size > 0) {
@@ -52,7 +58,8 @@ export const createRedisScheduler = (redis: RedisClient, keys: RedisKeys): Sched
         for (const { bucket } of due) seen.set(bucket, (seen.get(bucket) ?? 0) + 1);
         for (const [b, count] of seen) {
           if (claimed.length >= limit) break;
-          if (!exhausted.has(b) && count > (quota.get(b) ?? 0)) claimed.push(...(await claimIn(b, now, limit - claimed.length, leaseUntil)));
+          if (!exhausted.has(b) && count > (quota.get(b) ?? 0))
+            claimed.push(...(await claimIn(b, now, limit - claimed.length, leaseUntil)));
         }
       }
       return claimed.sort((x, y) => x.at - y.at);
@@ -60,7 +67,11 @@ export const createRedisScheduler = (redis: RedisClient, keys: RedisKeys): Sched
 
     async ack(timer) {
       const b = bucketOfRoom(timer.roomId);
-      await ackScript(redis, [keys.timersDue(b), keys.timersAt(b)], [timerId(timer.roomId, timer.name, timer.key), String(timer.at)]);
+      await ackScript(
+        redis,
+        [keys.timersDue(b), keys.timersAt(b)],
+        [timerId(timer.roomId, timer.name, timer.key), String(timer.at)],
+      );
     },
   };
 };

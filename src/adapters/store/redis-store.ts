@@ -43,7 +43,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const keys = createRedisKeys(options.prefix);
   const ttl = options.closedRoomTtlS ?? 86_400;
   // EXPIRE refuses anything else, and would then fail every commit that closes a room.
-  if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError(`closedRoomTtlS must be a positive integer, got ${ttl}`);
+  if (!Number.isSafeInteger(ttl) || ttl < 1)
+    throw new RangeError(`closedRoomTtlS must be a positive integer, got ${ttl}`);
   const ttlS = String(ttl);
 
   const repo: RoomRepository = {

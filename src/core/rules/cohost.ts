@@ -19,7 +19,9 @@ const newLeg = (main: string, mix: string, audience: string): MixLeg => ({
 });
 
 export const requireAnchor = (ctx: Ctx, userId: string | null): DomainError | undefined =>
-  userId === null || userId === ctx.room.anchor.userId ? undefined : domainError('forbidden', 'only the anchor may do this');
+  userId === null || userId === ctx.room.anchor.userId
+    ? undefined
+    : domainError('forbidden', 'only the anchor may do this');
 
 /** The anchor admits a pending request: a co-host session starts, and with it the signals of seed §1.4. */
 export const accept = (ctx: Ctx, actor: string, target: string): DomainError | undefined => {
@@ -61,7 +63,10 @@ const newSession = (ctx: Ctx, request: PendingRequest): CohostSession => {
       legs:
         ctx.policy.mixer === 'tasks'
           ? [newLeg(anchorStream, stream.stream, ctx.room.roomId)]
-          : [newLeg(anchorStream, stream.stream, ctx.room.roomId), newLeg(stream.stream, anchorStream, request.ownRoom.roomId)],
+          : [
+              newLeg(anchorStream, stream.stream, ctx.room.roomId),
+              newLeg(stream.stream, anchorStream, request.ownRoom.roomId),
+            ],
     };
   }
   ctx.room.seq += 1;

@@ -1,6 +1,15 @@
 import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
-import { awaitRepublish, clearTimer, legStream, legTimerKey, mainStatus, setTimer, timerId, type Ctx } from '../context.js';
+import {
+  awaitRepublish,
+  clearTimer,
+  legStream,
+  legTimerKey,
+  mainStatus,
+  setTimer,
+  timerId,
+  type Ctx,
+} from '../context.js';
 import { tellDegraded, tellLive } from '../mix-signals.js';
 import { advance, failAttempt, findLeg, REGISTERED } from './mix.js';
 
@@ -15,7 +24,8 @@ export const onMixResult = (ctx: Ctx, main: string, mix: string, code: MixResult
   const { session, leg } = found;
   // Restarted and not yet answered: a failure now is about the attempt already counted (AliLive resends a result
   // until it sees a 200). Backing off: the same, except that a main stream gone still means waiting for MixAvailable.
-  if (code !== 'Success' && (leg.phase === 'starting' || (leg.phase === 'backoff' && code !== 'MainStreamNotExist'))) return;
+  if (code !== 'Success' && (leg.phase === 'starting' || (leg.phase === 'backoff' && code !== 'MainStreamNotExist')))
+    return;
   const wasDegraded = leg.phase === 'degraded' || leg.phase === 'backoff';
   switch (code) {
     case 'Success': {

@@ -1,5 +1,16 @@
 import type { CohostSession, MixLeg } from '../types.js';
-import { ANCHOR_KEY, clearTimer, ensureTimer, legStream, legTimerKey, mainStatus, setTimer, statusesOf, timerId, type Ctx } from '../context.js';
+import {
+  ANCHOR_KEY,
+  clearTimer,
+  ensureTimer,
+  legStream,
+  legTimerKey,
+  mainStatus,
+  setTimer,
+  statusesOf,
+  timerId,
+  type Ctx,
+} from '../context.js';
 import { endSession, dropLeg } from './session-end.js';
 import { retryDelay } from './timers.js';
 
@@ -38,7 +49,8 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
  * without it); once the task exists, its own waits bound the rest (task-calls.ts).
  */
 const awaitAnchor = (ctx: Ctx, session: CohostSession): void => {
-  const waiting = !ctx.room.anchor.stream.streaming && ctx.room.timers[timerId('STREAM_LOST', ANCHOR_KEY)] === undefined;
+  const waiting =
+    !ctx.room.anchor.stream.streaming && ctx.room.timers[timerId('STREAM_LOST', ANCHOR_KEY)] === undefined;
   if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', session.userId, ctx.policy.timeouts.MIX_AVAILABLE);
   else clearTimer(ctx, 'MIX_AVAILABLE', session.userId);
 };

@@ -19,7 +19,12 @@ export const endPairing = (ctx: Ctx): void => {
   const pairing = ctx.room.pairedWith;
   if (!pairing) return;
   const mark = ctx.room.pairingMarks.find((m) => m.roomId === pairing.roomId);
-  ctx.room.pairingMarks = remember(ctx.room.pairingMarks, { roomId: pairing.roomId, since: pairing.since, rev: mark?.rev ?? 0, ended: true });
+  ctx.room.pairingMarks = remember(ctx.room.pairingMarks, {
+    roomId: pairing.roomId,
+    since: pairing.since,
+    rev: mark?.rev ?? 0,
+    ended: true,
+  });
   ctx.room.pairedWith = null;
 };
 
@@ -31,7 +36,13 @@ export const endPairing = (ctx: Ctx): void => {
  */
 export const onPairingUpdate = (ctx: Ctx, u: Update): void => {
   const { room } = ctx;
-  if (isLate(room.pairingMarks.find((m) => m.roomId === u.roomId), u)) return;
+  if (
+    isLate(
+      room.pairingMarks.find((m) => m.roomId === u.roomId),
+      u,
+    )
+  )
+    return;
   // Paired with another room now: this one's word is about a pairing that is over.
   if (room.pairedWith && room.pairedWith.roomId !== u.roomId) return;
   room.pairingMarks = remember(room.pairingMarks, { roomId: u.roomId, since: u.since, rev: u.rev, ended: u.ended });
@@ -41,8 +52,10 @@ export const onPairingUpdate = (ctx: Ctx, u: Update): void => {
   const next = u.ended ? null : u.shown;
   room.pairedWith = u.ended ? null : { roomId: u.roomId, userId: u.userId, shown: next, since: u.since, overlay: null };
   if (next === 'live' && before !== 'live') signal(ctx, EVERYONE, 'mix:live', base);
-  else if (next === 'degraded' && before === 'live') signal(ctx, EVERYONE, 'mix:degraded', { ...base, code: u.code ?? 'unknown' });
-  else if (next === null && before !== null) signal(ctx, EVERYONE, 'mix:stopped', { ...base, reason: u.reason ?? 'left' });
+  else if (next === 'degraded' && before === 'live')
+    signal(ctx, EVERYONE, 'mix:degraded', { ...base, code: u.code ?? 'unknown' });
+  else if (next === null && before !== null)
+    signal(ctx, EVERYONE, 'mix:stopped', { ...base, reason: u.reason ?? 'left' });
 };
 
 /**
@@ -53,12 +66,17 @@ const pairWithTask = (ctx: Ctx, u: Update, before: Shown): void => {
   const { room } = ctx;
   if (u.ended) {
     room.pairedWith = null;
-    if (before !== null) signal(ctx, EVERYONE, 'mix:stopped', { roomId: room.roomId, cohostUserId: u.userId, reason: u.reason ?? 'left' });
+    if (before !== null)
+      signal(ctx, EVERYONE, 'mix:stopped', { roomId: room.roomId, cohostUserId: u.userId, reason: u.reason ?? 'left' });
     return;
   }
   if (!room.pairedWith && u.overlay && slotsTaken(room) >= ctx.policy.maxCohosts) {
     room.pairingMarks = remember(room.pairingMarks, { roomId: u.roomId, since: u.since, rev: u.rev, ended: true });
-    ctx.effects.push({ type: 'Forward', roomId: u.roomId, input: { type: 'EndCohost', userId: room.anchor.userId, reason: 'mix-failed' } });
+    ctx.effects.push({
+      type: 'Forward',
+      roomId: u.roomId,
+      input: { type: 'EndCohost', userId: room.anchor.userId, reason: 'mix-failed' },
+    });
     return;
   }
   room.pairedWith = { roomId: u.roomId, userId: u.userId, shown: before, since: u.since, overlay: u.overlay ?? null };
@@ -68,7 +86,11 @@ const pairWithTask = (ctx: Ctx, u: Update, before: Shown): void => {
 export const endPairingFor = (ctx: Ctx, reason: EndReason): void => {
   const pairing = ctx.room.pairedWith;
   if (!pairing) return;
-  ctx.effects.push({ type: 'Forward', roomId: pairing.roomId, input: { type: 'EndCohost', userId: ctx.room.anchor.userId, reason } });
+  ctx.effects.push({
+    type: 'Forward',
+    roomId: pairing.roomId,
+    input: { type: 'EndCohost', userId: ctx.room.anchor.userId, reason },
+  });
   if (pairing.shown !== null) {
     signal(ctx, EVERYONE, 'mix:stopped', { roomId: ctx.room.roomId, cohostUserId: pairing.userId, reason });
   }

@@ -28,7 +28,13 @@ export const onBack = (ctx: Ctx, userId: string): void => {
     room.anchor.present = true;
     clearTimer(ctx, 'ANCHOR_DISCONNECT', ANCHOR_KEY);
     for (const s of activeSessions(room)) {
-      ctx.effects.push({ type: 'SendPullUrl', userId, roomId: room.roomId, ofUserId: s.userId, stream: s.stream.stream });
+      ctx.effects.push({
+        type: 'SendPullUrl',
+        userId,
+        roomId: room.roomId,
+        ofUserId: s.userId,
+        stream: s.stream.stream,
+      });
     }
     return;
   }
@@ -38,6 +44,12 @@ export const onBack = (ctx: Ctx, userId: string): void => {
   // A co-host still without a stream stays bounded by STREAM_LOST: it must push again to stay.
   ctx.effects.push(
     { type: 'SendPushUrl', userId, roomId: room.roomId, stream: session.stream.stream },
-    { type: 'SendPullUrl', userId, roomId: room.roomId, ofUserId: room.anchor.userId, stream: room.anchor.stream.stream },
+    {
+      type: 'SendPullUrl',
+      userId,
+      roomId: room.roomId,
+      ofUserId: room.anchor.userId,
+      stream: room.anchor.stream.stream,
+    },
   );
 };

@@ -19,16 +19,28 @@ const newer = (a: StreamStatus | null | undefined, b: StreamStatus | null | unde
  * version go back and no mix generation is ever reused; it starts from what is known of its anchor's stream
  * (a room opened while its anchor already streams must not wait for a publish callback that already came).
  */
-export const newRoom = (roomId: string, userId: string, previous: RoomState | null, known: StreamStatus | null): RoomState => {
+export const newRoom = (
+  roomId: string,
+  userId: string,
+  previous: RoomState | null,
+  known: StreamStatus | null,
+): RoomState => {
   const stream = anchorStream(roomId);
-  const last = newer(previous?.anchor.stream.stream === stream ? previous.anchor.stream : null, known?.stream === stream ? known : null);
+  const last = newer(
+    previous?.anchor.stream.stream === stream ? previous.anchor.stream : null,
+    known?.stream === stream ? known : null,
+  );
   return {
     roomId,
     views: previous?.views ?? { stage: 0, audience: 0 },
     rev: previous?.rev ?? 0,
     status: 'live',
     closedAt: null,
-    anchor: { userId, present: true, stream: last ? { ...last } : { stream, streaming: false, mixAvailable: false, since: 0 } },
+    anchor: {
+      userId,
+      present: true,
+      stream: last ? { ...last } : { stream, streaming: false, mixAvailable: false, since: 0 },
+    },
     cohosts: [],
     requests: [],
     pairedWith: null,

@@ -14,7 +14,11 @@ export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, 
     session.verifying = null;
     for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
     for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
-    signal(ctx, { ...STAGE, users: [session.userId] }, 'cohost:ended', { roomId: ctx.room.roomId, userId: session.userId, reason });
+    signal(ctx, { ...STAGE, users: [session.userId] }, 'cohost:ended', {
+      roomId: ctx.room.roomId,
+      userId: session.userId,
+      reason,
+    });
     session.legs = session.legs.filter((leg) => leg.owesStop);
     for (const leg of session.legs) {
       leg.phase = 'stopping';
@@ -26,7 +30,8 @@ export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, 
   // A closing room will not hear its StopMix answers: viewers learn now that the picture is the anchor's again.
   if (immediate) for (const leg of session.legs) tellStopped(ctx, session, leg, session.ending);
   // The paired room hears last, after any mix:stopped its viewers are owed (updates are ordered by revision).
-  if (session.ownRoom && (immediate || session.legs.length === 0)) pairingUpdate(ctx, session, session.ownRoom, { ended: true });
+  if (session.ownRoom && (immediate || session.legs.length === 0))
+    pairingUpdate(ctx, session, session.ownRoom, { ended: true });
   if (immediate || session.legs.length === 0) ctx.room.cohosts = ctx.room.cohosts.filter((c) => c !== session);
   if (activeSessions(ctx.room).length === 0) clearTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
 };

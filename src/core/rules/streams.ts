@@ -33,7 +33,8 @@ export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
   advanceAll(ctx);
   if (ctx.policy.mixer === 'tasks') return;
   for (const session of activeSessions(room)) {
-    for (const leg of session.legs) if (leg.mix === stream && leg.phase === 'started') awaitResult(ctx, session, leg, false);
+    for (const leg of session.legs)
+      if (leg.mix === stream && leg.phase === 'started') awaitResult(ctx, session, leg, false);
   }
 };
 
@@ -54,6 +55,7 @@ export const onStopped = (ctx: Ctx, stream: string, at: number): void => {
     if (session.stream.stream === stream && !session.stream.streaming) awaitRepublish(ctx, session.userId);
     // The task mixer hears of a lost anchor stream from its output's own callbacks.
     if (ctx.policy.mixer === 'tasks') continue;
-    for (const leg of session.legs) if (leg.main === stream && !mainStatus(room, session, leg).streaming) mainLost(ctx, session, leg);
+    for (const leg of session.legs)
+      if (leg.main === stream && !mainStatus(room, session, leg).streaming) mainLost(ctx, session, leg);
   }
 };

@@ -17,7 +17,8 @@ import { retryDelay } from './timers.js';
 /** The MIX_RETRY key of the room's task; `@` is outside the id alphabet, so no co-host's key can collide. */
 export const TASK_KEY = '@mix';
 
-const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
+const same = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((s, i) => s === b[i]);
 
 /** What the room's viewers should see overlaid, in pane order: active co-hosts by arrival, then a paired anchor. */
 const wanted = (ctx: Ctx): StreamName[] => {
@@ -40,7 +41,16 @@ const call = (ctx: Ctx, task: MixTask, op: 'create' | 'update' | 'delete', overl
   task.gen = ++ctx.room.gens;
   task.call = { op, overlays };
   const { roomId, anchor } = ctx.room;
-  ctx.effects.push({ type: 'MixTaskCall', roomId, gen: task.gen, op, taskId: task.id, main: anchor.stream.stream, overlays, output: task.output });
+  ctx.effects.push({
+    type: 'MixTaskCall',
+    roomId,
+    gen: task.gen,
+    op,
+    taskId: task.id,
+    main: anchor.stream.stream,
+    overlays,
+    output: task.output,
+  });
   wait(ctx, task, 'call', ctx.policy.mixCallDeadlineMs);
 };
 
@@ -52,7 +62,16 @@ const freshOutput = (ctx: Ctx): StreamName => {
 
 const create = (ctx: Ctx, want: StreamName[]): void => {
   const task: MixTask = ctx.room.mix ?? {
-    output: '', id: null, gen: 0, mixed: [], call: null, live: false, since: 0, failures: 0, wait: null, restart: false,
+    output: '',
+    id: null,
+    gen: 0,
+    mixed: [],
+    call: null,
+    live: false,
+    since: 0,
+    failures: 0,
+    wait: null,
+    restart: false,
   };
   Object.assign(task, { output: freshOutput(ctx), id: null, mixed: [], live: false, since: 0 });
   ctx.room.mix = task;
@@ -96,7 +115,9 @@ const failed = (ctx: Ctx, task: MixTask): void => {
   endPairingFor(ctx, 'mix-failed');
 };
 
-type Answer = { gen: number } & ({ ok: true; taskId: string | null } | { ok: false; code: string; retryable: boolean; gone: boolean });
+type Answer = { gen: number } & (
+  { ok: true; taskId: string | null } | { ok: false; code: string; retryable: boolean; gone: boolean }
+);
 
 /** The answer to the task's current call; any other (an older generation's) is stale. */
 export const onTaskAnswered = (ctx: Ctx, answer: Answer): void => {
@@ -197,7 +218,16 @@ export const closeTask = (ctx: Ctx): void => {
   if (task.id !== null) {
     const { roomId, anchor } = ctx.room;
     const gen = ++ctx.room.gens;
-    ctx.effects.push({ type: 'MixTaskCall', roomId, gen, op: 'delete', taskId: task.id, main: anchor.stream.stream, overlays: [], output: task.output });
+    ctx.effects.push({
+      type: 'MixTaskCall',
+      roomId,
+      gen,
+      op: 'delete',
+      taskId: task.id,
+      main: anchor.stream.stream,
+      overlays: [],
+      output: task.output,
+    });
   }
   drop(ctx);
 };

@@ -43,7 +43,8 @@ export const settleTask = (ctx: Ctx): void => {
             ? 'backoff'
             : 'idle';
     if (live && leg.shown !== 'live') tellLive(ctx, session, leg);
-    else if (!live && leg.shown === 'live') tellDegraded(ctx, session, leg, up ? 'MainStreamNotExist' : 'MixStreamNotExist');
+    else if (!live && leg.shown === 'live')
+      tellDegraded(ctx, session, leg, up ? 'MainStreamNotExist' : 'MixStreamNotExist');
   }
   settlePairing(ctx);
 };

@@ -1,12 +1,21 @@
 import { authRefreshPayload, payloadSchemas } from '../payloads.js';
-import { ackError, ackSchemas, audienceView, requesterView, roomView, serverEventDocs, serverEventSchemas, stageView } from '../server-events.js';
+import {
+  ackError,
+  ackSchemas,
+  audienceView,
+  requesterView,
+  roomView,
+  serverEventDocs,
+  serverEventSchemas,
+  stageView,
+} from '../server-events.js';
 import { createComponents, pascal, type JsonSchema } from './components.js';
 
 /** What each client command does and who may send it (PROTOCOL §4). */
 const COMMAND_DOCS: Record<keyof typeof ackSchemas, string> = {
   'room:open': 'open (or re-open, as the same anchor) a room; the caller becomes its anchor',
-  'room:join': 'join a room; pushes for it arrive from now on, in the caller\'s view',
-  'room:sync': 'the caller\'s current view, changing nothing (after a version gap)',
+  'room:join': "join a room; pushes for it arrive from now on, in the caller's view",
+  'room:sync': "the caller's current view, changing nothing (after a version gap)",
   'room:leave': 'leave a room',
   'room:close': 'the anchor closes its room',
   'cohost:request': 'a viewer in the room asks to co-host',
@@ -14,7 +23,7 @@ const COMMAND_DOCS: Record<keyof typeof ackSchemas, string> = {
   'cohost:accept': 'the anchor accepts a request (userId: the requester)',
   'cohost:reject': 'the anchor rejects a request (userId: the requester)',
   'cohost:leave': 'the co-host ends its own session',
-  'cohost:kick': 'the anchor ends a co-host\'s session (userId: the co-host)',
+  'cohost:kick': "the anchor ends a co-host's session (userId: the co-host)",
   'auth:refresh': 'hand a fresh token (same sub) to this connection before the current one expires',
 };
 
@@ -27,7 +36,13 @@ const key = (event: string): string => event.replace(/:/g, '.');
  */
 export const buildAsyncApi = (version: string): JsonSchema => {
   const components = createComponents('draft-07');
-  for (const [id, schema] of [['StageView', stageView], ['AudienceView', audienceView], ['RequesterView', requesterView], ['RoomView', roomView], ['AckError', ackError]] as const) {
+  for (const [id, schema] of [
+    ['StageView', stageView],
+    ['AudienceView', audienceView],
+    ['RequesterView', requesterView],
+    ['RoomView', roomView],
+    ['AckError', ackError],
+  ] as const) {
     components.add(id, schema);
   }
   const messages: Record<string, JsonSchema> = {};
@@ -36,14 +51,27 @@ export const buildAsyncApi = (version: string): JsonSchema => {
   const channelMessages: Record<string, JsonSchema> = {};
   const message = (event: string, payload: JsonSchema, description: string, ack = false): void => {
     const id = ack ? `${key(event)}.ack` : key(event);
-    messages[id] = { name: ack ? `${event} (ack)` : event, title: ack ? `${event} acknowledgement` : event, summary: description, payload };
+    messages[id] = {
+      name: ack ? `${event} (ack)` : event,
+      title: ack ? `${event} acknowledgement` : event,
+      summary: description,
+      payload,
+    };
     channelMessages[id] = { $ref: `#/components/messages/${id}` };
   };
 
   const commands = { ...payloadSchemas, 'auth:refresh': authRefreshPayload };
-  for (const [event, schema] of Object.entries(commands) as [keyof typeof ackSchemas, (typeof commands)[keyof typeof commands]][]) {
+  for (const [event, schema] of Object.entries(commands) as [
+    keyof typeof ackSchemas,
+    (typeof commands)[keyof typeof commands],
+  ][]) {
     message(event, components.alias(`${pascal(event)}Payload`, schema), COMMAND_DOCS[event]);
-    message(event, components.add(`${pascal(event)}Ack`, ackSchemas[event]), `the acknowledgement of ${event}: { ok: true, … } or { ok: false, error }`, true);
+    message(
+      event,
+      components.add(`${pascal(event)}Ack`, ackSchemas[event]),
+      `the acknowledgement of ${event}: { ok: true, … } or { ok: false, error }`,
+      true,
+    );
     operations[key(event)] = {
       action: 'receive',
       channel,
@@ -52,8 +80,12 @@ export const buildAsyncApi = (version: string): JsonSchema => {
       reply: { channel, messages: [{ $ref: `#/channels/linkmic/messages/${key(event)}.ack` }] },
     };
   }
-  for (const [event, schema] of Object.entries(serverEventSchemas) as [keyof typeof serverEventSchemas, (typeof serverEventSchemas)[keyof typeof serverEventSchemas]][]) {
-    const payload = event === 'room:state' ? components.add('RoomView', schema) : components.add(`${pascal(event)}Event`, schema);
+  for (const [event, schema] of Object.entries(serverEventSchemas) as [
+    keyof typeof serverEventSchemas,
+    (typeof serverEventSchemas)[keyof typeof serverEventSchemas],
+  ][]) {
+    const payload =
+      event === 'room:state' ? components.add('RoomView', schema) : components.add(`${pascal(event)}Event`, schema);
     message(event, payload, serverEventDocs[event]);
     operations[`${key(event)}.send`] = {
       action: 'send',

@@ -1,7 +1,11 @@
 import { Cluster as RedisClusterClient, Redis } from 'ioredis';
 import { onTestFailed } from 'vitest';
 import { pino } from 'pino';
-import { parseStandaloneArgs, startStandalone, type Standalone } from '../../../src/adapters/alilive/simulator/standalone.js';
+import {
+  parseStandaloneArgs,
+  startStandalone,
+  type Standalone,
+} from '../../../src/adapters/alilive/simulator/standalone.js';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { signToken } from '../../../src/adapters/socket/auth.js';
 import type { RedisClient } from '../../../src/adapters/redis-client.js';
@@ -46,7 +50,11 @@ export interface Cluster {
   /** The room record in Redis. */
   room(roomId: string): Promise<RoomState | null>;
   /** Sends one callback to `node` the way AliLive does (GET with a query string). */
-  deliver(node: Pick<NodeProcess, 'url'>, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply>;
+  deliver(
+    node: Pick<NodeProcess, 'url'>,
+    kind: SentCallback['kind'],
+    params: Record<string, string>,
+  ): Promise<CallbackReply>;
   /** Prints every node's recent output when the running test fails (call at the start of a test). */
   logOnFailure(): void;
   close(): Promise<void>;
@@ -111,7 +119,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     if (options.redis === 'redis-cluster') {
       redisCluster = await startRedisCluster();
       store = { REDIS_CLUSTER_NODES: redisCluster.nodes };
-      db = new RedisClusterClient(parseClusterNodes(redisCluster.nodes), { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 2 } });
+      db = new RedisClusterClient(parseClusterNodes(redisCluster.nodes), {
+        lazyConnect: true,
+        redisOptions: { maxRetriesPerRequest: 2 },
+      });
     } else {
       redis = await startRedisServer({ persistence: options.persistence ?? false });
       store = { REDIS_URL: redis.url };
@@ -153,7 +164,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const token = (userId: string): Promise<string> =>
     signToken({ secret: JWT_SECRET, userId, ttlS: 3600, now: Date.now() });
 
-  const connect = async (node: Pick<NodeProcess, 'url'>, userId: string, opts: { reconnect?: boolean } = {}): Promise<Participant> => {
+  const connect = async (
+    node: Pick<NodeProcess, 'url'>,
+    userId: string,
+    opts: { reconnect?: boolean } = {},
+  ): Promise<Participant> => {
     const client = await connectLinkmic(node.url, await token(userId), {
       connectTimeoutMs: 5_000,
       ackTimeoutMs: 5_000,
@@ -169,7 +184,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return json === null ? null : (JSON.parse(json) as RoomState);
   };
 
-  const deliver = async (node: Pick<NodeProcess, 'url'>, kind: SentCallback['kind'], params: Record<string, string>): Promise<CallbackReply> => {
+  const deliver = async (
+    node: Pick<NodeProcess, 'url'>,
+    kind: SentCallback['kind'],
+    params: Record<string, string>,
+  ): Promise<CallbackReply> => {
     const res = await fetch(`${node.url}/callbacks/alilive/${ROUTES[kind]}?${query(params)}`, {
       signal: AbortSignal.timeout(5_000),
     });
@@ -185,7 +204,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const logOnFailure = (): void =>
     onTestFailed(() => {
-      nodes.forEach((n, i) => console.error(`--- node ${i} (pid ${n.pid}, ${n.alive() ? 'alive' : 'exited'}) ---\n${n.stdout()}`));
+      nodes.forEach((n, i) =>
+        console.error(`--- node ${i} (pid ${n.pid}, ${n.alive() ? 'alive' : 'exited'}) ---\n${n.stdout()}`),
+      );
     });
 
   const restart = async (index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<NodeProcess> => {
@@ -290,7 +311,8 @@ export function startRelay(cluster: Cluster, route: (cb: SentCallback) => number
 
   return {
     delivered,
-    drained: (timeoutMs = 5_000) => eventually(() => !busy && cursor >= produced.length, timeoutMs).then(() => undefined),
+    drained: (timeoutMs = 5_000) =>
+      eventually(() => !busy && cursor >= produced.length, timeoutMs).then(() => undefined),
     async stop() {
       stopped = true;
       clearInterval(timer);
@@ -313,7 +335,10 @@ export const seededRandom = (seed: number): (() => number) => {
 
 /** The views (kind@version) pushed to a participant for `roomId`, in arrival order. */
 export const viewsSeen = (p: Participant, roomId: string): string[] =>
-  p.views().filter(({ view }) => view.roomId === roomId).map(({ view }) => `${view.view}@${view.version}`);
+  p
+    .views()
+    .filter(({ view }) => view.roomId === roomId)
+    .map(({ view }) => `${view.view}@${view.version}`);
 
 /** The view versions a participant was pushed rise by one between any two pushes of the same view kind. */
 export const expectContiguous = (p: Participant, roomId: string): void => {
@@ -321,7 +346,8 @@ export const expectContiguous = (p: Participant, roomId: string): void => {
   seen.forEach((v, i) => {
     const [kind, version] = v.split('@') as [string, string];
     const [prevKind, prevVersion] = (seen[i - 1] ?? '').split('@');
-    if (prevKind === kind && Number(version) !== Number(prevVersion) + 1) throw new Error(`${p.userId}: ${seen.join(', ')}`);
+    if (prevKind === kind && Number(version) !== Number(prevVersion) + 1)
+      throw new Error(`${p.userId}: ${seen.join(', ')}`);
   });
 };
 

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentCallback } from '../../../src/adapters/alilive/simulator/index.js';
 import { eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
-import { must, produced as producedBy, REDIS_KINDS, startCluster, viewsSeen, type CallbackReply, type Cluster } from './cluster.js';
+import {
+  must,
+  produced as producedBy,
+  REDIS_KINDS,
+  startCluster,
+  viewsSeen,
+  type CallbackReply,
+  type Cluster,
+} from './cluster.js';
 
 /**
  * AliLive delivers at least once, and a load balancer may hand each copy to a different node: the same
@@ -15,7 +23,11 @@ describe.each(REDIS_KINDS)('duplicate callbacks delivered to both nodes at once 
   let cluster: Cluster | undefined;
   beforeAll(async () => {
     // Long enough that no timer ends the session while the copies are being counted.
-    cluster = await startCluster({ nodes: 2, redis, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
+    cluster = await startCluster({
+      nodes: 2,
+      redis,
+      env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' },
+    });
   });
   afterAll(async () => {
     await cluster?.close();
@@ -28,7 +40,9 @@ describe.each(REDIS_KINDS)('duplicate callbacks delivered to both nodes at once 
   const blast = async (cb: SentCallback): Promise<CallbackReply[]> => {
     const [A, B] = cluster!.nodes;
     return Promise.all(
-      Array.from({ length: COPIES }, () => [A!, B!]).flatMap((pair) => pair.map((n) => cluster!.deliver(n, cb.kind, cb.params))),
+      Array.from({ length: COPIES }, () => [A!, B!]).flatMap((pair) =>
+        pair.map((n) => cluster!.deliver(n, cb.kind, cb.params)),
+      ),
     );
   };
 
@@ -95,7 +109,9 @@ describe.each(REDIS_KINDS)('duplicate callbacks delivered to both nodes at once 
     // The co-host pushes; its publish and MixAvailable go once each, and AliLive reports the mix.
     sim.pushStream(cohostStream);
     expect((await c.deliver(B, 'stream', (await produced('stream', cohostStream)).params)).status).toBe(200);
-    expect((await c.deliver(A, 'mixAvailable', (await produced('mixAvailable', cohostStream)).params)).status).toBe(200);
+    expect((await c.deliver(A, 'mixAvailable', (await produced('mixAvailable', cohostStream)).params)).status).toBe(
+      200,
+    );
     const success = await produced('mixResult', cohostStream, { Code: 'Success' });
     const mid = (await c.room(ROOM))!;
     await eventually(() => [anchor, cohost].every((p) => shown(p) === `stage@${mid.views.stage}`));
@@ -113,10 +129,15 @@ describe.each(REDIS_KINDS)('duplicate callbacks delivered to both nodes at once 
     expect(after.views).toEqual({ stage: mid.views.stage + 1, audience: mid.views.audience + 1 });
     expect(after.cohosts.map((s) => s.legs.map((l) => l.phase))).toEqual([['live']]);
     everyone.forEach((p, i) => {
-      expect(p.names().filter((n) => n === 'mix:live'), p.userId).toHaveLength(1);
+      expect(
+        p.names().filter((n) => n === 'mix:live'),
+        p.userId,
+      ).toHaveLength(1);
       const expected = p === anchor || p === cohost ? `stage@${after.views.stage}` : `audience@${after.views.audience}`;
       expect(viewsSeen(p, ROOM).slice(seenMid[i]), p.userId).toEqual([expected]);
     });
-    expect(sim.calls.filter((call) => call.action.includes('Mix')).map((call) => call.action)).toEqual(['StartMixStreamsService']);
+    expect(sim.calls.filter((call) => call.action.includes('Mix')).map((call) => call.action)).toEqual([
+      'StartMixStreamsService',
+    ]);
   });
 });

@@ -14,7 +14,8 @@ import { startCluster, type Cluster } from './cluster.js';
  * only with SOCKET_POLLING=on behind the sticky nginx config the repo ships (deploy/nginx/).
  */
 
-const socketsOn = async (node: NodeProcess): Promise<number> => sample(await scrape(node.url), 'linkmic_sockets_connected')!;
+const socketsOn = async (node: NodeProcess): Promise<number> =>
+  sample(await scrape(node.url), 'linkmic_sockets_connected')!;
 
 /** The shipped config with the compose host names and port replaced by this cluster's nodes and `port`. */
 const nginxFor = async (file: string, nodes: NodeProcess[], port: number): Promise<string> =>
@@ -36,14 +37,17 @@ describe('the default: WebSocket only', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ code: 0, message: POLLING_REFUSED });
 
-    const socket: Socket = io(node.url, { transports: ['polling'], reconnection: false, forceNew: true, auth: { token: 'x' } });
+    const socket: Socket = io(node.url, {
+      transports: ['polling'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: 'x' },
+    });
     try {
-      const err = await new Promise<{ message: string; description?: unknown }>(
-        (resolve, reject) => {
-          socket.once('connect_error', resolve);
-          socket.once('connect', () => reject(new Error('a polling client connected')));
-        },
-      );
+      const err = await new Promise<{ message: string; description?: unknown }>((resolve, reject) => {
+        socket.once('connect_error', resolve);
+        socket.once('connect', () => reject(new Error('a polling client connected')));
+      });
       // The client reports the status; the body (above) is what a developer sees in the browser's network tab.
       expect([err.message, err.description]).toEqual(['xhr poll error', 400]);
     } finally {
@@ -73,7 +77,10 @@ describe('two nodes on one Redis behind nginx', () => {
   beforeAll(async () => {
     cluster = await startCluster({ env: { SOCKET_POLLING: 'on' } });
     const [stickyPort, plainPort] = [await freePort(), await freePort()];
-    sticky = await startNginx(await nginxFor('deploy/nginx/linkmic-sticky.conf', cluster.nodes, stickyPort), stickyPort);
+    sticky = await startNginx(
+      await nginxFor('deploy/nginx/linkmic-sticky.conf', cluster.nodes, stickyPort),
+      stickyPort,
+    );
     plain = await startNginx(await nginxFor('deploy/nginx/linkmic.conf', cluster.nodes, plainPort), plainPort);
   }, 60_000);
   afterAll(async () => {
@@ -102,7 +109,8 @@ describe('two nodes on one Redis behind nginx', () => {
     eventually(async () => {
       const now = await Promise.all(cluster.nodes.map(socketsOn));
       const i = now.findIndex((n, k) => n === before[k]! + 1);
-      if (i < 0 || now.reduce((a, b) => a + b) !== before.reduce((a, b) => a + b) + 1) throw new Error(`counts ${now.join(',')}`);
+      if (i < 0 || now.reduce((a, b) => a + b) !== before.reduce((a, b) => a + b) + 1)
+        throw new Error(`counts ${now.join(',')}`);
       return i;
     });
 
@@ -113,7 +121,9 @@ describe('two nodes on one Redis behind nginx', () => {
     for (let i = 0; i < 4; i++) ws.push(await connectVia(plain, `ws-${i}`, 2, {}));
     await eventually(async () => {
       const now = await Promise.all(cluster.nodes.map(socketsOn));
-      return now.every((n, k) => n >= before[k]! + 1) && now.reduce((a, b) => a + b) === before.reduce((a, b) => a + b) + 4;
+      return (
+        now.every((n, k) => n >= before[k]! + 1) && now.reduce((a, b) => a + b) === before.reduce((a, b) => a + b) + 4
+      );
     });
     const [anchor, ...viewers] = ws as [LinkmicClient, ...LinkmicClient[]];
     expect(await anchor.request('room:open', { roomId: 'ws1' })).toMatchObject({ ok: true });
@@ -201,8 +211,14 @@ describe('two nodes on one Redis behind nginx', () => {
         }
       }),
     );
-    expect(outcomes.some((o) => o !== 'ok'), JSON.stringify(outcomes)).toBe(true);
-    expect(outcomes.some((o) => o.includes('Session ID unknown')), JSON.stringify(outcomes)).toBe(true);
+    expect(
+      outcomes.some((o) => o !== 'ok'),
+      JSON.stringify(outcomes),
+    ).toBe(true);
+    expect(
+      outcomes.some((o) => o.includes('Session ID unknown')),
+      JSON.stringify(outcomes),
+    ).toBe(true);
   });
 
   it('/metrics is not served through nginx in any spelling; the nodes still serve it directly', async () => {

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bare, eventually, received, sleep, streamOf, type Participant } from '../../support/app.js';
 import { bucketOfRoom } from '../../../src/adapters/store/redis-buckets.js';
-import { expectContiguous, must, REDIS_KINDS, seededRandom, startCluster, startRelay, type Cluster, type Relay } from './cluster.js';
+import {
+  expectContiguous,
+  must,
+  REDIS_KINDS,
+  seededRandom,
+  startCluster,
+  startRelay,
+  type Cluster,
+  type Relay,
+} from './cluster.js';
 
 /**
  * A node dies (SIGKILL, no goodbye) mid-session: the one holding the anchor's and the co-host's sockets
@@ -40,7 +49,9 @@ describe.each(REDIS_KINDS)('a node killed mid-session (%s)', (redis) => {
   });
 
   const inRoom = (p: Participant, event: string) =>
-    p.log.filter(([e, payload]) => e === event && (payload as { roomId?: string }).roomId === ROOM).map(([, payload]) => payload);
+    p.log
+      .filter(([e, payload]) => e === event && (payload as { roomId?: string }).roomId === ROOM)
+      .map(([, payload]) => payload);
 
   it('fires its timers once on the survivor and lets its clients resume there with their roles', async () => {
     const c = cluster!;
@@ -87,7 +98,9 @@ describe.each(REDIS_KINDS)('a node killed mid-session (%s)', (redis) => {
     await A.kill('SIGKILL');
     expect(A.alive()).toBe(false);
     expect(B.alive()).toBe(true);
-    expect(Date.now() - requestedAt, 'the kill must come before the request times out').toBeLessThan(REQUEST_S * 1000 - 1000);
+    expect(Date.now() - requestedAt, 'the kill must come before the request times out').toBeLessThan(
+      REQUEST_S * 1000 - 1000,
+    );
 
     // The anchor and the co-host come back on node B with the same tokens.
     const anchor2 = await c.connect(B, 'anchor');
@@ -126,7 +139,9 @@ describe.each(REDIS_KINDS)('a node killed mid-session (%s)', (redis) => {
     await eventually(() => [anchor2, cohost2].every((p) => inRoom(p, 'cohost:ended').length === 1));
     await eventually(async () => (await c.room(ROOM))?.cohosts.length === 0 && (await c.room(ROOM))?.mix === null);
     // (Each node's sweeper lists the tasks now and then: DescribeMixStreamList changes nothing here.)
-    const mixCalls = sim.calls.filter((call) => /^(Create|Update|Delete)MixStream$/.test(call.action)).map((call) => call.action);
+    const mixCalls = sim.calls
+      .filter((call) => /^(Create|Update|Delete)MixStream$/.test(call.action))
+      .map((call) => call.action);
     expect(mixCalls).toEqual(['CreateMixStream', 'DeleteMixStream']);
     // The viewer on the survivor saw every change of its view, before and after the death, in order.
     expectContiguous(viewer, ROOM);

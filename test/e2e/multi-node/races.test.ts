@@ -11,7 +11,11 @@ const ROUNDS = 20;
 describe.each(REDIS_KINDS)('conflicting commands on two nodes (%s)', (redis) => {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
-    cluster = await startCluster({ nodes: 2, redis, env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' } });
+    cluster = await startCluster({
+      nodes: 2,
+      redis,
+      env: { TIMEOUT_PUBLISH: '20', TIMEOUT_MIX_AVAILABLE: '20', TIMEOUT_REQUEST: '20' },
+    });
   });
   afterAll(async () => {
     await cluster?.close();
@@ -47,12 +51,22 @@ describe.each(REDIS_KINDS)('conflicting commands on two nodes (%s)', (redis) => 
       winners[winner] += 1;
 
       const room = (await c.room(roomId))!;
-      expect(room.cohosts.map((s) => s.userId), `round ${round}`).toEqual([winner]);
-      expect(room.requests.map((r) => r.userId), `round ${round}`).toEqual([loser]);
+      expect(
+        room.cohosts.map((s) => s.userId),
+        `round ${round}`,
+      ).toEqual([winner]);
+      expect(
+        room.requests.map((r) => r.userId),
+        `round ${round}`,
+      ).toEqual([loser]);
       const winnerP = winner === 'u1' ? u1 : u2;
       const loserP = winner === 'u1' ? u2 : u1;
-      await eventually(() => winnerP.log.some(([e, p]) => e === 'cohost:accepted' && (p as { roomId: string }).roomId === roomId));
-      expect(loserP.log.some(([e, p]) => e === 'cohost:accepted' && (p as { roomId: string }).roomId === roomId)).toBe(false);
+      await eventually(() =>
+        winnerP.log.some(([e, p]) => e === 'cohost:accepted' && (p as { roomId: string }).roomId === roomId),
+      );
+      expect(loserP.log.some(([e, p]) => e === 'cohost:accepted' && (p as { roomId: string }).roomId === roomId)).toBe(
+        false,
+      );
       must(await anchorB.client.request('room:close', { roomId }));
     }
     // Both nodes won some rounds is likely but not guaranteed; what matters is that none had two winners.
@@ -91,7 +105,10 @@ describe.each(REDIS_KINDS)('conflicting commands on two nodes (%s)', (redis) => 
         expect([codeOf(accept), codeOf(cancel)], `round ${round}`).toEqual(['not_found', 'ok']);
         expect(room.cohosts).toEqual([]);
         await eventually(() => inRoom(anchor, roomId, 'cohost:request-ended').length === 1);
-        expect(inRoom(anchor, roomId, 'cohost:request-ended')[0]![1]).toMatchObject({ userId: 'viewer2', reason: 'cancelled' });
+        expect(inRoom(anchor, roomId, 'cohost:request-ended')[0]![1]).toMatchObject({
+          userId: 'viewer2',
+          reason: 'cancelled',
+        });
       }
       must(await anchor.client.request('room:close', { roomId }));
     }
@@ -100,7 +117,9 @@ describe.each(REDIS_KINDS)('conflicting commands on two nodes (%s)', (redis) => 
     for (let round = 0; round < ROUNDS; round++) {
       const roomId = `accept-cancel-${round}`;
       const accepted = inRoom(viewer, roomId, 'cohost:accepted').length;
-      const cancelled = inRoom(viewer, roomId, 'cohost:request-ended').filter(([, p]) => (p as { reason: string }).reason === 'cancelled').length;
+      const cancelled = inRoom(viewer, roomId, 'cohost:request-ended').filter(
+        ([, p]) => (p as { reason: string }).reason === 'cancelled',
+      ).length;
       expect(accepted + cancelled, `round ${round}`).toBe(1);
     }
     expect(outcomes.accepted + outcomes.cancelled).toBe(ROUNDS);

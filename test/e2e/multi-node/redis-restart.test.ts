@@ -75,9 +75,18 @@ describe('Redis restarted mid-session', () => {
       expect(await healthz(n)).toBe(200);
       await eventually(async () => (await readyz(n)) === 503);
     }
-    expect(await asker.client.request('cohost:request', { roomId: ROOM })).toMatchObject({ ok: false, error: { code: 'internal' } });
-    expect(await anchor.client.request('room:open', { roomId: ROOM })).toMatchObject({ ok: false, error: { code: 'internal' } });
-    const during = await Promise.all([c.deliver(A, 'stream', publish.params), c.deliver(B, 'mixAvailable', mixAvailable.params)]);
+    expect(await asker.client.request('cohost:request', { roomId: ROOM })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    expect(await anchor.client.request('room:open', { roomId: ROOM })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    const during = await Promise.all([
+      c.deliver(A, 'stream', publish.params),
+      c.deliver(B, 'mixAvailable', mixAvailable.params),
+    ]);
     for (const reply of during) expect(reply.status).toBeGreaterThanOrEqual(500);
     await sleep(300);
     for (const n of [A, B]) expect(n.alive()).toBe(true);
@@ -96,7 +105,10 @@ describe('Redis restarted mid-session', () => {
     await received(asker, 'cohost:accepted');
     await eventually(() => sim.calls.some((call) => call.action === 'StartMixStreamsService'));
     // Callbacks are answered 200 again on both nodes (the repeated ones as duplicates).
-    for (const [n, cb] of [[A, publish], [B, mixAvailable]] as const) {
+    for (const [n, cb] of [
+      [A, publish],
+      [B, mixAvailable],
+    ] as const) {
       const reply = await c.deliver(n, cb.kind, cb.params);
       expect(reply.status).toBe(200);
       expect(reply.body.result).toBe('duplicate');

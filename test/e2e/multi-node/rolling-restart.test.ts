@@ -57,7 +57,10 @@ describe('a rolling restart of two nodes under a running session', () => {
     const sim = c.sim.simulator;
 
     /** AliLive's delivery through the balancer: retried until a 200, which is returned with its result. */
-    const deliver = async (kind: 'stream' | 'mixAvailable' | 'mixResult', params: Record<string, string>): Promise<string> => {
+    const deliver = async (
+      kind: 'stream' | 'mixAvailable' | 'mixResult',
+      params: Record<string, string>,
+    ): Promise<string> => {
       for (let attempt = 0; attempt < 200; attempt++) {
         const reply = await c.deliver(front, kind, params).catch(() => null);
         if (reply?.status === 200) return String(reply.body.result);
@@ -66,7 +69,11 @@ describe('a rolling restart of two nodes under a running session', () => {
       throw new Error(`${kind} never answered 200`);
     };
     const latest = (kind: 'stream' | 'mixAvailable' | 'mixResult', stream: string) =>
-      eventually(() => [...sim.callbacks].reverse().find((x) => x.kind === kind && (x.params.id ?? x.params.Stream ?? x.params.MixStream) === stream));
+      eventually(() =>
+        [...sim.callbacks]
+          .reverse()
+          .find((x) => x.kind === kind && (x.params.id ?? x.params.Stream ?? x.params.MixStream) === stream),
+      );
 
     // The session: anchor with a live co-host, a pending request, a viewer.
     const anchor = await c.connect(front, 'anchor', { reconnect: true });
@@ -85,13 +92,21 @@ describe('a rolling restart of two nodes under a running session', () => {
     await eventually(() => sim.calls.some((x) => x.action === 'StartMixStreamsService'));
     sim.pushStream(cohostStream);
     await deliver('stream', (await latest('stream', cohostStream))!.params);
-    await deliver('mixResult', (await eventually(() => sim.callbacks.find((x) => x.kind === 'mixResult' && x.params.Code === 'Success')))!.params);
+    await deliver(
+      'mixResult',
+      (await eventually(() => sim.callbacks.find((x) => x.kind === 'mixResult' && x.params.Code === 'Success')))!
+        .params,
+    );
     await eventually(() => [anchor, cohost, viewer].every((p) => p.names().includes('mix:live')));
 
     // Two more rooms whose anchors' streams flap through the restarts; one has a pending request (MAX_COHOSTS is 1).
-    const flappers = await Promise.all(FLAPPING.map((roomId) => c.connect(front, `anchor-${roomId}`, { reconnect: true })));
+    const flappers = await Promise.all(
+      FLAPPING.map((roomId) => c.connect(front, `anchor-${roomId}`, { reconnect: true })),
+    );
     const flapStreams = await Promise.all(
-      flappers.map(async (p, i) => streamOf(must(await p.client.request('room:open', { roomId: FLAPPING[i]! })).push.url)),
+      flappers.map(async (p, i) =>
+        streamOf(must(await p.client.request('room:open', { roomId: FLAPPING[i]! })).push.url),
+      ),
     );
     must(await requester.client.request('room:join', { roomId: FLAPPING[0]! }));
     must(await requester.client.request('cohost:request', { roomId: FLAPPING[0]! }));
@@ -158,14 +173,16 @@ describe('a rolling restart of two nodes under a running session', () => {
       anchorPresent: main.anchor.present,
       cohosts: main.cohosts.map((s) => [s.userId, s.present, s.legs[0]?.phase]),
     }).toEqual({ status: 'live', anchorPresent: true, cohosts: [['cohost', true, 'live']] });
-    for (const roomId of FLAPPING) expect((await c.room(roomId))!).toMatchObject({ status: 'live', anchor: { present: true } });
+    for (const roomId of FLAPPING)
+      expect((await c.room(roomId))!).toMatchObject({ status: 'live', anchor: { present: true } });
     expect((await c.room(FLAPPING[0]!))!.requests.map((r) => r.userId)).toEqual(['requester']);
     expect(sim.calls.filter((x) => x.action.includes('Mix')).map((x) => x.action)).toEqual(['StartMixStreamsService']);
 
     for (const w of everyone) {
       expect(w.drained(), `${w.p.userId} was told to move`).toBeGreaterThanOrEqual(1);
       expect(w.rejoins.length, `${w.p.userId} re-joined`).toBeGreaterThanOrEqual(1);
-      for (const r of w.rejoins) expect(r.ok && r.role === r.previous, `${w.p.userId}: ${JSON.stringify(r)}`).toBe(true);
+      for (const r of w.rejoins)
+        expect(r.ok && r.role === r.previous, `${w.p.userId}: ${JSON.stringify(r)}`).toBe(true);
     }
     expect(anchor.client.view(MAIN)).toMatchObject({ view: 'stage', version: main.views.stage });
     expect(viewer.client.view(MAIN)).toMatchObject({ view: 'audience', version: main.views.audience });

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sleep, streamOf } from '../../support/app.js';
 import { expectSeedSignals, playSeedFlow } from '../../support/seed-signals.js';
-import { must, REDIS_KINDS, seededRandom, startCluster, startRelay, expectContiguous, type Cluster, type Relay } from './cluster.js';
+import {
+  must,
+  REDIS_KINDS,
+  seededRandom,
+  startCluster,
+  startRelay,
+  expectContiguous,
+  type Cluster,
+  type Relay,
+} from './cluster.js';
 
 /**
  * The single-node seed flow (test/e2e/seed-flow.test.ts) spread over two processes: the anchor on node A,
@@ -76,9 +85,7 @@ describe.each(REDIS_KINDS)('seed flow across two nodes (%s)', (redis) => {
     // Every callback was accepted by the node it went to; the default seed sends the first two to different nodes.
     expect(relay.delivered.every((d) => d.statuses.every((s) => s === 200))).toBe(true);
     if (SEED === DEFAULT_SEED) expect(new Set(relay.delivered.flatMap((d) => d.nodes))).toEqual(new Set([0, 1]));
-    expect(relay.delivered.map((d) => d.kind)).toEqual(
-      expect.arrayContaining(['stream', 'mixAvailable', 'mixResult']),
-    );
+    expect(relay.delivered.map((d) => d.kind)).toEqual(expect.arrayContaining(['stream', 'mixAvailable', 'mixResult']));
     // Every view each participant was pushed came in order, without gaps or repeats, whichever node made it.
     for (const p of [anchor, v1, v2, a]) expectContiguous(p, 'r1');
     expect(v1.client.view('r1')?.version).toBe(final?.views.audience);

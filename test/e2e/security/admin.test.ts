@@ -58,7 +58,9 @@ describe('admin API hardening (issue 9, hole 8)', () => {
 
   it('/api/rooms pages in a stable order with a next cursor; a room closed between pages moves nothing', async () => {
     server = await startTestServer({ ADMIN_API_KEY: KEY });
-    const anchor = await connectLinkmic(server.url, await server.mintToken('anchor'), { socket: { reconnection: false } });
+    const anchor = await connectLinkmic(server.url, await server.mintToken('anchor'), {
+      socket: { reconnection: false },
+    });
     clients.push(anchor);
     const ids = ['r5', 'r1', 'r4', 'r2', 'r3'];
     for (const roomId of ids) ok(await anchor.request('room:open', { roomId }));
@@ -78,7 +80,10 @@ describe('admin API hardening (issue 9, hole 8)', () => {
     expect(all.body.rooms.map((r: { roomId: string }) => r.roomId)).toEqual(['r1', 'r3', 'r4', 'r5']);
     expect(all.body.next).toBeNull();
     for (const bad of ['limit=0', 'limit=501', 'limit=x', 'cursor=%2F%2F', 'cursor=not-from-next!']) {
-      expect(await api(`/api/rooms?${bad}`), bad).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request' } } });
+      expect(await api(`/api/rooms?${bad}`), bad).toMatchObject({
+        status: 400,
+        body: { ok: false, error: { code: 'bad_request' } },
+      });
     }
   });
 
@@ -92,13 +97,19 @@ describe('admin API hardening (issue 9, hole 8)', () => {
       });
       return { status: res.status, body: (await res.json()) as any };
     };
-    expect(await post({ userId: 'u1', ttlS: 601 })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/JWT_MAX_TTL_S/) } } });
+    expect(await post({ userId: 'u1', ttlS: 601 })).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/JWT_MAX_TTL_S/) } },
+    });
     expect(await post({ userId: 'u1', grants: { anchor: 'r1' } })).toMatchObject({ status: 400 });
     const minted = await post({ userId: 'u1', grants: { anchor: ['r1'] } });
     expect(minted).toMatchObject({ status: 200, body: { ok: true, expiresInS: 600 } });
     const client = await connectLinkmic(server.url, minted.body.token, { socket: { reconnection: false } });
     clients.push(client);
     ok(await client.request('room:open', { roomId: 'r1' }));
-    expect(await client.request('room:open', { roomId: 'r2' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await client.request('room:open', { roomId: 'r2' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 });

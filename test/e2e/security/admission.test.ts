@@ -27,7 +27,10 @@ const startBackend = async () => {
     req.on('end', () => {
       const signed = verifyAdmission(
         KEY,
-        { timestamp: req.headers['x-linkmic-timestamp'] as string, signature: req.headers['x-linkmic-signature'] as string },
+        {
+          timestamp: req.headers['x-linkmic-timestamp'] as string,
+          signature: req.headers['x-linkmic-signature'] as string,
+        },
         raw,
         Math.floor(Date.now() / 1000),
       );
@@ -61,7 +64,9 @@ describe('business admission webhook (PROTOCOL §4.1)', () => {
     const server = await startTestServer({ ADMISSION_URL: backend.url, ADMISSION_KEY: KEY, ...env });
     closers.push(() => server.close());
     const as = async (userId: string) => {
-      const client = await connectLinkmic(server.url, await server.mintToken(userId), { socket: { reconnection: false } });
+      const client = await connectLinkmic(server.url, await server.mintToken(userId), {
+        socket: { reconnection: false },
+      });
       clients.push(client);
       return client;
     };
@@ -69,7 +74,9 @@ describe('business admission webhook (PROTOCOL §4.1)', () => {
   };
   const metric = async (server: RunningServer, action: string, outcome: string) => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    const m = new RegExp(`^linkmic_admission_total\\{action="${action}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text);
+    const m = new RegExp(`^linkmic_admission_total\\{action="${action}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(
+      text,
+    );
     return m ? Number(m[1]) : 0;
   };
 
@@ -85,15 +92,35 @@ describe('business admission webhook (PROTOCOL §4.1)', () => {
     expect(await anchor.request('cohost:accept', { roomId: 'r1', userId: 'nobody' })).toMatchObject({ ok: false });
     ok(await anchor.request('cohost:accept', { roomId: 'r1', userId: 'viewer' }));
     expect(backend.seen.map((s) => s.body)).toEqual([
-      { action: 'room:open', roomId: 'r1', userId: 'anchor', anchorUserId: 'anchor', counts: { cohosts: 0, requests: 0 } },
-      { action: 'cohost:request', roomId: 'r1', userId: 'viewer', anchorUserId: 'anchor', counts: { cohosts: 0, requests: 0 } },
-      { action: 'cohost:accept', roomId: 'r1', userId: 'viewer', anchorUserId: 'anchor', counts: { cohosts: 0, requests: 1 } },
+      {
+        action: 'room:open',
+        roomId: 'r1',
+        userId: 'anchor',
+        anchorUserId: 'anchor',
+        counts: { cohosts: 0, requests: 0 },
+      },
+      {
+        action: 'cohost:request',
+        roomId: 'r1',
+        userId: 'viewer',
+        anchorUserId: 'anchor',
+        counts: { cohosts: 0, requests: 0 },
+      },
+      {
+        action: 'cohost:accept',
+        roomId: 'r1',
+        userId: 'viewer',
+        anchorUserId: 'anchor',
+        counts: { cohosts: 0, requests: 1 },
+      },
     ]);
     for (const s of backend.seen) {
       expect(s.signed).toBe(true);
       expect(s.headers['content-type']).toBe('application/json');
       expect(Math.abs(Number(s.headers['x-linkmic-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
-      expect(s.headers['x-linkmic-signature']).toBe(signAdmission(KEY, Number(s.headers['x-linkmic-timestamp']), s.raw));
+      expect(s.headers['x-linkmic-signature']).toBe(
+        signAdmission(KEY, Number(s.headers['x-linkmic-timestamp']), s.raw),
+      );
     }
     expect(await metric(server, 'room:open', 'allow')).toBe(1);
     expect(await metric(server, 'cohost:accept', 'allow')).toBe(1);
@@ -101,9 +128,20 @@ describe('business admission webhook (PROTOCOL §4.1)', () => {
 
   it('a refusal reaches the app as forbidden with the backend’s reason, and nothing changes', async () => {
     const { backend, server, as } = await setUp();
-    backend.answer((res, body) => res.end(JSON.stringify(body.action === 'room:open' && body.roomId === 'r2' ? { allow: false, reason: 'not your room' } : { allow: true })));
+    backend.answer((res, body) =>
+      res.end(
+        JSON.stringify(
+          body.action === 'room:open' && body.roomId === 'r2'
+            ? { allow: false, reason: 'not your room' }
+            : { allow: true },
+        ),
+      ),
+    );
     const anchor = await as('anchor');
-    expect(await anchor.request('room:open', { roomId: 'r2' })).toEqual({ ok: false, error: { code: 'forbidden', message: 'not your room' } });
+    expect(await anchor.request('room:open', { roomId: 'r2' })).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'not your room' },
+    });
     expect(await server.service.load('r2')).toBeNull();
     ok(await anchor.request('room:open', { roomId: 'r1' }));
     backend.answer((res) => res.end(JSON.stringify({ allow: false })));
@@ -124,7 +162,10 @@ describe('business admission webhook (PROTOCOL §4.1)', () => {
     backend.answer((res) => void setTimeout(() => res.end(JSON.stringify({ allow: true })), 1000));
     const anchor = await as('anchor');
     const started = Date.now();
-    expect(await anchor.request('room:open', { roomId: 'r1' })).toEqual({ ok: false, error: { code: 'forbidden', message: 'admission unavailable' } });
+    expect(await anchor.request('room:open', { roomId: 'r1' })).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'admission unavailable' },
+    });
     expect(Date.now() - started).toBeLessThan(900);
     expect(await server.service.load('r1')).toBeNull();
     expect(await metric(server, 'room:open', 'timeout')).toBe(1);
@@ -147,7 +188,10 @@ describe('business admission webhook (PROTOCOL §4.1)', () => {
     const { backend, server, as } = await setUp({ ADMISSION_DEFAULT: 'deny' });
     await backend.close();
     const anchor = await as('anchor');
-    expect(await anchor.request('room:open', { roomId: 'r1' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await anchor.request('room:open', { roomId: 'r1' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await metric(server, 'room:open', 'error')).toBe(1);
   });
 });
@@ -166,7 +210,10 @@ describe('examples/admission-backend.ts', () => {
     };
     try {
       const spammer = await as('spammer');
-      expect(await spammer.request('room:open', { roomId: 'spam' })).toEqual({ ok: false, error: { code: 'forbidden', message: 'spammer is suspended' } });
+      expect(await spammer.request('room:open', { roomId: 'spam' })).toEqual({
+        ok: false,
+        error: { code: 'forbidden', message: 'spammer is suspended' },
+      });
       const anchor = await as('anchor');
       ok(await anchor.request('room:open', { roomId: 'r1' }));
       const [v1, v2] = [await as('v1'), await as('v2')];
@@ -178,9 +225,19 @@ describe('examples/admission-backend.ts', () => {
       });
 
       // The backend itself refuses what linkmic did not sign, or signed too long ago.
-      const body = JSON.stringify({ action: 'room:open', roomId: 'r9', userId: 'u', anchorUserId: 'u', counts: { cohosts: 0, requests: 0 } });
+      const body = JSON.stringify({
+        action: 'room:open',
+        roomId: 'r9',
+        userId: 'u',
+        anchorUserId: 'u',
+        counts: { cohosts: 0, requests: 0 },
+      });
       const post = (ts: number, sig: string) =>
-        fetch(url, { method: 'POST', body, headers: { 'x-linkmic-timestamp': String(ts), 'x-linkmic-signature': sig } });
+        fetch(url, {
+          method: 'POST',
+          body,
+          headers: { 'x-linkmic-timestamp': String(ts), 'x-linkmic-signature': sig },
+        });
       const now = Math.floor(Date.now() / 1000);
       expect((await post(now, signAdmission('another-key-0123456789', now, body))).status).toBe(401);
       expect((await post(now - 3600, signAdmission(KEY, now - 3600, body))).status).toBe(401);

@@ -4,7 +4,10 @@ import type { Grants } from '../../../src/protocol/grants.js';
 import type { RunningServer } from '../../../src/server.js';
 import { eventually, ok, startTestServer } from '../../support/app.js';
 
-const forbidden = (message: string | RegExp) => ({ ok: false, error: { code: 'forbidden', message: typeof message === 'string' ? message : expect.stringMatching(message) } });
+const forbidden = (message: string | RegExp) => ({
+  ok: false,
+  error: { code: 'forbidden', message: typeof message === 'string' ? message : expect.stringMatching(message) },
+});
 
 describe('grants in the token (PROTOCOL §4.1)', () => {
   let server: RunningServer | undefined;
@@ -16,7 +19,9 @@ describe('grants in the token (PROTOCOL §4.1)', () => {
   });
 
   const as = async (userId: string, grants?: Grants) => {
-    const client = await connectLinkmic(server!.url, await server!.mintToken(userId, 600, grants), { socket: { reconnection: false } });
+    const client = await connectLinkmic(server!.url, await server!.mintToken(userId, 600, grants), {
+      socket: { reconnection: false },
+    });
     clients.push(client);
     return client;
   };
@@ -26,11 +31,15 @@ describe('grants in the token (PROTOCOL §4.1)', () => {
     const anchor = await as('anchor', { anchor: ['r1'], cohost: false, pair: false });
     ok(await anchor.request('room:open', { roomId: 'r1' }));
     const plain = await as('plain');
-    expect(await plain.request('room:open', { roomId: 'r2' })).toEqual(forbidden('your token does not grant opening room r2'));
+    expect(await plain.request('room:open', { roomId: 'r2' })).toEqual(
+      forbidden('your token does not grant opening room r2'),
+    );
     expect(await server.service.load('r2')).toBeNull();
     ok(await plain.request('room:join', { roomId: 'r1' }));
     const before = await server.service.load('r1');
-    expect(await plain.request('cohost:request', { roomId: 'r1' })).toEqual(forbidden(/requesting to co-host \(cohost\)/));
+    expect(await plain.request('cohost:request', { roomId: 'r1' })).toEqual(
+      forbidden(/requesting to co-host \(cohost\)/),
+    );
     expect(await server.service.load('r1')).toEqual(before);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^linkmic_refusals_total\{surface="command",code="forbidden",reason="grant"\} 2$/m);

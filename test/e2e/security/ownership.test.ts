@@ -17,7 +17,9 @@ describe('room ownership (issue 9, hole 7)', () => {
     server = undefined;
   });
   const as = async (userId: string) => {
-    const client = await connectLinkmic(server!.url, await server!.mintToken(userId, 600), { socket: { reconnection: false } });
+    const client = await connectLinkmic(server!.url, await server!.mintToken(userId, 600), {
+      socket: { reconnection: false },
+    });
     clients.push(client);
     return client;
   };
@@ -33,13 +35,18 @@ describe('room ownership (issue 9, hole 7)', () => {
 
     const thief = await as('thief');
     const refused = await thief.request('room:open', { roomId: 'mine' });
-    expect(refused).toEqual({ ok: false, error: { code: 'forbidden', message: 'the room id still belongs to its last anchor' } });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'the room id still belongs to its last anchor' },
+    });
     expect(JSON.stringify(refused)).not.toContain(new URL(opened.push.url).pathname);
     expect((await server.service.load('mine'))?.anchor.userId).toBe('owner');
 
     // The owner may come back at once and gets its room (and stream) again.
     const back = await as('owner');
-    expect(ok(await back.request('room:open', { roomId: 'mine' })).push.url.split('?')[0]).toBe(opened.push.url.split('?')[0]);
+    expect(ok(await back.request('room:open', { roomId: 'mine' })).push.url.split('?')[0]).toBe(
+      opened.push.url.split('?')[0],
+    );
     ok(await back.request('room:close', { roomId: 'mine' }));
     await sleep(1_100);
     // Past the hold, the id is free: the new anchor gets the stream, under a URL signed for it now.

@@ -35,7 +35,8 @@ const refusedStart = async (env: Record<string, string>): Promise<string> => {
   return lines[0]!;
 };
 
-const without = (env: Record<string, string>, ...keys: string[]) => Object.fromEntries(Object.entries(env).filter(([k]) => !keys.includes(k)));
+const without = (env: Record<string, string>, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(env).filter(([k]) => !keys.includes(k)));
 
 describe('a production node refuses to start, in one line naming the key (issue 9, holes 1, 4, 5)', () => {
   afterAll(() => stopAllNodes());

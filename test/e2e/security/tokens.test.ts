@@ -24,7 +24,11 @@ describe('app tokens on a live connection (issue 9, hole 6)', () => {
   });
 
   const start = async (env: Record<string, string> = {}, clock = movableClock()) => {
-    server = await startServer(testConfig({ AUTH_JWT_SECRET: SECRET, ...env }), { logger: silentLogger, clock, timerIntervalMs: 25 });
+    server = await startServer(testConfig({ AUTH_JWT_SECRET: SECRET, ...env }), {
+      logger: silentLogger,
+      clock,
+      timerIntervalMs: 25,
+    });
     return { server, clock };
   };
   const connect = async (token: string) => {
@@ -32,10 +36,11 @@ describe('app tokens on a live connection (issue 9, hole 6)', () => {
     clients.push(client);
     return client;
   };
-  const refusal = (token: string) => connectLinkmic(server!.url, token, { socket: { reconnection: false } }).then(
-    (c) => (c.close(), 'connected'),
-    (e: Error) => e.message,
-  );
+  const refusal = (token: string) =>
+    connectLinkmic(server!.url, token, { socket: { reconnection: false } }).then(
+      (c) => (c.close(), 'connected'),
+      (e: Error) => e.message,
+    );
   const nowS = () => Math.floor(Date.now() / 1000);
   const metrics = async () => (await fetch(`${server!.url}/metrics`)).text();
 
@@ -43,13 +48,21 @@ describe('app tokens on a live connection (issue 9, hole 6)', () => {
     await start();
     const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(key);
     expect(await refusal(noExp)).toBe('unauthorized: missing exp');
-    expect(await metrics()).toMatch(/^linkmic_refusals_total\{surface="handshake",code="unauthorized",reason="missing exp"\} 1$/m);
+    expect(await metrics()).toMatch(
+      /^linkmic_refusals_total\{surface="handshake",code="unauthorized",reason="missing exp"\} 1$/m,
+    );
   });
 
   it('checks iss and aud when JWT_ISSUER / JWT_AUDIENCE are set; its own tokens carry them', async () => {
     await start({ JWT_ISSUER: 'https://biz.example.com', JWT_AUDIENCE: 'linkmic' });
     const make = (iss: string, aud: string) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer(iss).setAudience(aud).setExpirationTime(nowS() + 600).sign(key);
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u1')
+        .setIssuer(iss)
+        .setAudience(aud)
+        .setExpirationTime(nowS() + 600)
+        .sign(key);
     expect(await refusal(await make('https://evil.example.com', 'linkmic'))).toBe('unauthorized: wrong issuer');
     expect(await refusal(await make('https://biz.example.com', 'other'))).toBe('unauthorized: wrong audience');
     expect(await refusal(await make('https://biz.example.com', 'linkmic'))).toBe('connected');
@@ -67,11 +80,16 @@ describe('app tokens on a live connection (issue 9, hole 6)', () => {
       ['room:open', { roomId: 'r2' }],
       ['cohost:kick', { roomId: 'r1', userId: 'x' }],
     ] as const) {
-      expect(await anchor.request(event, payload as never), event).toEqual({ ok: false, error: { code: 'unauthorized', message: 'token expired' } });
+      expect(await anchor.request(event, payload as never), event).toEqual({
+        ok: false,
+        error: { code: 'unauthorized', message: 'token expired' },
+      });
     }
     expect(await server!.service.load('r1')).toEqual(before);
     expect(await server!.service.load('r2')).toBeNull();
-    expect(await metrics()).toMatch(/^linkmic_refusals_total\{surface="command",code="unauthorized",reason="token expired"\} 3$/m);
+    expect(await metrics()).toMatch(
+      /^linkmic_refusals_total\{surface="command",code="unauthorized",reason="token expired"\} 3$/m,
+    );
   });
 
   it('warns before expiry (auth:expiring), then says auth:expired and disconnects', async () => {
@@ -114,9 +132,17 @@ describe('app tokens on a live connection (issue 9, hole 6)', () => {
       ok: false,
       error: { code: 'forbidden', message: 'the token is for another user' },
     });
-    expect(await client.refresh('not.a.token')).toEqual({ ok: false, error: { code: 'unauthorized', message: 'invalid token' } });
-    const raw = client.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
-    expect(await raw.timeout(2000).emitWithAck('auth:refresh', { token: 'x', extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await client.refresh('not.a.token')).toEqual({
+      ok: false,
+      error: { code: 'unauthorized', message: 'invalid token' },
+    });
+    const raw = client.socket as unknown as {
+      timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> };
+    };
+    expect(await raw.timeout(2000).emitWithAck('auth:refresh', { token: 'x', extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
     const [after] = await server!.io.in('user:alice').fetchSockets();
     expect(after?.data).toMatchObject({ userId: 'alice', exp });
     expect(client.socket.connected).toBe(true);

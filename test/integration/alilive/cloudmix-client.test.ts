@@ -5,7 +5,11 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createCloudMixClient, type CloudMixClientDeps } from '../../../src/adapters/alilive/cloudmix-client.js';
 import { inputsFor as paneInputs } from '../../../src/adapters/alilive/cloudmix-params.js';
-import { CLOUDMIX_ACCOUNT_RATE, CLOUDMIX_LIST_RATE, type CloudMixInput } from '../../../src/adapters/alilive/cloudmix-types.js';
+import {
+  CLOUDMIX_ACCOUNT_RATE,
+  CLOUDMIX_LIST_RATE,
+  type CloudMixInput,
+} from '../../../src/adapters/alilive/cloudmix-types.js';
 import { createMixClient } from '../../../src/adapters/alilive/mix-client.js';
 import { createUrlSigner } from '../../../src/adapters/alilive/url-signer.js';
 import { systemClock } from '../../../src/adapters/clock.js';
@@ -37,18 +41,40 @@ const limiters = () => ({
 });
 const client = (over: Partial<CloudMixClientDeps> = {}) =>
   createCloudMixClient({
-    endpoint: env!.endpoint, accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET,
-    domain: 'play.example.com', appName: 'linkmic', region: 'cn-shanghai', template: 'lp_ld', expireS: 86_400,
-    timeoutMs: 1000, retries: 3, logger: pino({ level: 'silent' }), backoff: { random: () => 0 },
+    endpoint: env!.endpoint,
+    accessKeyId: KEY_ID,
+    accessKeySecret: KEY_SECRET,
+    domain: 'play.example.com',
+    appName: 'linkmic',
+    region: 'cn-shanghai',
+    template: 'lp_ld',
+    expireS: 86_400,
+    timeoutMs: 1000,
+    retries: 3,
+    logger: pino({ level: 'silent' }),
+    backoff: { random: () => 0 },
     ...limiters(),
     ...over,
   });
 
-const signer = createUrlSigner({ pushDomain: 'push.example.com', playDomain: 'play.example.com', appName: 'linkmic', playKey: 'playPrivateKey456', ttlS: 3600, clock: systemClock });
+const signer = createUrlSigner({
+  pushDomain: 'push.example.com',
+  playDomain: 'play.example.com',
+  appName: 'linkmic',
+  playKey: 'playPrivateKey456',
+  ttlS: 3600,
+  clock: systemClock,
+});
 /** The signed pull URLs of `streams`, placed by the layout for that many inputs. */
 const inputsFor = (streams: string[], style: MixLayoutStyle = 'pip'): { layoutId: string; inputs: CloudMixInput[] } => {
   const { layoutId, panes } = layoutFor(streams.length, style);
-  return { layoutId, inputs: paneInputs(panes, streams.map((s) => signer.play(s).rtmp)) };
+  return {
+    layoutId,
+    inputs: paneInputs(
+      panes,
+      streams.map((s) => signer.play(s).rtmp),
+    ),
+  };
 };
 const callsOf = (action: string) => env!.sim.calls.filter((c) => c.action === action);
 const seen = () => env!.recorder.received.map(describeCallback);
@@ -60,24 +86,61 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
     const { e, tasks } = await setup();
     const mix = client();
     e.sim.pushStream('a-r1');
-    const made = await mix.create({ ...inputsFor(['a-r1']), outputStream: 'm-r1', callbackUrl: `${tasks.url}?token=t1` });
+    const made = await mix.create({
+      ...inputsFor(['a-r1']),
+      outputStream: 'm-r1',
+      callbackUrl: `${tasks.url}?token=t1`,
+    });
     expect(made).toEqual({ ok: true, requestId: expect.any(String), taskId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     if (!made.ok) return;
 
     const create = callsOf('CreateMixStream')[0]!;
     expect(create).toMatchObject({ method: 'POST', status: 200 });
-    expect(create.params).toMatchObject({ RegionId: 'cn-shanghai', DomainName: 'play.example.com', LayoutId: 'MixStreamLayout-1-1', Version: '2016-11-01' });
-    expect(JSON.parse(create.params.OutputConfig!)).toEqual({ AppName: 'linkmic', StreamName: 'm-r1', MixStreamTemplate: 'lp_ld', ExpireDuration: '86400' });
+    expect(create.params).toMatchObject({
+      RegionId: 'cn-shanghai',
+      DomainName: 'play.example.com',
+      LayoutId: 'MixStreamLayout-1-1',
+      Version: '2016-11-01',
+    });
+    expect(JSON.parse(create.params.OutputConfig!)).toEqual({
+      AppName: 'linkmic',
+      StreamName: 'm-r1',
+      MixStreamTemplate: 'lp_ld',
+      ExpireDuration: '86400',
+    });
     expect(JSON.parse(create.params.CallbackConfig!)).toEqual({ CallbackUrl: `${tasks.url}?token=t1` });
-    expect(JSON.parse(create.params.InputStreamList!)).toEqual([{
-      LayoutChildId: 1, ResourceType: 'live', ResourceValue: signer.play('a-r1').rtmp,
-      LayoutConfig: { FillMode: 'fit', PositionRefer: 'topLeft', FillPositionNormalized: [0, 0], FillSizeNormalized: [1, 1] },
-    }]);
+    expect(JSON.parse(create.params.InputStreamList!)).toEqual([
+      {
+        LayoutChildId: 1,
+        ResourceType: 'live',
+        ResourceValue: signer.play('a-r1').rtmp,
+        LayoutConfig: {
+          FillMode: 'fit',
+          PositionRefer: 'topLeft',
+          FillPositionNormalized: [0, 0],
+          FillSizeNormalized: [1, 1],
+        },
+      },
+    ]);
 
     // The output appears as a pushed stream on the mix domain, shortly after.
     await until(() => seen().includes('publish m-r1'), 2000, 'the output publish callback');
-    expect(e.recorder.received.find((r) => r.query.id === 'm-r1')!.query).toMatchObject({ action: 'publish', app: 'play.example.com', appname: 'linkmic' });
-    const online = createMixClient({ endpoint: e.endpoint, accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET, mixDomain: 'play.example.com', appName: 'linkmic', template: 'picture_in_picture', timeoutMs: 1000, retries: 0, logger: pino({ level: 'silent' }) });
+    expect(e.recorder.received.find((r) => r.query.id === 'm-r1')!.query).toMatchObject({
+      action: 'publish',
+      app: 'play.example.com',
+      appname: 'linkmic',
+    });
+    const online = createMixClient({
+      endpoint: e.endpoint,
+      accessKeyId: KEY_ID,
+      accessKeySecret: KEY_SECRET,
+      mixDomain: 'play.example.com',
+      appName: 'linkmic',
+      template: 'picture_in_picture',
+      timeoutMs: 1000,
+      retries: 0,
+      logger: pino({ level: 'silent' }),
+    });
     expect(await online.isStreamOnline('m-r1')).toBe(true);
 
     const cohosts = ['c1-r1', 'c2-r1', 'c3-r1'];
@@ -90,12 +153,28 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
       expect(task!.inputs.map((i) => i.pane)).toEqual(next.inputs.map(({ x, y, w, h }) => ({ x, y, w, h })));
     }
     const update = callsOf('UpdateMixStream').at(-1)!;
-    expect(update.params).toMatchObject({ MixStreamId: made.taskId, LayoutId: 'USERDEFINED', DomainName: 'play.example.com' });
+    expect(update.params).toMatchObject({
+      MixStreamId: made.taskId,
+      LayoutId: 'USERDEFINED',
+      DomainName: 'play.example.com',
+    });
     expect(JSON.parse(update.params.InputStreamList!)).toHaveLength(4);
 
-    expect(await mix.list()).toEqual({ ok: true, requestId: expect.any(String), tasks: [{ taskId: made.taskId, app: 'linkmic', stream: 'm-r1', inputs: 4 }] });
-    expect(await mix.remove({ taskId: made.taskId, outputStream: 'm-r1' })).toEqual({ ok: true, requestId: expect.any(String) });
-    expect(callsOf('DeleteMixStream')[0]!.params).toMatchObject({ MixStreamId: made.taskId, DomainName: 'play.example.com', AppName: 'linkmic', StreamName: 'm-r1' });
+    expect(await mix.list()).toEqual({
+      ok: true,
+      requestId: expect.any(String),
+      tasks: [{ taskId: made.taskId, app: 'linkmic', stream: 'm-r1', inputs: 4 }],
+    });
+    expect(await mix.remove({ taskId: made.taskId, outputStream: 'm-r1' })).toEqual({
+      ok: true,
+      requestId: expect.any(String),
+    });
+    expect(callsOf('DeleteMixStream')[0]!.params).toMatchObject({
+      MixStreamId: made.taskId,
+      DomainName: 'play.example.com',
+      AppName: 'linkmic',
+      StreamName: 'm-r1',
+    });
     await until(() => seen().includes('publish_done m-r1'), 2000, 'the output publish_done');
     expect(await mix.list()).toMatchObject({ ok: true, tasks: [] });
     expect(e.sim.state().mixTasks).toEqual([]);
@@ -106,7 +185,14 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
     expect(tasks.received[0]).toMatchObject({
       query: { token: 't1' },
       contentType: 'application/json',
-      body: { MixStreamId: made.taskId, Event: 'MixStreamStart', DomainName: 'play.example.com', AppName: 'linkmic', StreamName: 'm-r1', Timestamp: expect.any(Number) },
+      body: {
+        MixStreamId: made.taskId,
+        Event: 'MixStreamStart',
+        DomainName: 'play.example.com',
+        AppName: 'linkmic',
+        StreamName: 'm-r1',
+        Timestamp: expect.any(Number),
+      },
     });
     expect(e.sim.calls.every((c) => c.code === null)).toBe(true);
   });
@@ -131,9 +217,13 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
     const { e } = await setup();
     const mix = client();
     const started = Date.now();
-    const made = await Promise.all(Array.from({ length: 11 }, (_, i) => mix.create({ ...inputsFor([`a-q${i}`]), outputStream: `m-q${i}` })));
+    const made = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => mix.create({ ...inputsFor([`a-q${i}`]), outputStream: `m-q${i}` })),
+    );
     expect(made.filter((m) => m.ok)).toHaveLength(10);
-    expect(made.filter((m) => !m.ok)).toEqual([{ ok: false, code: 'QuotaExceeded.MixStream', requestId: expect.any(String), retryable: false }]);
+    expect(made.filter((m) => !m.ok)).toEqual([
+      { ok: false, code: 'QuotaExceeded.MixStream', requestId: expect.any(String), retryable: false },
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // the 11th call waited for the next second
     expect(e.sim.calls.map((c) => c.code).filter((c) => c?.startsWith('Throttling'))).toEqual([]);
     // A slot frees once a task is deleted.
@@ -144,7 +234,7 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
     expect((await mix.create({ ...inputsFor(['a-q99']), outputStream: 'm-q99' })).ok).toBe(true);
   });
 
-  it('a burst past AliLive\'s limit is throttled, backed off for a second, and then succeeds', async () => {
+  it("a burst past AliLive's limit is throttled, backed off for a second, and then succeeds", async () => {
     await setup();
     const pauses: number[] = [];
     const sleep = async (ms: number) => void (pauses.push(ms), await new Promise((r) => setTimeout(r, ms)));
@@ -185,7 +275,9 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
     const made = await a.create({ ...inputsFor(['a-r3']), outputStream: 'm-r3' });
     if (!made.ok) throw new Error(made.code);
     const updates = await Promise.all(
-      Array.from({ length: 14 }, (_, i) => (i % 2 ? a : b).update({ taskId: made.taskId, ...inputsFor(['a-r3', `c${i}-r3`]) })),
+      Array.from({ length: 14 }, (_, i) =>
+        (i % 2 ? a : b).update({ taskId: made.taskId, ...inputsFor(['a-r3', `c${i}-r3`]) }),
+      ),
     );
     expect(updates.every((u) => u.ok)).toBe(true);
     expect(env!.sim.calls.map((c) => c.code)).toEqual(Array(15).fill(null));
@@ -194,24 +286,52 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
   it('lists every page', async () => {
     await setup();
     const mix = client({ pageSize: 3 });
-    for (let i = 0; i < 7; i += 1) expect((await mix.create({ ...inputsFor([`a-p${i}`]), outputStream: `m-p${i}` })).ok).toBe(true);
+    for (let i = 0; i < 7; i += 1)
+      expect((await mix.create({ ...inputsFor([`a-p${i}`]), outputStream: `m-p${i}` })).ok).toBe(true);
     const listed = await mix.list();
-    expect(listed.ok && listed.tasks.map((t) => t.stream).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `m-p${i}`));
-    expect(callsOf('DescribeMixStreamList').map((c) => [c.params.PageNo, c.params.PageSize])).toEqual([['1', '3'], ['2', '3'], ['3', '3']]);
+    expect(listed.ok && listed.tasks.map((t) => t.stream).sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `m-p${i}`),
+    );
+    expect(callsOf('DescribeMixStreamList').map((c) => [c.params.PageNo, c.params.PageSize])).toEqual([
+      ['1', '3'],
+      ['2', '3'],
+      ['3', '3'],
+    ]);
   });
 
   it('refusals are not retried; a request that cannot be right is not sent', async () => {
     const { e } = await setup();
     const mix = client();
-    expect(await mix.remove({ taskId: 'no-such-task', outputStream: 'm-x' })).toEqual({ ok: false, code: 'InvalidMixStreamId.NotFound', requestId: expect.any(String), retryable: false });
-    expect(await mix.update({ taskId: 'no-such-task', ...inputsFor(['a-x']) })).toMatchObject({ ok: false, code: 'InvalidMixStreamId.NotFound', retryable: false });
+    expect(await mix.remove({ taskId: 'no-such-task', outputStream: 'm-x' })).toEqual({
+      ok: false,
+      code: 'InvalidMixStreamId.NotFound',
+      requestId: expect.any(String),
+      retryable: false,
+    });
+    expect(await mix.update({ taskId: 'no-such-task', ...inputsFor(['a-x']) })).toMatchObject({
+      ok: false,
+      code: 'InvalidMixStreamId.NotFound',
+      retryable: false,
+    });
     expect((await mix.create({ ...inputsFor(['a-x']), outputStream: 'm-x' })).ok).toBe(true);
-    expect(await mix.create({ ...inputsFor(['a-y']), outputStream: 'm-x' })).toMatchObject({ ok: false, code: 'InvalidOutputConfig.StreamExists', retryable: false });
+    expect(await mix.create({ ...inputsFor(['a-y']), outputStream: 'm-x' })).toMatchObject({
+      ok: false,
+      code: 'InvalidOutputConfig.StreamExists',
+      retryable: false,
+    });
     expect(e.sim.calls).toHaveLength(4);
 
     const bad = { layoutChildId: 1, url: 'artc://play.example.com/linkmic/a-x', x: 0, y: 0, w: 1, h: 1 };
-    expect(await mix.create({ layoutId: 'USERDEFINED', inputs: [bad], outputStream: 'm-z' })).toEqual({ ok: false, code: 'InvalidInput', requestId: null, retryable: false });
-    expect(await mix.create({ ...inputsFor(['a-x']), outputStream: 'has/slash' })).toMatchObject({ ok: false, code: 'InvalidInput' });
+    expect(await mix.create({ layoutId: 'USERDEFINED', inputs: [bad], outputStream: 'm-z' })).toEqual({
+      ok: false,
+      code: 'InvalidInput',
+      requestId: null,
+      retryable: false,
+    });
+    expect(await mix.create({ ...inputsFor(['a-x']), outputStream: 'has/slash' })).toMatchObject({
+      ok: false,
+      code: 'InvalidInput',
+    });
     expect(await mix.update({ taskId: '', ...inputsFor(['a-x']) })).toMatchObject({ ok: false, code: 'InvalidInput' });
     expect(e.sim.calls).toHaveLength(4);
   });
@@ -226,7 +346,12 @@ describe('cloud mix client against the simulator, real pop-core over HTTP', () =
     const odd = await listen(app);
     cleanups.push(odd.close);
     const mix = client({ endpoint: odd.url });
-    expect(await mix.create({ ...inputsFor(['a-r1']), outputStream: 'm-r1' })).toEqual({ ok: false, code: 'InvalidResponse', requestId: 'R-1', retryable: false });
+    expect(await mix.create({ ...inputsFor(['a-r1']), outputStream: 'm-r1' })).toEqual({
+      ok: false,
+      code: 'InvalidResponse',
+      requestId: 'R-1',
+      retryable: false,
+    });
     expect(await mix.list()).toEqual({ ok: false, code: 'InvalidResponse', requestId: 'R-2', retryable: true });
   });
 

@@ -82,7 +82,12 @@ export const startJsonReceiver = async () => {
   const received: ReceivedJson[] = [];
   const app = express();
   app.post('/callbacks/alilive/mix-task', express.json(), (req, res) => {
-    received.push({ path: req.path, query: { ...(req.query as Record<string, string>) }, body: req.body as unknown, contentType: req.headers['content-type'] });
+    received.push({
+      path: req.path,
+      query: { ...(req.query as Record<string, string>) },
+      body: req.body as unknown,
+      contentType: req.headers['content-type'],
+    });
     res.status(200).send('ok');
   });
   const http = await listen(app);
@@ -132,10 +137,20 @@ export const describeCallback = (r: Received): string => {
 /** A hand-signed POST to a POP endpoint, so each check of the simulator can be hit on its own. */
 export const sendSigned = async (endpoint: string, params: Record<string, string>, secret = KEY_SECRET) => {
   const all: Record<string, string> = {
-    Format: 'JSON', Version: '2016-11-01', AccessKeyId: KEY_ID, SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0',
-    SignatureNonce: randomUUID(), Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), ...params,
+    Format: 'JSON',
+    Version: '2016-11-01',
+    AccessKeyId: KEY_ID,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: randomUUID(),
+    Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...params,
   };
   all.Signature = signPop('POST', all, secret);
-  const res = await fetch(`${endpoint}/`, { method: 'POST', body: new URLSearchParams(all).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const res = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    body: new URLSearchParams(all).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };

@@ -15,19 +15,37 @@ describe('legacy diagnosis: an AliLive that no longer serves StartMixStreamsServ
     const { logger, lines } = captureLogger();
     const metrics = createMetrics();
     const pauses: number[] = [];
-    const gauge = async () => (await metrics.registry.getSingleMetric('linkmic_alilive_legacy_unsupported')!.get()).values[0]!.value;
+    const gauge = async () =>
+      (await metrics.registry.getSingleMetric('linkmic_alilive_legacy_unsupported')!.get()).values[0]!.value;
     const mix = withLegacyDiagnosis(
       createMixClient({
-        endpoint: sim.endpoint, accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET, mixDomain: 'play.example.com', appName: 'linkmic',
-        template: 'picture_in_picture', timeoutMs: 500, retries: 3, logger, sleep: async (ms) => void pauses.push(ms),
+        endpoint: sim.endpoint,
+        accessKeyId: KEY_ID,
+        accessKeySecret: KEY_SECRET,
+        mixDomain: 'play.example.com',
+        appName: 'linkmic',
+        template: 'picture_in_picture',
+        timeoutMs: 500,
+        retries: 3,
+        logger,
+        sleep: async (ms) => void pauses.push(ms),
       }),
       { logger, legacyUnsupported: metrics.legacyUnsupported },
     );
     expect(mix.diagnosis()).toBeNull();
     expect(await gauge()).toBe(0);
 
-    expect(await mix.startMix('a-r1', 'c1-r1')).toEqual({ ok: false, code: 'InvalidAction.NotFound', requestId: expect.any(String), retryable: false });
-    expect(await mix.stopMix('a-r1', 'c1-r1')).toMatchObject({ ok: false, code: 'InvalidAction.NotFound', retryable: false });
+    expect(await mix.startMix('a-r1', 'c1-r1')).toEqual({
+      ok: false,
+      code: 'InvalidAction.NotFound',
+      requestId: expect.any(String),
+      retryable: false,
+    });
+    expect(await mix.stopMix('a-r1', 'c1-r1')).toMatchObject({
+      ok: false,
+      code: 'InvalidAction.NotFound',
+      retryable: false,
+    });
     expect(await mix.startMix('a-r2', 'c1-r2')).toMatchObject({ ok: false, retryable: false });
     expect(sim.sim.calls.map((c) => c.code)).toEqual(Array(3).fill('InvalidAction.NotFound'));
     expect(pauses).toEqual([]);
@@ -37,7 +55,9 @@ describe('legacy diagnosis: an AliLive that no longer serves StartMixStreamsServ
         "removed from Alibaba's OpenAPI in 2020) is not served to this account, so no co-host can be mixed; " +
         'set ALILIVE_MIXER=cloudmix to mix with CreateMixStream',
     );
-    const errors = lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string }).filter((l) => l.level >= 50);
+    const errors = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string })
+      .filter((l) => l.level >= 50);
     expect(errors).toEqual([expect.objectContaining({ msg: mix.diagnosis(), fix: 'ALILIVE_MIXER=cloudmix' })]);
     expect(await gauge()).toBe(1);
   });
@@ -45,10 +65,19 @@ describe('legacy diagnosis: an AliLive that no longer serves StartMixStreamsServ
   it('other not-found answers (a missing stream) are no diagnosis', async () => {
     const sim = await startSim();
     close = sim.close;
-    const mix = withLegacyDiagnosis(createMixClient({
-      endpoint: sim.endpoint, accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET, mixDomain: 'play.example.com', appName: 'linkmic',
-      template: 'picture_in_picture', timeoutMs: 500, retries: 0, logger: silentLogger,
-    }));
+    const mix = withLegacyDiagnosis(
+      createMixClient({
+        endpoint: sim.endpoint,
+        accessKeyId: KEY_ID,
+        accessKeySecret: KEY_SECRET,
+        mixDomain: 'play.example.com',
+        appName: 'linkmic',
+        template: 'picture_in_picture',
+        timeoutMs: 500,
+        retries: 0,
+        logger: silentLogger,
+      }),
+    );
     expect(await mix.startMix('a-r1', 'c1-r1')).toMatchObject({ ok: false, code: 'InvalidStream.NotFound' });
     expect(mix.diagnosis()).toBeNull();
   });

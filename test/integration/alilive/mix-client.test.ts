@@ -45,9 +45,16 @@ describe('mix client against the simulator, real pop-core over HTTP', () => {
     const call = env.sim.calls[0]!;
     expect(call).toMatchObject({ action: 'StartMixStreamsService', method: 'POST', status: 200, code: null });
     expect(call.params).toMatchObject({
-      MainDomainName: 'play.example.com', MainAppName: 'linkmic', MainStreamName: 'a-r1',
-      MixDomainName: 'play.example.com', MixAppName: 'linkmic', MixStreamName: 'c1-r1',
-      MixType: 'channel', MixTemplate: 'picture_in_picture', Version: '2016-11-01', Format: 'JSON',
+      MainDomainName: 'play.example.com',
+      MainAppName: 'linkmic',
+      MainStreamName: 'a-r1',
+      MixDomainName: 'play.example.com',
+      MixAppName: 'linkmic',
+      MixStreamName: 'c1-r1',
+      MixType: 'channel',
+      MixTemplate: 'picture_in_picture',
+      Version: '2016-11-01',
+      Format: 'JSON',
     });
     expect(call.params).not.toHaveProperty('Signature');
     expect(call.params).not.toHaveProperty('AccessKeyId');
@@ -138,7 +145,12 @@ describe('mix client against the simulator, real pop-core over HTTP', () => {
     const c = client({ retries: 0 });
     expect(await c.isStreamOnline('a-r10')).toBe(true);
     expect(await c.isStreamOnline('a-r1')).toBe(false);
-    expect(env.sim.calls[0]!.params).toMatchObject({ DomainName: 'play.example.com', AppName: 'linkmic', StreamName: 'a-r10', QueryType: 'strict' });
+    expect(env.sim.calls[0]!.params).toMatchObject({
+      DomainName: 'play.example.com',
+      AppName: 'linkmic',
+      StreamName: 'a-r10',
+      QueryType: 'strict',
+    });
     env.sim.failNextCalls(1, 503);
     expect(await c.isStreamOnline('a-r10')).toBeNull();
   });
@@ -150,10 +162,15 @@ describe('mix client against the simulator, real pop-core over HTTP', () => {
     const r = await c.forbidStream('c1-r1');
     expect(r.ok).toBe(true);
     expect(env.sim.calls[0]!.params).toMatchObject({
-      DomainName: 'push.example.com', AppName: 'linkmic', StreamName: 'c1-r1',
-      LiveStreamType: 'publisher', ResumeTime: '2030-01-01T01:00:00Z',
+      DomainName: 'push.example.com',
+      AppName: 'linkmic',
+      StreamName: 'c1-r1',
+      LiveStreamType: 'publisher',
+      ResumeTime: '2030-01-01T01:00:00Z',
     });
-    expect(env.sim.state().streams).toEqual([expect.objectContaining({ name: 'c1-r1', pushing: false, forbidden: true })]);
+    expect(env.sim.state().streams).toEqual([
+      expect.objectContaining({ name: 'c1-r1', pushing: false, forbidden: true }),
+    ]);
     expect(env.sim.pushStream('c1-r1')).toBe('forbidden');
     await until(() => env.recorder.received.some((r) => r.query.action === 'publish_done'), 2000, 'publish_done');
   });

@@ -1,7 +1,11 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMixClient } from '../../../src/adapters/alilive/mix-client.js';
-import { createAliLiveReadiness, outcomeClass, type AliLiveReadiness } from '../../../src/adapters/alilive/readiness.js';
+import {
+  createAliLiveReadiness,
+  outcomeClass,
+  type AliLiveReadiness,
+} from '../../../src/adapters/alilive/readiness.js';
 import { READINESS_PROBE_STREAM } from '../../../src/compose/alilive.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { KEY_ID, KEY_SECRET, startSim } from './helpers.js';
@@ -107,19 +111,20 @@ describe('AliLive readiness for /readyz (cloud mode)', () => {
   });
 
   it('classifies outcomes for the latency metric', () => {
-    expect(['ok', 'NetworkError', 'RequestTimeout', 'Http503', 'InvalidParameter', 'SignatureDoesNotMatch'].map(outcomeClass)).toEqual([
-      'ok',
-      'unreachable',
-      'unreachable',
-      'unreachable',
-      'refused',
-      'refused',
-    ]);
+    expect(
+      ['ok', 'NetworkError', 'RequestTimeout', 'Http503', 'InvalidParameter', 'SignatureDoesNotMatch'].map(
+        outcomeClass,
+      ),
+    ).toEqual(['ok', 'unreachable', 'unreachable', 'unreachable', 'refused', 'refused']);
   });
 
   it('is ready from the start with the embedded simulator, and never probes', async () => {
     let probes = 0;
-    const r = createAliLiveReadiness({ assumeReady: true, probe: async () => void (probes += 1), clock: { now: () => 0 } });
+    const r = createAliLiveReadiness({
+      assumeReady: true,
+      probe: async () => void (probes += 1),
+      clock: { now: () => 0 },
+    });
     r.start();
     expect(await r.ready()).toBe(true);
     expect(probes).toBe(0);

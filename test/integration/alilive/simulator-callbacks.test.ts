@@ -13,13 +13,20 @@ const setup = async (over: Parameters<typeof startSim>[0] = {}) => {
   env = await startSim(over);
   const e = env;
   const mix = createMixClient({
-    endpoint: e.endpoint, accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET,
-    mixDomain: 'play.example.com', appName: 'linkmic', template: 'picture_in_picture',
-    timeoutMs: 1000, retries: 0, logger: pino({ level: 'silent' }),
+    endpoint: e.endpoint,
+    accessKeyId: KEY_ID,
+    accessKeySecret: KEY_SECRET,
+    mixDomain: 'play.example.com',
+    appName: 'linkmic',
+    template: 'picture_in_picture',
+    timeoutMs: 1000,
+    retries: 0,
+    logger: pino({ level: 'silent' }),
   });
   const seen = () => e.recorder.received.map(describeCallback);
   /** Waits for exactly `n` callbacks in all. */
-  const waitCount = (n: number) => until(() => e.recorder.received.length >= n, 2000, `${n} callbacks (have ${seen().join(', ')})`);
+  const waitCount = (n: number) =>
+    until(() => e.recorder.received.length >= n, 2000, `${n} callbacks (have ${seen().join(', ')})`);
   /** Proves silence: nothing more arrives for a while longer than every simulated delay. */
   const quiet = async (ms = 120) => {
     const before = e.recorder.received.length;
@@ -54,15 +61,34 @@ describe('simulated AliLive callbacks (seed §2 rules)', () => {
     ]);
     const result = e.recorder.received.find((r) => r.query.Code === 'Success')!;
     expect(result.query).toEqual({
-      MainMixDomain: 'play.example.com', MainMixApp: 'linkmic', MainMixStream: 'a-r1',
-      MixDomain: 'play.example.com', MixApp: 'linkmic', MixStream: 'c1-r1',
-      MixType: 'channel', MixTemplate: 'picture_in_picture', Event: 'MixResult', Code: 'Success', Message: 'success',
+      MainMixDomain: 'play.example.com',
+      MainMixApp: 'linkmic',
+      MainMixStream: 'a-r1',
+      MixDomain: 'play.example.com',
+      MixApp: 'linkmic',
+      MixStream: 'c1-r1',
+      MixType: 'channel',
+      MixTemplate: 'picture_in_picture',
+      Event: 'MixResult',
+      Code: 'Success',
+      Message: 'success',
     });
     expect(e.recorder.received[0]!.query).toEqual({
-      action: 'publish', app: 'push.example.com', appname: 'linkmic', id: 'a-r1',
-      ip: '127.0.0.1', node: 'sim-node-1', time: expect.stringMatching(/^\d{10}$/), usrargs: '',
+      action: 'publish',
+      app: 'push.example.com',
+      appname: 'linkmic',
+      id: 'a-r1',
+      ip: '127.0.0.1',
+      node: 'sim-node-1',
+      time: expect.stringMatching(/^\d{10}$/),
+      usrargs: '',
     });
-    expect(e.recorder.received[1]!.query).toEqual({ Domain: 'play.example.com', App: 'linkmic', Stream: 'a-r1', Event: 'MixAvailable' });
+    expect(e.recorder.received[1]!.query).toEqual({
+      Domain: 'play.example.com',
+      App: 'linkmic',
+      Stream: 'a-r1',
+      Event: 'MixAvailable',
+    });
     expect(e.sim.state().mixes).toEqual([]);
   });
 
@@ -70,7 +96,11 @@ describe('simulated AliLive callbacks (seed §2 rules)', () => {
     const { e, mix, waitCount } = await setup({ mixAvailableDelayMs: 150 });
     expect(await mix.startMix('a-r1', 'c1-r1')).toMatchObject({ ok: false, code: MAIN_STREAM_NOT_READY });
     e.sim.pushStream('a-r1');
-    expect(await mix.startMix('a-r1', 'c1-r1')).toMatchObject({ ok: false, code: MAIN_STREAM_NOT_READY, retryable: false });
+    expect(await mix.startMix('a-r1', 'c1-r1')).toMatchObject({
+      ok: false,
+      code: MAIN_STREAM_NOT_READY,
+      retryable: false,
+    });
     await waitCount(2);
     expect(await mix.startMix('a-r1', 'c1-r1')).toMatchObject({ ok: true });
   });
@@ -90,7 +120,11 @@ describe('simulated AliLive callbacks (seed §2 rules)', () => {
     await waitCount(8);
     e.sim.pushStream('c1-r1');
     await waitCount(10);
-    expect(seen().slice(7).filter((s) => s.startsWith('MixResult'))).toEqual([]);
+    expect(
+      seen()
+        .slice(7)
+        .filter((s) => s.startsWith('MixResult')),
+    ).toEqual([]);
     // Main back: no result by itself, and StartMix needs the new MixAvailable.
     e.sim.pushStream('a-r1');
     await waitCount(12);
@@ -112,7 +146,11 @@ describe('simulated AliLive callbacks (seed §2 rules)', () => {
     await waitCount(7);
     e.sim.pushStream('c1-r1');
     await waitCount(10);
-    expect(seen().slice(4).filter((s) => s.startsWith('MixResult'))).toEqual([
+    expect(
+      seen()
+        .slice(4)
+        .filter((s) => s.startsWith('MixResult')),
+    ).toEqual([
       'MixResult a-r1<c1-r1 Success',
       'MixResult a-r1<c1-r1 MixStreamNotExist',
       'MixResult a-r1<c1-r1 Success',
@@ -142,7 +180,10 @@ describe('simulated AliLive callbacks (seed §2 rules)', () => {
     expect(e.sim.injectMixResult('a-r1', 'c1-r1', 'InternalError')).toBe(true);
     expect(e.sim.injectMixResult('a-r9', 'c1-r9', 'Success')).toBe(false);
     await waitCount(4);
-    const codes = e.recorder.received.slice(2).map((r) => `${r.query.MainMixStream}:${r.query.Code}`).sort();
+    const codes = e.recorder.received
+      .slice(2)
+      .map((r) => `${r.query.MainMixStream}:${r.query.Code}`)
+      .sort();
     expect(codes).toEqual(['a-r1:InternalError', 'a-r9:Success']);
   });
 
@@ -155,7 +196,9 @@ describe('simulated AliLive callbacks (seed §2 rules)', () => {
     const ts = String(stream.headers['ali-live-timestamp']);
     const expected = createHash('md5').update(`push.example.com|${ts}|callbackKey789`).digest('hex');
     expect(stream.headers['ali-live-signature']).toBe(expected);
-    expect(e.recorder.received.find((r) => r.path.endsWith('/mix-available'))!.headers['ali-live-signature']).toBeUndefined();
+    expect(
+      e.recorder.received.find((r) => r.path.endsWith('/mix-available'))!.headers['ali-live-signature'],
+    ).toBeUndefined();
   });
 
   it('retries a callback until 200, at most 5 times', async () => {

@@ -14,7 +14,10 @@ import { startCallbackServer, type CallbackServer } from './callback-server.js';
  */
 const DIR = new URL('../../fixtures/alilive-callback-samples/', import.meta.url);
 const read = (name: string): string => readFileSync(new URL(name, DIR), 'utf8');
-const lines = (name: string): string[] => read(name).split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+const lines = (name: string): string[] =>
+  read(name)
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 
 const TOKEN = 'tok-samples';
 const NOW_MS = 1_700_000_000_000;
@@ -36,7 +39,9 @@ const replay = (server: CallbackServer, route: CallbackRoute, query: string, hea
   new Promise<{ status: number; body: unknown }>((resolve, reject) => {
     const head =
       `GET /callbacks/alilive/${TOKEN}/${route}?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
-      Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+      Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('') +
       'Connection: close\r\n\r\n';
     const socket = net.connect(server.port, '127.0.0.1', () => socket.end(Buffer.from(head, 'utf8')));
     const chunks: Buffer[] = [];
@@ -64,14 +69,35 @@ describe('replaying the collected AliLive callback samples', () => {
   });
   /** A server whose AppName is the sample's, so that its callback is ours and yields its fact. */
   const serve = async (appName: string, more: Partial<CallbackConfig> = {}, nowMs = NOW_MS) => {
-    server = await startCallbackServer({ appName, pushDomain: 'push.example.com', callbackToken: TOKEN, ...more }, nowMs);
+    server = await startCallbackServer(
+      { appName, pushDomain: 'push.example.com', callbackToken: TOKEN, ...more },
+      nowMs,
+    );
     return server;
   };
   const applied = { status: 200, body: { ok: true, result: 'applied' } };
 
   it('covers every sample file', () => {
-    const replayed = ['M01', 'M02', 'M03', 'M05', 'S01', 'S02', 'S03', 'S04', 'S05', 'S06', 'S08', 'callback-signature-vectors', 'README'];
-    expect(readdirSync(DIR).map((f) => replayed.find((p) => f.startsWith(p)) ?? f).sort()).toEqual([...replayed].sort());
+    const replayed = [
+      'M01',
+      'M02',
+      'M03',
+      'M05',
+      'S01',
+      'S02',
+      'S03',
+      'S04',
+      'S05',
+      'S06',
+      'S08',
+      'callback-signature-vectors',
+      'README',
+    ];
+    expect(
+      readdirSync(DIR)
+        .map((f) => replayed.find((p) => f.startsWith(p)) ?? f)
+        .sort(),
+    ).toEqual([...replayed].sort());
   });
 
   it.each([
@@ -107,9 +133,20 @@ describe('replaying the collected AliLive callback samples', () => {
     const listed = read('S06-doc35030-params.txt').match(/^Parameters: ([\s\S]*)$/m)?.[1] ?? '';
     const names = listed.split(/,\s*/).map((item) => /^[a-z]+/.exec(item.trim())?.[0] ?? item);
     expect(names.sort()).toEqual(['action', 'app', 'appname', 'id', 'ip', 'node', 'time', 'usrargs']);
-    const values: Record<string, string> = { action: 'publish', app: 'push.example.com', appname: 'linkmic', id: 'a-r1', ip: '10.0.0.1', node: 'cdn1', time: '1699999999', usrargs: 'k=v' };
+    const values: Record<string, string> = {
+      action: 'publish',
+      app: 'push.example.com',
+      appname: 'linkmic',
+      id: 'a-r1',
+      ip: '10.0.0.1',
+      node: 'cdn1',
+      time: '1699999999',
+      usrargs: 'k=v',
+    };
     const s = await serve('linkmic');
-    expect(await replay(s, 'stream', names.map((n) => `${n}=${encodeURIComponent(values[n]!)}`).join('&'))).toEqual(applied);
+    expect(await replay(s, 'stream', names.map((n) => `${n}=${encodeURIComponent(values[n]!)}`).join('&'))).toEqual(
+      applied,
+    );
     expect(s.facts).toEqual([{ type: 'StreamPublished', stream: 'a-r1', at: 1_699_999_999 }]);
   });
 
@@ -123,7 +160,9 @@ describe('replaying the collected AliLive callback samples', () => {
     const headers = { 'ALI-LIVE-TIMESTAMP': ts, 'ALI-LIVE-SIGNATURE': vector?.[4] ?? '' };
     const query = `action=publish&app=${domain}&appname=linkmic&id=a-r1&time=${ts}`;
     expect(await replay(s, 'stream', query, headers)).toEqual(applied);
-    expect(await replay(s, 'stream', query, { ...headers, 'ALI-LIVE-TIMESTAMP': String(Number(ts) + 1) })).toMatchObject({ status: 401 });
+    expect(
+      await replay(s, 'stream', query, { ...headers, 'ALI-LIVE-TIMESTAMP': String(Number(ts) + 1) }),
+    ).toMatchObject({ status: 401 });
     expect(s.facts).toEqual([{ type: 'StreamPublished', stream: 'a-r1', at: Number(ts) }]);
   });
 
@@ -140,7 +179,10 @@ describe('replaying the collected AliLive callback samples', () => {
     expect(query).toMatch(/^MainMixDomain=xx&.*&Code=xx&Message=xx$/);
     const s = await serve('xx');
     const answer = await replay(s, 'mix-result', query);
-    expect(answer).toMatchObject({ status: 200, body: { ok: true, result: 'ignored', reason: expect.stringContaining('Code "xx"') } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { ok: true, result: 'ignored', reason: expect.stringContaining('Code "xx"') },
+    });
     expect([s.facts, s.ignored]).toEqual([[], ['mix-result unknown_code']]);
   });
 
@@ -151,9 +193,12 @@ describe('replaying the collected AliLive callback samples', () => {
     const s = await serve('linkmic');
     for (const code of codes) {
       const query = template
-        .replace('MainMixApp=xx', 'MainMixApp=linkmic').replace('MixApp=xx', 'MixApp=linkmic')
-        .replace('MainMixStream=xx', 'MainMixStream=a-r1').replace('&MixStream=xx', '&MixStream=c1-r1')
-        .replace('Event=xx', 'Event=MixResult').replace('Code=xx', `Code=${code}`);
+        .replace('MainMixApp=xx', 'MainMixApp=linkmic')
+        .replace('MixApp=xx', 'MixApp=linkmic')
+        .replace('MainMixStream=xx', 'MainMixStream=a-r1')
+        .replace('&MixStream=xx', '&MixStream=c1-r1')
+        .replace('Event=xx', 'Event=MixResult')
+        .replace('Code=xx', `Code=${code}`);
       expect(await replay(s, 'mix-result', query)).toEqual(applied);
     }
     expect(s.facts).toEqual(codes.map((code) => ({ type: 'MixResult', main: 'a-r1', mix: 'c1-r1', code })));
@@ -162,11 +207,29 @@ describe('replaying the collected AliLive callback samples', () => {
   it('M03: the parameters the demo server’s nginx rebuilt, as AliLive sent them — with raw spaces in Message', async () => {
     const rule = read('M03-ccba-readme-raw-spaces.txt').match(/set \$args ([^;]+);/)?.[1] ?? '';
     const names = [...new Set([...rule.matchAll(/([A-Za-z]+)=\$arg_/g)].map((m) => m[1]!))];
-    expect(names).toEqual(['MainMixDomain', 'MainMixApp', 'MainMixStream', 'MixDomain', 'MixApp', 'MixStream', 'MixType', 'MixTemplate', 'Code', 'Message']);
+    expect(names).toEqual([
+      'MainMixDomain',
+      'MainMixApp',
+      'MainMixStream',
+      'MixDomain',
+      'MixApp',
+      'MixStream',
+      'MixType',
+      'MixTemplate',
+      'Code',
+      'Message',
+    ]);
     const values: Record<string, string> = {
-      MainMixDomain: 'play.example.com', MainMixApp: 'linkmic', MainMixStream: 'a-r1', MixDomain: 'play.example.com',
-      MixApp: 'linkmic', MixStream: 'c1-r1', MixType: 'channel', MixTemplate: 'picture_in_picture',
-      Code: 'MixStreamNotExist', Message: 'mix stream not exist, 副流不存在',
+      MainMixDomain: 'play.example.com',
+      MainMixApp: 'linkmic',
+      MainMixStream: 'a-r1',
+      MixDomain: 'play.example.com',
+      MixApp: 'linkmic',
+      MixStream: 'c1-r1',
+      MixType: 'channel',
+      MixTemplate: 'picture_in_picture',
+      Code: 'MixStreamNotExist',
+      Message: 'mix stream not exist, 副流不存在',
     };
     const s = await serve('linkmic');
     const query = [...names.map((n) => `${n}=${values[n]}`), 'Event=MixResult'].join('&');

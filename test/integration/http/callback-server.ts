@@ -70,7 +70,12 @@ export const startCallbackServer = async (
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(createHttpErrorHandler({ logger }));
   const server = http.createServer(app);
-  attachRawRequestRecovery(server, { handle: router.handleCallback, logger, observer, completeWithinMs: opts.completeWithinMs });
+  attachRawRequestRecovery(server, {
+    handle: router.handleCallback,
+    logger,
+    observer,
+    completeWithinMs: opts.completeWithinMs,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -10,24 +10,35 @@ const sample = {
   MixStreamId: '5b2a046e-74d7-385e-253f-8a5b87e4abcd',
   Event: 'MixStreamStart',
   DomainName: 'play.example.com',
-  InputStreamList: [{ ResourceValue: 'rtmp://play.example.com/linkmic/a-r1?auth_key=1700003600-0-0-0123456789abcdef0123456789abcdef' }],
+  InputStreamList: [
+    { ResourceValue: 'rtmp://play.example.com/linkmic/a-r1?auth_key=1700003600-0-0-0123456789abcdef0123456789abcdef' },
+  ],
   CallbackUrl: `https://linkmic.example.com/callbacks/alilive/mix-task?token=${TOKEN}`,
 };
 
-const post = (server: CallbackServer, body: string, opts: { token?: string | null; path?: string; type?: string } = {}) => {
+const post = (
+  server: CallbackServer,
+  body: string,
+  opts: { token?: string | null; path?: string; type?: string } = {},
+) => {
   const url = new URL(opts.path ?? '/callbacks/alilive/mix-task', server.url);
   const token = opts.token === undefined ? TOKEN : opts.token;
   if (token !== null) url.searchParams.set('token', token);
-  return fetch(url, { method: 'POST', headers: { 'content-type': opts.type ?? 'application/json' }, body }).then(async (res) => ({
-    status: res.status,
-    body: (await res.json()),
-  }));
+  return fetch(url, { method: 'POST', headers: { 'content-type': opts.type ?? 'application/json' }, body }).then(
+    async (res) => ({
+      status: res.status,
+      body: await res.json(),
+    }),
+  );
 };
 
 describe('the mixing-task callback (POST /callbacks/alilive/mix-task)', () => {
   let server: CallbackServer;
   beforeAll(async () => {
-    server = await startCallbackServer({ appName: 'linkmic', pushDomain: 'push.example.com', callbackToken: TOKEN }, NOW_MS);
+    server = await startCallbackServer(
+      { appName: 'linkmic', pushDomain: 'push.example.com', callbackToken: TOKEN },
+      NOW_MS,
+    );
   });
   afterAll(() => server.close());
   beforeEach(() => {
@@ -38,7 +49,9 @@ describe('the mixing-task callback (POST /callbacks/alilive/mix-task)', () => {
     expect(await post(server, JSON.stringify(sample))).toEqual({ status: 200, body: { ok: true, result: 'applied' } });
     expect(server.tasks).toEqual([{ taskId: sample.MixStreamId, event: 'MixStreamStart', stream: null, body: sample }]);
     expect(Object.getPrototypeOf(server.tasks[0]!.body)).toBeNull();
-    const logged = server.logs.map((l) => JSON.parse(l) as { msg: string; body?: string }).find((l) => l.msg === 'mixing-task callback');
+    const logged = server.logs
+      .map((l) => JSON.parse(l) as { msg: string; body?: string })
+      .find((l) => l.msg === 'mixing-task callback');
     expect(logged?.body).toContain('rtmp://play.example.com/linkmic/a-r1?auth_key=<redacted>');
     expect(logged?.body).toContain('"DomainName":"play.example.com"');
     expect(server.logs.join('\n')).not.toContain(TOKEN);
@@ -57,7 +70,10 @@ describe('the mixing-task callback (POST /callbacks/alilive/mix-task)', () => {
   });
 
   it('the token as a path segment', async () => {
-    const res = await post(server, JSON.stringify(sample), { token: null, path: `/callbacks/alilive/${TOKEN}/mix-task` });
+    const res = await post(server, JSON.stringify(sample), {
+      token: null,
+      path: `/callbacks/alilive/${TOKEN}/mix-task`,
+    });
     expect(res).toEqual({ status: 200, body: { ok: true, result: 'applied' } });
     expect(server.tasks).toHaveLength(1);
   });
@@ -92,9 +108,14 @@ describe('the mixing-task callback (POST /callbacks/alilive/mix-task)', () => {
   });
 
   it('without a consumer: logged, answered 200 ignored', async () => {
-    const bare = await startCallbackServer({ appName: 'linkmic', pushDomain: 'push.example.com' }, NOW_MS, { withTasks: false });
+    const bare = await startCallbackServer({ appName: 'linkmic', pushDomain: 'push.example.com' }, NOW_MS, {
+      withTasks: false,
+    });
     try {
-      expect(await post(bare, JSON.stringify(sample), { token: null })).toMatchObject({ status: 200, body: { result: 'ignored' } });
+      expect(await post(bare, JSON.stringify(sample), { token: null })).toMatchObject({
+        status: 200,
+        body: { result: 'ignored' },
+      });
       expect(bare.ignored).toEqual(['mix-task no_consumer']);
     } finally {
       await bare.close();
@@ -113,9 +134,9 @@ describe('mixing-task body helpers', () => {
   });
 
   it('redact: URL auth keys, token parameters and the configured token', () => {
-    expect(redact('{"u":"rtmp://h/a/s?auth_key=1-0-0-abc&x=1","v":"?token=s3cret","w":"/cb/s3cret/mix-task"}', 's3cret')).toBe(
-      '{"u":"rtmp://h/a/s?auth_key=<redacted>&x=1","v":"?token=<redacted>","w":"/cb/<redacted>/mix-task"}',
-    );
+    expect(
+      redact('{"u":"rtmp://h/a/s?auth_key=1-0-0-abc&x=1","v":"?token=s3cret","w":"/cb/s3cret/mix-task"}', 's3cret'),
+    ).toBe('{"u":"rtmp://h/a/s?auth_key=<redacted>&x=1","v":"?token=<redacted>","w":"/cb/<redacted>/mix-task"}');
     expect(redact('x'.repeat(10_000), undefined)).toHaveLength(8_193);
   });
 });

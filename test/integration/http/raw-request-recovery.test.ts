@@ -38,7 +38,9 @@ const cut = (text: string | Buffer, ...at: number[]): Buffer[] => {
 const parseResponse = (text: string) => {
   const [head = '', body = ''] = text.split('\r\n\r\n');
   const [statusLine = '', ...headerLines] = head.split('\r\n');
-  const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
   return { statusLine, headers, body };
 };
 
@@ -83,7 +85,8 @@ describe('raw request recovery (MixResult with raw spaces in Message)', () => {
 
   it('reads the signature headers from the raw packet', async () => {
     const line = `GET /callbacks/alilive/stream?token=${TOKEN}&action=publish&appname=linkmic&id=a-r1&time=1700000000&usrargs=note=two words HTTP/1.1`;
-    const signed = '\r\nHost: x\r\nALI-LIVE-TIMESTAMP: 1700000000\r\nALI-LIVE-SIGNATURE: 712bcf63199784ca0bf0c1c18dc4ffb9\r\n\r\n';
+    const signed =
+      '\r\nHost: x\r\nALI-LIVE-TIMESTAMP: 1700000000\r\nALI-LIVE-SIGNATURE: 712bcf63199784ca0bf0c1c18dc4ffb9\r\n\r\n';
     const ok = parseResponse(await rawExchange(server.port, line + signed));
     expect(ok.statusLine).toBe('HTTP/1.1 200 OK');
     expect(server.facts).toEqual([{ type: 'StreamPublished', stream: 'a-r1', at: 1_700_000_000 }]);
@@ -106,16 +109,28 @@ describe('raw request recovery (MixResult with raw spaces in Message)', () => {
     ['garbage', 'GARBAGE\r\n\r\n', []],
     ['binary', Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x0d, 0x0a, 0x0d, 0x0a]), []],
     ['raw spaces on another path', 'GET /other?a=b c HTTP/1.1\r\nHost: x\r\n\r\n', []],
-    ['a bad header on a callback path', `GET /callbacks/alilive/mix-result?token=${TOKEN} HTTP/1.1\r\nBad Header Line\r\n\r\n`, ['mix-result unparseable']],
-    ['a control byte in a callback query', `GET /callbacks/alilive/stream?token=${TOKEN}&id=a\x01 b HTTP/1.1\r\n\r\n`, ['stream unparseable']],
+    [
+      'a bad header on a callback path',
+      `GET /callbacks/alilive/mix-result?token=${TOKEN} HTTP/1.1\r\nBad Header Line\r\n\r\n`,
+      ['mix-result unparseable'],
+    ],
+    [
+      'a control byte in a callback query',
+      `GET /callbacks/alilive/stream?token=${TOKEN}&id=a\x01 b HTTP/1.1\r\n\r\n`,
+      ['stream unparseable'],
+    ],
   ])('%s: Node’s 400, and the server keeps serving', async (_name, payload, refused) => {
     const text = await rawExchange(server.port, payload);
     expect(text).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     expect(server.facts).toEqual([]);
     // A refused callback leaves a warn line and a metric; other junk only a debug line.
     expect(server.refused).toEqual(refused);
-    const warned = server.logs.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
-    expect(warned.map((l) => l.msg)).toEqual(refused.length ? ['callback refused by the HTTP parser and not recoverable'] : []);
+    const warned = server.logs
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level === 40);
+    expect(warned.map((l) => l.msg)).toEqual(
+      refused.length ? ['callback refused by the HTTP parser and not recoverable'] : [],
+    );
     const after = await fetch(`http://127.0.0.1:${server.port}/healthz`);
     expect(after.status).toBe(200);
   });
@@ -143,7 +158,9 @@ describe('raw request recovery (MixResult with raw spaces in Message)', () => {
     it('the signature headers, arriving after the request line, are read too', async () => {
       const line = `GET /callbacks/alilive/stream?token=${TOKEN}&action=publish&appname=linkmic&id=a-r1&time=1700000000&usrargs=note=two words HTTP/1.1`;
       const head = `${line}\r\nHost: x\r\nALI-LIVE-TIMESTAMP: 1700000000\r\nALI-LIVE-SIGNATURE: 712bcf63199784ca0bf0c1c18dc4ffb9\r\n\r\n`;
-      const res = parseResponse(await rawExchange(server.port, cut(head, line.length - 20, line.length + 30, head.length - 10)));
+      const res = parseResponse(
+        await rawExchange(server.port, cut(head, line.length - 20, line.length + 30, head.length - 10)),
+      );
       expect(res.statusLine).toBe('HTTP/1.1 200 OK');
       expect(server.facts).toEqual([{ type: 'StreamPublished', stream: 'a-r1', at: 1_700_000_000 }]);
     });
@@ -151,7 +168,10 @@ describe('raw request recovery (MixResult with raw spaces in Message)', () => {
     it('after an ordinary request on the same keep-alive connection', async () => {
       const first = `GET /callbacks/alilive/mix-available?token=${TOKEN}&App=linkmic&Stream=a-r1 HTTP/1.1\r\nHost: x\r\n\r\n`;
       const text = await rawExchange(server.port, [first, ...cut(whole, at('MixApp'), at(' stream not') + 2)], 80);
-      const answers = text.split('HTTP/1.1 ').slice(1).map((a) => a.slice(0, 6));
+      const answers = text
+        .split('HTTP/1.1 ')
+        .slice(1)
+        .map((a) => a.slice(0, 6));
       expect(answers).toEqual(['200 OK', '200 OK']);
       expect(server.facts).toEqual([
         { type: 'MixAvailable', stream: 'a-r1' },
@@ -169,7 +189,10 @@ describe('raw request recovery (MixResult with raw spaces in Message)', () => {
 
   it('a raw UTF-8 Message without spaces (Node: HPE_INVALID_URL), in one packet and cut inside a character', async () => {
     const head = Buffer.concat([
-      Buffer.from(mixResultLine(TOKEN).replace('MixStreamNotExist&Message=mix stream not exist', 'InternalError&Message='), 'latin1'),
+      Buffer.from(
+        mixResultLine(TOKEN).replace('MixStreamNotExist&Message=mix stream not exist', 'InternalError&Message='),
+        'latin1',
+      ),
       Buffer.from('混流内部错误', 'utf8'),
       Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'),
     ]);
@@ -188,13 +211,17 @@ describe('raw request recovery (MixResult with raw spaces in Message)', () => {
     expect(res.statusLine).toBe('HTTP/1.1 200 OK');
     expect(server.facts).toHaveLength(1);
     const forged = line.replace(`/${TOKEN}/`, '/forged/');
-    expect(parseResponse(await rawExchange(server.port, `${forged}\r\nHost: x\r\n\r\n`)).statusLine).toBe('HTTP/1.1 401 Unauthorized');
+    expect(parseResponse(await rawExchange(server.port, `${forged}\r\nHost: x\r\n\r\n`)).statusLine).toBe(
+      'HTTP/1.1 401 Unauthorized',
+    );
     expect(server.refused).toEqual(['mix-result bad_token']);
   });
 
   it('keeps serving after a recovery, on new connections', async () => {
     await rawExchange(server.port, `${mixResultLine(TOKEN)}\r\nHost: x\r\n\r\n`);
-    const res = await fetch(`http://127.0.0.1:${server.port}/callbacks/alilive/mix-available?token=${TOKEN}&App=linkmic&Stream=a-r1`);
+    const res = await fetch(
+      `http://127.0.0.1:${server.port}/callbacks/alilive/mix-available?token=${TOKEN}&App=linkmic&Stream=a-r1`,
+    );
     expect(await res.json()).toEqual({ ok: true, result: 'applied' });
   });
 });

@@ -2,7 +2,11 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseStandaloneArgs, startStandalone, type Standalone } from '../../../src/adapters/alilive/simulator/standalone.js';
+import {
+  parseStandaloneArgs,
+  startStandalone,
+  type Standalone,
+} from '../../../src/adapters/alilive/simulator/standalone.js';
 import { connectLinkmic, type LinkmicClient } from '../../../src/client/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
@@ -24,7 +28,9 @@ const slowAdmission = async (delayMs: number): Promise<{ url: string; server: Se
 /** What a client saw, in order: acks and server events interleaved. */
 const journal = (client: LinkmicClient): string[] => {
   const seen: string[] = [];
-  client.socket.on('server:draining', (p) => seen.push(`server:draining ${p.reconnectInMs >= 0 && p.reconnectInMs < 200}`));
+  client.socket.on('server:draining', (p) =>
+    seen.push(`server:draining ${p.reconnectInMs >= 0 && p.reconnectInMs < 200}`),
+  );
   client.socket.on('disconnect', (reason) => seen.push(`disconnect ${reason}`));
   return seen;
 };
@@ -40,11 +46,18 @@ describe('draining a node (SIGTERM)', () => {
     closers.push(() => new Promise((r) => (admission.server.closeAllConnections(), admission.server.close(r))));
     // Simulator mode: the node keeps its port open until its own simulator is done, so /readyz can be asked.
     const server = await startServer(
-      testConfig({ ADMISSION_URL: admission.url, ADMISSION_KEY, ADMISSION_TIMEOUT_MS: '5000', DRAIN_RECONNECT_SPREAD_MS: '200' }),
+      testConfig({
+        ADMISSION_URL: admission.url,
+        ADMISSION_KEY,
+        ADMISSION_TIMEOUT_MS: '5000',
+        DRAIN_RECONNECT_SPREAD_MS: '200',
+      }),
       { logger: silentLogger },
     );
     closers.push(() => server.close().catch(() => undefined));
-    const client = await connectLinkmic(server.url, await server.mintToken('anchor'), { socket: { reconnection: false } });
+    const client = await connectLinkmic(server.url, await server.mintToken('anchor'), {
+      socket: { reconnection: false },
+    });
     closers.push(() => client.close());
     const seen = journal(client);
 
@@ -54,7 +67,10 @@ describe('draining a node (SIGTERM)', () => {
     await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 503);
     const ready = await (await fetch(`${server.url}/readyz`)).json();
     expect(ready).toEqual({ ok: false, draining: true });
-    const late = connectLinkmic(server.url, await server.mintToken('late'), { socket: { reconnection: false }, connectTimeoutMs: 3000 });
+    const late = connectLinkmic(server.url, await server.mintToken('late'), {
+      socket: { reconnection: false },
+      connectTimeoutMs: 3000,
+    });
     await expect(late).rejects.toThrow();
 
     const report = await draining;
@@ -83,7 +99,10 @@ describe('draining a node (SIGTERM)', () => {
       closers.push(() => server.close().catch(() => undefined));
       return server;
     };
-    const clients = async (): Promise<number> => String(await db.client('LIST')).trim().split('\n').length;
+    const clients = async (): Promise<number> =>
+      String(await db.client('LIST'))
+        .trim()
+        .split('\n').length;
 
     afterEach(async () => {
       db?.disconnect();
@@ -92,7 +111,10 @@ describe('draining a node (SIGTERM)', () => {
     });
     const setUp = async () => {
       redis = await startRedisServer();
-      sim = await startStandalone(parseStandaloneArgs([], { ALILIVE_ACCESS_KEY_ID: 'drain-key', ALILIVE_ACCESS_KEY_SECRET: 'drain-secret' }), silentLogger);
+      sim = await startStandalone(
+        parseStandaloneArgs([], { ALILIVE_ACCESS_KEY_ID: 'drain-key', ALILIVE_ACCESS_KEY_SECRET: 'drain-secret' }),
+        silentLogger,
+      );
       db = new Redis(redis.url);
     };
 
@@ -100,7 +122,9 @@ describe('draining a node (SIGTERM)', () => {
       await setUp();
       const before = await clients();
       const server = await node();
-      const anchor = await connectLinkmic(server.url, await server.mintToken('anchor'), { socket: { reconnection: false } });
+      const anchor = await connectLinkmic(server.url, await server.mintToken('anchor'), {
+        socket: { reconnection: false },
+      });
       closers.push(() => anchor.close());
       expect((await anchor.request('room:open', { roomId: 'r1' })).ok).toBe(true);
       await eventually(async () => (await db.keys('linkmic:{nodes}:node:*:members')).length === 1);

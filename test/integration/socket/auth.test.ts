@@ -45,11 +45,15 @@ describe('socket handshake auth', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    expect(await refused(await jwt({ sub: 'u1', exp: inFuture() }, 'not-the-secret'))).toBe('unauthorized: invalid token');
+    expect(await refused(await jwt({ sub: 'u1', exp: inFuture() }, 'not-the-secret'))).toBe(
+      'unauthorized: invalid token',
+    );
   });
 
   it('refuses a token with another algorithm, even under the same secret', async () => {
-    expect(await refused(await jwt({ sub: 'u1', exp: inFuture() }, SECRET, 'HS512'))).toBe('unauthorized: invalid token');
+    expect(await refused(await jwt({ sub: 'u1', exp: inFuture() }, SECRET, 'HS512'))).toBe(
+      'unauthorized: invalid token',
+    );
   });
 
   it('refuses garbage', async () => {

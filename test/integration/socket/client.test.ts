@@ -4,8 +4,16 @@ import { connectLinkmic, type LinkmicClient, type RoomView } from '../../../src/
 import { makeRoom, startServer, type TestServer } from './harness.js';
 
 /** An audience view of room `roomId` at `version`, as the server would push it. */
-const view = (roomId: string, version: number): RoomView => ({ ...audienceView(makeRoom(roomId, 'a')), version, play: PLAY });
-const PLAY = { rtmp: 'rtmp://play.test/linkmic/a', flv: 'https://play.test/linkmic/a.flv', hls: 'https://play.test/linkmic/a.m3u8' };
+const view = (roomId: string, version: number): RoomView => ({
+  ...audienceView(makeRoom(roomId, 'a')),
+  version,
+  play: PLAY,
+});
+const PLAY = {
+  rtmp: 'rtmp://play.test/linkmic/a',
+  flv: 'https://play.test/linkmic/a.flv',
+  hls: 'https://play.test/linkmic/a.m3u8',
+};
 
 describe('typed client', () => {
   let server: TestServer;
@@ -15,7 +23,8 @@ describe('typed client', () => {
     client = await server.connect('u1');
   });
   afterAll(() => server.close());
-  const emit = (event: string, payload: unknown) => (server.io.to('user:u1') as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+  const emit = (event: string, payload: unknown) =>
+    (server.io.to('user:u1') as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
 
   it('connects over websocket only by default', () => {
     expect(client.socket.io.engine.transport.name).toBe('websocket');
@@ -83,8 +92,6 @@ describe('typed client', () => {
   });
 
   it('rejects when the server cannot be reached', async () => {
-    await expect(
-      connectLinkmic('http://127.0.0.1:1', 'x', { socket: { reconnection: false } }),
-    ).rejects.toThrow();
+    await expect(connectLinkmic('http://127.0.0.1:1', 'x', { socket: { reconnection: false } })).rejects.toThrow();
   });
 });

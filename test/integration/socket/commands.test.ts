@@ -39,7 +39,9 @@ describe('socket events → core commands', () => {
 
   it('room:open → OpenRoom by the token user; acks the snapshot and the anchor push URL; joins room:<id>', async () => {
     const res = await alice.request('room:open', { roomId: 'r1' });
-    expect(server.recorder.calls).toEqual([{ roomId: 'r1', input: { type: 'OpenRoom', roomId: 'r1', userId: 'alice' } }]);
+    expect(server.recorder.calls).toEqual([
+      { roomId: 'r1', input: { type: 'OpenRoom', roomId: 'r1', userId: 'alice' } },
+    ]);
     expect(res).toEqual({
       ok: true,
       room: { ...stageView(makeRoom('r1', 'alice')), play: urls.play('a-r1') },
@@ -55,7 +57,12 @@ describe('socket events → core commands', () => {
     server.recorder.rooms.set('r2', makeRoom('r2', 'bob'));
     const res = await alice.request('room:join', { roomId: 'r2' });
     expect(server.recorder.calls).toEqual([{ roomId: 'r2', input: { type: 'JoinRoom', userId: 'alice' } }]);
-    expect(res).toEqual({ ok: true, room: { ...audienceView(makeRoom('r2', 'bob')), play: urls.play('a-r2') }, role: 'viewer', play: urls.play('a-r2') });
+    expect(res).toEqual({
+      ok: true,
+      room: { ...audienceView(makeRoom('r2', 'bob')), play: urls.play('a-r2') },
+      role: 'viewer',
+      play: urls.play('a-r2'),
+    });
     const socket = await socketOf(alice);
     expect(socket.rooms.has('room:r2')).toBe(true);
     expect(socket.data.anchorOf).not.toContain('r2');
@@ -64,8 +71,15 @@ describe('socket events → core commands', () => {
   it("room:sync → the caller's current view and role, and no command at all", async () => {
     server.recorder.rooms.set('r5', makeRoom('r5', 'alice'));
     server.recorder.calls.length = 0;
-    expect(await alice.request('room:sync', { roomId: 'r5' })).toEqual({ ok: true, room: { ...stageView(makeRoom('r5', 'alice')), play: urls.play('a-r5') }, role: 'anchor' });
-    expect(await alice.request('room:sync', { roomId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await alice.request('room:sync', { roomId: 'r5' })).toEqual({
+      ok: true,
+      room: { ...stageView(makeRoom('r5', 'alice')), play: urls.play('a-r5') },
+      role: 'anchor',
+    });
+    expect(await alice.request('room:sync', { roomId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     expect(server.recorder.calls).toEqual([]);
   });
 
@@ -195,7 +209,10 @@ describe('socket events → core commands', () => {
         ['cohost:request', { roomId: 'r1' }],
         ['cohost:accept', { roomId: 'r1', userId: 'bob' }],
       ] as const) {
-        expect(await alice.request(event, payload as never)).toEqual({ ok: false, error: { code, message: `because ${code}` } });
+        expect(await alice.request(event, payload as never)).toEqual({
+          ok: false,
+          error: { code, message: `because ${code}` },
+        });
       }
     },
   );
@@ -234,7 +251,10 @@ describe('socket events → core commands', () => {
       throw new Error('store down');
     };
     try {
-      expect(await erin.request('cohost:request', { roomId: 'A' })).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(await erin.request('cohost:request', { roomId: 'A' })).toMatchObject({
+        ok: false,
+        error: { code: 'internal' },
+      });
       expect(server.recorder.calls).toEqual([]);
     } finally {
       server.recorder.dispatcher.load = load;
@@ -243,7 +263,13 @@ describe('socket events → core commands', () => {
 
   it('a successful open or join without a room is a bug, acked internal', async () => {
     server.recorder.respond(() => ({ ok: true, room: null, changed: false }));
-    expect(await alice.request('room:open', { roomId: 'r9' })).toMatchObject({ ok: false, error: { code: 'internal' } });
-    expect(await alice.request('room:join', { roomId: 'r9' })).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await alice.request('room:open', { roomId: 'r9' })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    expect(await alice.request('room:join', { roomId: 'r9' })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
   });
 });

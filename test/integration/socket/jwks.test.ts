@@ -44,9 +44,17 @@ describe('app tokens signed by the business with asymmetric keys, through a JWKS
     const b = await keyPair('ES256', 'key-b');
     jwks.state.keys = [a.jwk];
     jwks.state.fetches = 0;
-    const verifier = createTokenVerifier({ jwksUrl: jwks.url, jwks: { cooldownMs: 0 }, maxTtlS: 3600, defaultGrants: NO_GRANTS });
+    const verifier = createTokenVerifier({
+      jwksUrl: jwks.url,
+      jwks: { cooldownMs: 0 },
+      maxTtlS: 3600,
+      defaultGrants: NO_GRANTS,
+    });
     for (const user of ['u1', 'u2', 'u3']) {
-      expect(await verifier.verify(await sign(a, user), Date.now())).toMatchObject({ ok: true, token: { userId: user } });
+      expect(await verifier.verify(await sign(a, user), Date.now())).toMatchObject({
+        ok: true,
+        token: { userId: user },
+      });
     }
     expect(jwks.state.fetches).toBe(1);
 
@@ -63,7 +71,11 @@ describe('app tokens signed by the business with asymmetric keys, through a JWKS
     try {
       const verifier = createTokenVerifier({ jwksUrl: jwks.url, maxTtlS: 3600, defaultGrants: NO_GRANTS });
       expect(await verifier.verify(await sign(a, 'u1'), Date.now())).toEqual({ ok: false, reason: 'keys unavailable' });
-      const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(32)));
+      const hs = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u1')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('x'.repeat(32)));
       expect(await verifier.verify(hs, Date.now())).toEqual({ ok: false, reason: 'invalid token' });
     } finally {
       jwks.state.status = 200;
@@ -79,10 +91,14 @@ describe('app tokens signed by the business with asymmetric keys, through a JWKS
       ok(await client.request('room:open', { roomId: 'jwks-room' }));
       expect((await server.service.load('jwks-room'))?.anchor.userId).toBe('biz-user');
       client.close();
-      const own = await connectLinkmic(server.url, await server.mintToken('dev-user'), { socket: { reconnection: false } });
+      const own = await connectLinkmic(server.url, await server.mintToken('dev-user'), {
+        socket: { reconnection: false },
+      });
       own.close();
       const tooLong = await sign(a, 'biz-user', 2 * 86_400);
-      await expect(connectLinkmic(server.url, tooLong, { socket: { reconnection: false } })).rejects.toThrow('unauthorized: lifetime too long');
+      await expect(connectLinkmic(server.url, tooLong, { socket: { reconnection: false } })).rejects.toThrow(
+        'unauthorized: lifetime too long',
+      );
     } finally {
       await server.close();
     }

@@ -27,7 +27,12 @@ describe('notifier over socket rooms', () => {
   let u3: LinkmicClient;
   beforeAll(async () => {
     server = await startServer();
-    [u1a, u1b, u2, u3] = await Promise.all([server.connect('u1'), server.connect('u1'), server.connect('u2'), server.connect('u3')]);
+    [u1a, u1b, u2, u3] = await Promise.all([
+      server.connect('u1'),
+      server.connect('u1'),
+      server.connect('u2'),
+      server.connect('u3'),
+    ]);
   });
   afterAll(() => server.close());
 

@@ -37,7 +37,10 @@ describe('socket payload validation', () => {
   let server: TestServer;
   let client: LinkmicClient;
   /** Untyped, so the tests can send what the types forbid. */
-  let raw: { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown>; emit(ev: string, ...args: unknown[]): void };
+  let raw: {
+    emitWithAck(ev: string, ...args: unknown[]): Promise<unknown>;
+    emit(ev: string, ...args: unknown[]): void;
+  };
   beforeAll(async () => {
     server = await startServer();
     client = await server.connect('u1');

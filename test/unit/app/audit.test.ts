@@ -17,7 +17,10 @@ import type { RoomState } from '../../../src/core/types.js';
 
 const recorder = () => {
   const appended: [string, AuditEntry][] = [];
-  const trail: AuditTrail = { append: (roomId, e) => void appended.push([roomId, e]), page: async () => ({ entries: [], next: null }) };
+  const trail: AuditTrail = {
+    append: (roomId, e) => void appended.push([roomId, e]),
+    page: async () => ({ entries: [], next: null }),
+  };
   return { trail, appended };
 };
 
@@ -37,7 +40,20 @@ describe('the audit observer', () => {
     const observer = createAuditObserver({ trail, clock, node: 'n1' });
     observer.applied('r1', { type: 'AcceptCohost', userId: 'alice', target: 'bob' }, changed(5, 2), 12.345);
     expect(appended).toEqual([
-      ['r1', { id: `${now.toString(36)}-n1-1`, at: now, kind: 'command', name: 'AcceptCohost', userId: 'alice', outcome: 'changed', detail: 'target=bob', ms: 12.3, views: { stage: 5, audience: 2 } }],
+      [
+        'r1',
+        {
+          id: `${now.toString(36)}-n1-1`,
+          at: now,
+          kind: 'command',
+          name: 'AcceptCohost',
+          userId: 'alice',
+          outcome: 'changed',
+          detail: 'target=bob',
+          ms: 12.3,
+          views: { stage: 5, audience: 2 },
+        },
+      ],
     ]);
     expect(isEntryId(appended[0]![1].id)).toBe(true);
     expect(timeOfId(appended[0]![1].id)).toBe(now);
@@ -46,10 +62,20 @@ describe('the audit observer', () => {
   it("records a refusal with the server's message, but not one for a room that does not exist", () => {
     const { trail, appended } = recorder();
     const observer = createAuditObserver({ trail, clock });
-    const refused = (code: 'forbidden' | 'not_found', message: string): DispatchResult => ({ ok: false, error: { code, message } });
-    observer.applied('r1', { type: 'CloseRoom', userId: 'bob' }, refused('forbidden', 'only the anchor may do this'), 1);
+    const refused = (code: 'forbidden' | 'not_found', message: string): DispatchResult => ({
+      ok: false,
+      error: { code, message },
+    });
+    observer.applied(
+      'r1',
+      { type: 'CloseRoom', userId: 'bob' },
+      refused('forbidden', 'only the anchor may do this'),
+      1,
+    );
     observer.applied('nowhere', { type: 'JoinRoom', userId: 'bob' }, refused('not_found', 'no such room'), 1);
-    expect(appended.map(([roomId, e]) => [roomId, e.outcome, e.detail])).toEqual([['r1', 'refused:forbidden', 'only the anchor may do this']]);
+    expect(appended.map(([roomId, e]) => [roomId, e.outcome, e.detail])).toEqual([
+      ['r1', 'refused:forbidden', 'only the anchor may do this'],
+    ]);
   });
 
   it('leaves out presence that changed nothing (a viewer arriving), keeps every other unchanged input', () => {
@@ -80,8 +106,10 @@ describe('the audit observer', () => {
     for (const [input, kind] of cases) expect(kindOf(input), input.type).toBe(kind);
   });
 
-  it("describes fields generically and briefly: scalars as they are, objects as short JSON, nulls left out", () => {
-    expect(detailOf({ type: 'X', userId: 'u', target: 'bob', n: 3, ok: false, none: null })).toBe('target=bob n=3 ok=false');
+  it('describes fields generically and briefly: scalars as they are, objects as short JSON, nulls left out', () => {
+    expect(detailOf({ type: 'X', userId: 'u', target: 'bob', n: 3, ok: false, none: null })).toBe(
+      'target=bob n=3 ok=false',
+    );
     expect(detailOf({ stream: { stream: 'a-r1', streaming: true } })).toBe('stream={"stream":"a-r1","streaming":true}');
     expect(detailOf({ long: 'x'.repeat(500) }).length).toBeLessThanOrEqual(240);
   });
@@ -89,9 +117,27 @@ describe('the audit observer', () => {
   it('records AliLive calls: outcome in a word, the RequestId support asks for', () => {
     const { trail, appended } = recorder();
     const observer = createAuditObserver({ trail, clock });
-    observer.called('r1', { action: 'StartMix', detail: 'main=a mix=b gen=1', outcome: { ok: false, code: 'InternalError', requestId: 'REQ-1', retryable: true }, ms: 40.04 });
-    expect(appended[0]![1]).toMatchObject({ kind: 'call', name: 'StartMix', outcome: 'InternalError', detail: 'main=a mix=b gen=1 requestId=REQ-1', ms: 40 });
-    expect([true, false, null, { ok: true }, { ok: false }, 'x'].map(callOutcome)).toEqual(['online', 'offline', 'unknown', 'ok', 'failed', 'ok']);
+    observer.called('r1', {
+      action: 'StartMix',
+      detail: 'main=a mix=b gen=1',
+      outcome: { ok: false, code: 'InternalError', requestId: 'REQ-1', retryable: true },
+      ms: 40.04,
+    });
+    expect(appended[0]![1]).toMatchObject({
+      kind: 'call',
+      name: 'StartMix',
+      outcome: 'InternalError',
+      detail: 'main=a mix=b gen=1 requestId=REQ-1',
+      ms: 40,
+    });
+    expect([true, false, null, { ok: true }, { ok: false }, 'x'].map(callOutcome)).toEqual([
+      'online',
+      'offline',
+      'unknown',
+      'ok',
+      'failed',
+      'ok',
+    ]);
   });
 });
 
@@ -113,17 +159,37 @@ describe('observing never gets in the way', () => {
 
   it("a call's answer and exception pass through untouched, timed", async () => {
     const seen: { outcome: unknown; ms: number }[] = [];
-    const observer: RoomObserver = { applied: () => undefined, called: (_r, c) => void seen.push({ outcome: c.outcome, ms: c.ms }) };
-    expect(await observeCall(observer, 'r1', 'StopMix', '', async () => ({ ok: true, requestId: 'R' }))).toEqual({ ok: true, requestId: 'R' });
-    await expect(observeCall(observer, 'r1', 'StopMix', '', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(seen.map((s) => s.outcome)).toEqual([{ ok: true, requestId: 'R' }, { ok: false, code: 'error' }]);
+    const observer: RoomObserver = {
+      applied: () => undefined,
+      called: (_r, c) => void seen.push({ outcome: c.outcome, ms: c.ms }),
+    };
+    expect(await observeCall(observer, 'r1', 'StopMix', '', async () => ({ ok: true, requestId: 'R' }))).toEqual({
+      ok: true,
+      requestId: 'R',
+    });
+    await expect(
+      observeCall(observer, 'r1', 'StopMix', '', async () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
+    expect(seen.map((s) => s.outcome)).toEqual([
+      { ok: true, requestId: 'R' },
+      { ok: false, code: 'error' },
+    ]);
     expect(seen.every((s) => s.ms >= 0)).toBe(true);
     expect(await observeCall(throwing, 'r1', 'StopMix', '', async () => 7)).toBe(7);
   });
 });
 
 describe('timeline pages', () => {
-  const entry = (at: number, n: number): AuditEntry => ({ id: `${at.toString(36)}-n-${n}`, at, kind: 'command', name: `e${n}`, userId: null, outcome: 'changed', detail: '', ms: 0 });
+  const entry = (at: number, n: number): AuditEntry => ({
+    id: `${at.toString(36)}-n-${n}`,
+    at,
+    kind: 'command',
+    name: `e${n}`,
+    userId: null,
+    outcome: 'changed',
+    detail: '',
+    ms: 0,
+  });
 
   it('sort newest first (arrival order among equal times) and follow the cursor', () => {
     const entries = [entry(10, 1), entry(30, 2), entry(20, 3), entry(30, 4)];

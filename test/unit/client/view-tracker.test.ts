@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createViewTracker } from '../../../src/client/view-tracker.js';
 import type { AudienceView, RoomView } from '../../../src/protocol/events.js';
 
-const PLAY = { rtmp: 'rtmp://play.test/linkmic/a-r1', flv: 'https://play.test/linkmic/a-r1.flv', hls: 'https://play.test/linkmic/a-r1.m3u8' };
+const PLAY = {
+  rtmp: 'rtmp://play.test/linkmic/a-r1',
+  flv: 'https://play.test/linkmic/a-r1.flv',
+  hls: 'https://play.test/linkmic/a-r1.m3u8',
+};
 const audience = (version: number, roomId = 'r1'): AudienceView => ({
   roomId,
   view: 'audience',
@@ -34,7 +38,10 @@ const harness = () => {
   const resyncs: string[] = [];
   let timer: (() => void) | null = null;
   const tracker = createViewTracker({
-    deliver: (event, payload) => delivered.push(`${event}:${(payload as { version?: number; room?: RoomView }).room?.version ?? (payload as RoomView).version}`),
+    deliver: (event, payload) =>
+      delivered.push(
+        `${event}:${(payload as { version?: number; room?: RoomView }).room?.version ?? (payload as RoomView).version}`,
+      ),
     changed: () => undefined,
     resync: (roomId) => resyncs.push(roomId),
     setTimer: (fn) => ((timer = fn), 1),
@@ -95,7 +102,13 @@ describe("the typed client orders each room's view pushes by version", () => {
     h.tracker.offer('room:state', requester(4));
     expect(h.tracker.view('r1')?.view).toBe('requester');
     h.tracker.offer('room:state', requester(4));
-    h.tracker.offer('cohost:request-ended', { roomId: 'r1', userId: 'me', reason: 'rejected', version: 4, room: audience(4) });
+    h.tracker.offer('cohost:request-ended', {
+      roomId: 'r1',
+      userId: 'me',
+      reason: 'rejected',
+      version: 4,
+      room: audience(4),
+    });
     expect(h.tracker.view('r1')?.view).toBe('audience');
     expect(h.delivered).toEqual(['room:state:4', 'room:state:4', 'cohost:request-ended:4']);
     expect(h.resyncs).toEqual([]);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { StartupError, StoreUnreachableError } from '../../../src/compose/startup-errors.js';
 import { BootAborted, waitForStore } from '../../../src/compose/wait-for-store.js';
 
-const unreachable = (reason: string) => new StoreUnreachableError('REDIS_URL', `cannot reach Redis at redis://h:1/ (REDIS_URL): ${reason}`);
+const unreachable = (reason: string) =>
+  new StoreUnreachableError('REDIS_URL', `cannot reach Redis at redis://h:1/ (REDIS_URL): ${reason}`);
 
 /** An opener that fails with the given reasons in turn, then opens. */
 const failing = (reasons: string[]) => {
@@ -21,7 +22,12 @@ describe('waiting for the store at boot', () => {
   it('retries an unreachable store and says so once, not once per attempt', async () => {
     const lines: string[] = [];
     const opener = failing(Array.from({ length: 8 }, () => 'connect ECONNREFUSED'));
-    const store = await waitForStore(opener.open, { status: (l) => lines.push(l), firstDelayMs: 1, maxDelayMs: 4, remindMs: 60_000 });
+    const store = await waitForStore(opener.open, {
+      status: (l) => lines.push(l),
+      firstDelayMs: 1,
+      maxDelayMs: 4,
+      remindMs: 60_000,
+    });
     expect(store).toBe('store');
     expect(opener.calls()).toBe(9);
     expect(lines).toHaveLength(2);
@@ -49,7 +55,9 @@ describe('waiting for the store at boot', () => {
       calls++;
       throw new StartupError('REDIS_URL', 'must be a redis:// URL');
     };
-    await expect(waitForStore(open, { status: () => undefined, firstDelayMs: 1 })).rejects.toThrow('must be a redis:// URL');
+    await expect(waitForStore(open, { status: () => undefined, firstDelayMs: 1 })).rejects.toThrow(
+      'must be a redis:// URL',
+    );
     expect(calls).toBe(1);
   });
 

@@ -47,12 +47,24 @@ describe('config', () => {
       MIX_REDELIVERY_WINDOW_MS: 15_000,
       MAX_COHOSTS: 1,
     });
-    for (const unset of ['REDIS_URL', 'ADMIN_API_KEY', 'CALLBACK_TOKEN', 'ALILIVE_PUSH_AUTH_KEY', 'ALILIVE_CALLBACK_AUTH_KEY'] as const) {
+    for (const unset of [
+      'REDIS_URL',
+      'ADMIN_API_KEY',
+      'CALLBACK_TOKEN',
+      'ALILIVE_PUSH_AUTH_KEY',
+      'ALILIVE_CALLBACK_AUTH_KEY',
+    ] as const) {
       expect(c[unset], unset).toBeUndefined();
     }
     expect(policyFrom(c)).toEqual({
       mixer: 'pairs',
-      timeouts: { REQUEST: 30_000, PUBLISH: 30_000, STREAM_LOST: 15_000, MIX_AVAILABLE: 60_000, ANCHOR_DISCONNECT: 30_000 },
+      timeouts: {
+        REQUEST: 30_000,
+        PUBLISH: 30_000,
+        STREAM_LOST: 15_000,
+        MIX_AVAILABLE: 60_000,
+        ANCHOR_DISCONNECT: 30_000,
+      },
       mixRetries: 3,
       mixRetryBaseMs: 1000,
       mixCallDeadlineMs: 3000 * 4 + 2000 * 3 + 5000,
@@ -68,7 +80,12 @@ describe('config', () => {
     writeFileSync(join(dir, 'default.json'), JSON.stringify({ PORT: 4000, LOG_LEVEL: 'warn', TIMEOUT_REQUEST: 5 }));
     writeFileSync(join(dir, 'test.json'), JSON.stringify({ PORT: 4001, TIMEOUT_REQUEST: 6 }));
     const c = load({ NODE_ENV: 'test', TIMEOUT_REQUEST: '7.5', ALILIVE_MIX_DOMAIN: 'mix.example.com' }, dir);
-    expect(c).toMatchObject({ PORT: 4001, LOG_LEVEL: 'warn', TIMEOUT_REQUEST: 7.5, ALILIVE_MIX_DOMAIN: 'mix.example.com' });
+    expect(c).toMatchObject({
+      PORT: 4001,
+      LOG_LEVEL: 'warn',
+      TIMEOUT_REQUEST: 7.5,
+      ALILIVE_MIX_DOMAIN: 'mix.example.com',
+    });
     expect(policyFrom(c).timeouts.REQUEST).toBe(7_500);
   });
 
@@ -108,12 +125,25 @@ describe('config', () => {
   });
 
   it('the co-host limit follows the mixer: one with legacy, up to three with cloudmix', () => {
-    expect(failure({ NODE_ENV: 'development', MAX_COHOSTS: '2' }).message).toBe('config MAX_COHOSTS: at most 1 with ALILIVE_MIXER=legacy');
+    expect(failure({ NODE_ENV: 'development', MAX_COHOSTS: '2' }).message).toBe(
+      'config MAX_COHOSTS: at most 1 with ALILIVE_MIXER=legacy',
+    );
     expect(failure({ NODE_ENV: 'development', ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: '4' }).message).toBe(
       'config MAX_COHOSTS: at most 3 with ALILIVE_MIXER=cloudmix',
     );
-    const c = load({ NODE_ENV: 'development', ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: '3', ALILIVE_MIX_LAYOUT: 'grid', ALILIVE_CLOUDMIX_EXPIRE_S: '3600' });
-    expect(c).toMatchObject({ ALILIVE_MIXER: 'cloudmix', MAX_COHOSTS: 3, ALILIVE_MIX_LAYOUT: 'grid', ALILIVE_CLOUDMIX_EXPIRE_S: 3600 });
+    const c = load({
+      NODE_ENV: 'development',
+      ALILIVE_MIXER: 'cloudmix',
+      MAX_COHOSTS: '3',
+      ALILIVE_MIX_LAYOUT: 'grid',
+      ALILIVE_CLOUDMIX_EXPIRE_S: '3600',
+    });
+    expect(c).toMatchObject({
+      ALILIVE_MIXER: 'cloudmix',
+      MAX_COHOSTS: 3,
+      ALILIVE_MIX_LAYOUT: 'grid',
+      ALILIVE_CLOUDMIX_EXPIRE_S: 3600,
+    });
     expect(policyFrom(c).maxCohosts).toBe(3);
   });
 
@@ -124,7 +154,12 @@ describe('config', () => {
   });
 
   it('cloud mode with credentials in development: accepted, URLs may stay unsigned there', () => {
-    const c = load({ NODE_ENV: 'development', ALILIVE_MODE: 'cloud', ALILIVE_ACCESS_KEY_ID: 'id', ALILIVE_ACCESS_KEY_SECRET: 'secret' });
+    const c = load({
+      NODE_ENV: 'development',
+      ALILIVE_MODE: 'cloud',
+      ALILIVE_ACCESS_KEY_ID: 'id',
+      ALILIVE_ACCESS_KEY_SECRET: 'secret',
+    });
     expect(c).toMatchObject({ ALILIVE_MODE: 'cloud', AUTH_JWT_SECRET: DEV_JWT_SECRET, AUTH_DEFAULT_GRANTS: 'open' });
   });
 });

@@ -41,11 +41,14 @@ const PROD: Record<string, string> = {
 const JWKS = 'https://id.example.com/.well-known/jwks.json';
 
 describe('NODE_ENV', () => {
-  it.each(['prod', 'Production', 'staging', 'bench', 'production '])('refuses %j (one line naming NODE_ENV)', (nodeEnv) => {
-    const err = failure({ ...PROD, NODE_ENV: nodeEnv });
-    expect(err.key).toBe('NODE_ENV');
-    expect(err.message).toBe('config NODE_ENV: must be development, test or production');
-  });
+  it.each(['prod', 'Production', 'staging', 'bench', 'production '])(
+    'refuses %j (one line naming NODE_ENV)',
+    (nodeEnv) => {
+      const err = failure({ ...PROD, NODE_ENV: nodeEnv });
+      expect(err.key).toBe('NODE_ENV');
+      expect(err.message).toBe('config NODE_ENV: must be development, test or production');
+    },
+  );
 
   it('is development when unset: the simulator, the dev secret, open grants', () => {
     expect(load({})).toMatchObject({
@@ -75,11 +78,31 @@ describe('production refuses to start, with one line naming the key', () => {
     ['a 31-byte secret', { AUTH_JWT_SECRET: 'x'.repeat(31) }, 'AUTH_JWT_SECRET', /at least 32 bytes/],
     ['a JWKS over plain http', { AUTH_JWKS_URL: 'http://id.example.com/jwks' }, 'AUTH_JWKS_URL', /https/],
     ['ALILIVE_MODE left to a default', { ALILIVE_MODE: undefined }, 'ALILIVE_MODE', /set explicitly/],
-    ['cloud mode, unsigned push URLs', { ALILIVE_PUSH_AUTH_KEY: undefined }, 'ALILIVE_PUSH_AUTH_KEY', /ALILIVE_URL_AUTH=off/],
-    ['cloud mode, unsigned play URLs', { ALILIVE_PLAY_AUTH_KEY: undefined }, 'ALILIVE_PLAY_AUTH_KEY', /required in cloud mode/],
+    [
+      'cloud mode, unsigned push URLs',
+      { ALILIVE_PUSH_AUTH_KEY: undefined },
+      'ALILIVE_PUSH_AUTH_KEY',
+      /ALILIVE_URL_AUTH=off/,
+    ],
+    [
+      'cloud mode, unsigned play URLs',
+      { ALILIVE_PLAY_AUTH_KEY: undefined },
+      'ALILIVE_PLAY_AUTH_KEY',
+      /required in cloud mode/,
+    ],
     ['a guessable admin key', { ADMIN_API_KEY: 'admin' }, 'ADMIN_API_KEY', /at least 16 characters/],
-    ['admission without a key', { ADMISSION_URL: 'https://biz.example.com/admit' }, 'ADMISSION_KEY', /required when ADMISSION_URL/],
-    ['a guessable admission key', { ADMISSION_URL: 'https://biz.example.com/admit', ADMISSION_KEY: 'k' }, 'ADMISSION_KEY', /16/],
+    [
+      'admission without a key',
+      { ADMISSION_URL: 'https://biz.example.com/admit' },
+      'ADMISSION_KEY',
+      /required when ADMISSION_URL/,
+    ],
+    [
+      'a guessable admission key',
+      { ADMISSION_URL: 'https://biz.example.com/admit', ADMISSION_KEY: 'k' },
+      'ADMISSION_KEY',
+      /16/,
+    ],
   ])('%s', (_what, change, key, reason) => {
     const err = failure({ ...PROD, ...change });
     expect(err.key).toBe(key);
@@ -134,7 +157,9 @@ describe('production starts when', () => {
     expect(load({ ...PROD, AUTH_JWT_SECRET: undefined, AUTH_JWT_PUBLIC_KEY: rsa }).AUTH_JWT_PUBLIC_KEY).toBe(rsa);
     // An environment variable often carries the PEM on one line with literal \\n.
     const oneLine = pem('ec').replace(/\n/g, '\\n');
-    expect(load({ ...PROD, AUTH_JWT_SECRET: undefined, AUTH_JWT_PUBLIC_KEY: oneLine }).AUTH_JWT_PUBLIC_KEY).toContain('\n');
+    expect(load({ ...PROD, AUTH_JWT_SECRET: undefined, AUTH_JWT_PUBLIC_KEY: oneLine }).AUTH_JWT_PUBLIC_KEY).toContain(
+      '\n',
+    );
   });
 
   it('the grants default is chosen explicitly', () => {
@@ -142,7 +167,12 @@ describe('production starts when', () => {
   });
 
   it('cloud mode opts out of URL auth explicitly, with a warning', () => {
-    const c = load({ ...PROD, ALILIVE_URL_AUTH: 'off', ALILIVE_PUSH_AUTH_KEY: undefined, ALILIVE_PLAY_AUTH_KEY: undefined });
+    const c = load({
+      ...PROD,
+      ALILIVE_URL_AUTH: 'off',
+      ALILIVE_PUSH_AUTH_KEY: undefined,
+      ALILIVE_PLAY_AUTH_KEY: undefined,
+    });
     expect(c.ALILIVE_URL_AUTH).toBe('off');
     expect(configWarnings(c)).toEqual([expect.stringMatching(/^ALILIVE_URL_AUTH=off: .*unsigned/)]);
   });

@@ -11,9 +11,12 @@ describe('REDIS_CLUSTER_NODES', () => {
     ]);
   });
 
-  it.each(['', 'host', 'host:', ':6379', 'host:0', 'host:65536', 'a:1,,b:2', 'redis://a:1', 'a b:1'])('refuses %j', (value) => {
-    expect(() => parseClusterNodes(value)).toThrow(RangeError);
-  });
+  it.each(['', 'host', 'host:', ':6379', 'host:0', 'host:65536', 'a:1,,b:2', 'redis://a:1', 'a b:1'])(
+    'refuses %j',
+    (value) => {
+      expect(() => parseClusterNodes(value)).toThrow(RangeError);
+    },
+  );
 
   it('is a config key of its own, refused alongside REDIS_URL; unset or empty means no cluster', () => {
     const load = (env: Record<string, string>) => loadConfig({ env: { NODE_ENV: 'test', ...env } });

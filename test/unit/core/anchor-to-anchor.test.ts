@@ -68,7 +68,12 @@ describe('anchor-to-anchor co-hosting', () => {
   it('an anchor co-host not yet streaming is bounded by PUBLISH like any co-host', () => {
     const d = pairRequested(bStatus({ streaming: false, since: 0 }));
     d.send({ type: 'AcceptCohost', userId: A, target: B });
-    expect(d.actions).toContainEqual({ type: 'SetTimer', name: 'PUBLISH', key: B, at: d.now + policy.timeouts.PUBLISH });
+    expect(d.actions).toContainEqual({
+      type: 'SetTimer',
+      name: 'PUBLISH',
+      key: B,
+      at: d.now + policy.timeouts.PUBLISH,
+    });
   });
 
   it('mix:live goes to each room for its own leg, naming the other anchor: r1 tells its members, r2 is told and tells its own', () => {
@@ -94,7 +99,9 @@ describe('anchor-to-anchor co-hosting', () => {
       push(r2, users(B), 'stage', 'mix:live', liveA),
       push(r2, roomBut(r2, B), 'audience', 'mix:live', liveA),
     ]);
-    expect(r2.effects[1]).toMatchObject({ payload: { room: { view: 'audience', cohosts: [{ userId: A, state: 'live' }] } } });
+    expect(r2.effects[1]).toMatchObject({
+      payload: { room: { view: 'audience', cohosts: [{ userId: A, state: 'live' }] } },
+    });
   });
 
   it("the session's state follows the leg this room's audience watches", () => {
@@ -190,7 +197,12 @@ describe('anchor-to-anchor co-hosting', () => {
     d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
     // r1's anchor A co-hosts in r2 (r2 says so).
     d.send({ type: 'PairingUpdate', roomId: 'r2', userId: B, since: 1, rev: 3, shown: null, ended: false });
-    const request = { type: 'RequestCohost', userId: B, joined: true, ownRoom: { roomId: 'r2', stream: bStatus() } } as const;
+    const request = {
+      type: 'RequestCohost',
+      userId: B,
+      joined: true,
+      ownRoom: { roomId: 'r2', stream: bStatus() },
+    } as const;
     expectRefused(d, request, 'conflict');
     // Once that pairing ended, they may.
     d.send({ type: 'PairingUpdate', roomId: 'r2', userId: B, since: 1, rev: 4, shown: null, ended: true });
@@ -256,7 +268,15 @@ describe('anchor-to-anchor co-hosting', () => {
   it('an update from another room while paired changes nothing; EndCohost for no session changes nothing', () => {
     const r2 = bRoom();
     r2.send(pairingUpdate(5));
-    expectNoop(r2, { type: 'PairingUpdate', roomId: 'r9', userId: 'x', since: 1, rev: 50, shown: 'live', ended: false });
+    expectNoop(r2, {
+      type: 'PairingUpdate',
+      roomId: 'r9',
+      userId: 'x',
+      since: 1,
+      rev: 50,
+      shown: 'live',
+      ended: false,
+    });
     expectNoop(r2, { type: 'PairingUpdate', roomId: 'r9', userId: 'x', since: 1, rev: 51, shown: null, ended: true });
     expectNoop(r2, { type: 'EndCohost', userId: 'nobody', reason: 'room-closed' });
     r2.send(pairingUpdate(6, { ended: true }));
@@ -280,7 +300,10 @@ describe('anchor-to-anchor co-hosting', () => {
     ]);
     expect(d.told).toEqual([]);
     d.send({ type: 'MixResult', main: B_STREAM, mix: 'a-r1', code: 'Success' });
-    expect(d.actions).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' }, update(d, { shown: 'live' })]);
+    expect(d.actions).toEqual([
+      { type: 'ClearTimer', name: 'STREAM_LOST', key: '@anchor' },
+      update(d, { shown: 'live' }),
+    ]);
   });
 
   it('a new pairing of the same two anchors starts past the old generations: late answers of the old one are fenced off', () => {

@@ -43,7 +43,19 @@ describe('co-host sessions', () => {
         verifying: null,
         present: true,
         since: now,
-        legs: [{ main: 'a-r1', mix: C1, audience: 'r1', gen: 1, phase: 'starting', owesStop: true, failures: 0, shown: null, lastFailure: null }],
+        legs: [
+          {
+            main: 'a-r1',
+            mix: C1,
+            audience: 'r1',
+            gen: 1,
+            phase: 'starting',
+            owesStop: true,
+            failures: 0,
+            shown: null,
+            lastFailure: null,
+          },
+        ],
       },
     ]);
     expect(cohostState(d.room!, V)).toBe('mixing');
@@ -185,7 +197,10 @@ describe('co-host sessions', () => {
 
   it('the anchor stream stopping under two live co-hosts: one push each; viewers hear one mix:degraded, their view shows both degraded', () => {
     const d = withRequests([V, V2], new RoomDriver('r1', { ...policy, maxCohosts: 2 }));
-    for (const [u, stream, gen] of [[V, C1, 1], [V2, 'c2-r1', 2]] as const) {
+    for (const [u, stream, gen] of [
+      [V, C1, 1],
+      [V2, 'c2-r1', 2],
+    ] as const) {
       d.send({ type: 'AcceptCohost', userId: A, target: u });
       d.send({ type: 'StreamPublished', stream, at: 200 });
       d.send({ type: 'MixResult', main: 'a-r1', mix: stream, code: 'Success' });

@@ -18,7 +18,10 @@ describe('mix generations are the room’s (room.gens): never reused', () => {
       gens.push(...startMixes(d));
       expect(d.room!.cohosts[0]!.stream.stream).toBe(stream);
     };
-    for (const [round, streams] of [['first', ['c1-r1', 'c2-r1']], ['re-opened', ['c3-r1', 'c4-r1']]] as const) {
+    for (const [round, streams] of [
+      ['first', ['c1-r1', 'c2-r1']],
+      ['re-opened', ['c3-r1', 'c4-r1']],
+    ] as const) {
       d.send({ type: 'OpenRoom', roomId: 'r1', userId: A });
       d.send({ type: 'StreamPublished', stream: 'a-r1', at: 100 });
       d.send({ type: 'MixAvailable', stream: 'a-r1' });

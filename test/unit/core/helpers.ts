@@ -47,7 +47,13 @@ export const roomBut = (d: RoomDriver, ...ids: string[]): string => `room:${d.ro
  * A push as `Told` writes it, showing the room's current view of `kind` (a requester's view counts the
  * audience version). Without `event` it is a `room:state`.
  */
-export const push = (d: RoomDriver, to: string, kind: ViewKind, event = 'room:state', payload: unknown = null): Told => ({
+export const push = (
+  d: RoomDriver,
+  to: string,
+  kind: ViewKind,
+  event = 'room:state',
+  payload: unknown = null,
+): Told => ({
   to,
   event,
   payload: event === 'room:state' ? null : payload,

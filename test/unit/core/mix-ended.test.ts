@@ -110,7 +110,16 @@ describe('MixEnded (Event=EventMixStop): AliLive stopped mixing the pair on its 
       {
         type: 'Forward',
         roomId: 'r2',
-        input: { type: 'PairingUpdate', roomId: 'r1', userId: A, since: d.room!.cohosts[0]!.since, rev: d.room!.rev, shown: 'degraded', ended: false, code: 'EventMixStop' },
+        input: {
+          type: 'PairingUpdate',
+          roomId: 'r1',
+          userId: A,
+          since: d.room!.cohosts[0]!.since,
+          rev: d.room!.rev,
+          shown: 'degraded',
+          ended: false,
+          code: 'EventMixStop',
+        },
       },
       { type: 'SetTimer', name: 'MIX_RETRY', key: `${B}/r2`, at: d.now + policy.mixRetryBaseMs },
     ]);

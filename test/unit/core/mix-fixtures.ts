@@ -9,7 +9,9 @@ export const toEveryone = (d: RoomDriver, event: string, payload: object): Told[
   push(d, users(A, V), 'stage', event, payload),
   push(d, roomBut(d, A, V), 'audience', event, payload),
 ];
-export const toStage = (d: RoomDriver, event: string, payload: object): Told[] => [push(d, users(A, V), 'stage', event, payload)];
+export const toStage = (d: RoomDriver, event: string, payload: object): Told[] => [
+  push(d, users(A, V), 'stage', event, payload),
+];
 /** The stage's view changed with no signal of its own (a co-host state the viewers do not see). */
 export const stageState = (d: RoomDriver): Told[] => [push(d, users(A, V), 'stage')];
 export const live = (d: RoomDriver): Told[] => toEveryone(d, 'mix:live', { roomId: 'r1', cohostUserId: V });

@@ -13,13 +13,67 @@ const area = (p: Pane): number => p.w * p.h;
 describe('layoutFor: every case', () => {
   it.each([
     [1, 'grid', 'MixStreamLayout-1-1', [[0, 0, 1, 1]]],
-    [2, 'grid', 'USERDEFINED', [[0, 0, 0.5, 1], [0.5, 0, 0.5, 1]]],
-    [3, 'grid', 'USERDEFINED', [[0, 0, 0.5, 1], [0.5, 0, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5]]],
-    [4, 'grid', 'USERDEFINED', [[0, 0, 0.5, 0.5], [0.5, 0, 0.5, 0.5], [0, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5]]],
+    [
+      2,
+      'grid',
+      'USERDEFINED',
+      [
+        [0, 0, 0.5, 1],
+        [0.5, 0, 0.5, 1],
+      ],
+    ],
+    [
+      3,
+      'grid',
+      'USERDEFINED',
+      [
+        [0, 0, 0.5, 1],
+        [0.5, 0, 0.5, 0.5],
+        [0.5, 0.5, 0.5, 0.5],
+      ],
+    ],
+    [
+      4,
+      'grid',
+      'USERDEFINED',
+      [
+        [0, 0, 0.5, 0.5],
+        [0.5, 0, 0.5, 0.5],
+        [0, 0.5, 0.5, 0.5],
+        [0.5, 0.5, 0.5, 0.5],
+      ],
+    ],
     [1, 'pip', 'MixStreamLayout-1-1', [[0, 0, 1, 1]]],
-    [2, 'pip', 'USERDEFINED', [[0, 0, 1, 1], [0.73, 0.73, 0.25, 0.25]]],
-    [3, 'pip', 'USERDEFINED', [[0, 0, 1, 1], [0.73, 0.73, 0.25, 0.25], [0.73, 0.46, 0.25, 0.25]]],
-    [4, 'pip', 'USERDEFINED', [[0, 0, 1, 1], [0.73, 0.73, 0.25, 0.25], [0.73, 0.46, 0.25, 0.25], [0.73, 0.19, 0.25, 0.25]]],
+    [
+      2,
+      'pip',
+      'USERDEFINED',
+      [
+        [0, 0, 1, 1],
+        [0.73, 0.73, 0.25, 0.25],
+      ],
+    ],
+    [
+      3,
+      'pip',
+      'USERDEFINED',
+      [
+        [0, 0, 1, 1],
+        [0.73, 0.73, 0.25, 0.25],
+        [0.73, 0.46, 0.25, 0.25],
+      ],
+    ],
+    [
+      4,
+      'pip',
+      'USERDEFINED',
+      [
+        [0, 0, 1, 1],
+        [0.73, 0.73, 0.25, 0.25],
+        [0.73, 0.46, 0.25, 0.25],
+        [0.73, 0.19, 0.25, 0.25],
+      ],
+    ],
   ] as const)('%i inputs, %s: %s', (n, style, layoutId, panes) => {
     const layout = layoutFor(n, style);
     expect(layout.layoutId).toBe(layoutId);
@@ -47,7 +101,10 @@ describe('layoutFor: every case', () => {
 });
 
 describe('layoutFor: properties', () => {
-  const arb = fc.record({ n: fc.integer({ min: 1, max: MAX_MIX_INPUTS }), style: fc.constantFrom('grid' as const, 'pip' as const) });
+  const arb = fc.record({
+    n: fc.integer({ min: 1, max: MAX_MIX_INPUTS }),
+    style: fc.constantFrom('grid' as const, 'pip' as const),
+  });
 
   it('one pane per input, each inside the canvas', () => {
     fc.assert(

@@ -210,7 +210,9 @@ describe('mix (seed §2)', () => {
     const d = liveRoom();
     d.send(result('MixStreamNotExist'));
     d.send(result('InternalError'));
-    expect(d.effects).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.effects).toEqual([
+      { type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs },
+    ]);
   });
 
   it('Success resets the retry budget and cancels a pending retry', () => {
@@ -237,7 +239,9 @@ describe('mix (seed §2)', () => {
   it('a failed StartMix call that may be retried backs off via MIX_RETRY, then StartMix again', () => {
     const d = acceptedRoom();
     d.send({ type: 'MixStartFailed', main: 'a-r1', mix: C1, gen: 1, code: 'Throttling', retryable: true });
-    expect(d.actions).toEqual([{ type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs }]);
+    expect(d.actions).toEqual([
+      { type: 'SetTimer', name: 'MIX_RETRY', key: retryKey, at: d.now + policy.mixRetryBaseMs },
+    ]);
     // There never was a picture: the stage sees the state, viewers nothing.
     expect(d.told).toEqual(stageState(d));
     expect(cohostState(d.room!, V)).toBe('degraded');
@@ -486,7 +490,16 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     const toR2 = (d: RoomDriver, update: object) => ({
       type: 'Forward',
       roomId: 'r2',
-      input: { type: 'PairingUpdate', roomId: 'r1', userId: A, since: d.room!.cohosts[0]?.since ?? T0, rev: d.room!.rev, shown: null, ended: false, ...update },
+      input: {
+        type: 'PairingUpdate',
+        roomId: 'r1',
+        userId: A,
+        since: d.room!.cohosts[0]?.since ?? T0,
+        rev: d.room!.rev,
+        shown: null,
+        ended: false,
+        ...update,
+      },
     });
     /** r1 with anchor A streaming (mix-available or not); B, anchor of r2, requests with its stream. */
     const pairRequested = (aMixAvailable: boolean, bMixAvailable: boolean) => {
@@ -540,7 +553,9 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
         { type: 'StopMix', ...legR2(genR2) },
         bWatchdog('r2', d.now),
       ]);
-      expect(d.told).toEqual([push(d, users(A, B), 'stage', 'cohost:ended', { roomId: 'r1', userId: B, reason: 'left' })]);
+      expect(d.told).toEqual([
+        push(d, users(A, B), 'stage', 'cohost:ended', { roomId: 'r1', userId: B, reason: 'left' }),
+      ]);
       // The r2 leg's StopMix is answered, the r1 leg's never is. r2's viewers never saw A over B: r2 is not told.
       d.send({ type: 'MixStopped', main: 'a-r2', mix: 'a-r1', gen: genR2 });
       expect(d.effects).toEqual([bCleared('r2')]);
@@ -578,7 +593,9 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
         { type: 'StopMix', ...legR2(gen) },
         bWatchdog('r2', d.now),
       ]);
-      expect(d.told).toEqual([push(d, users(A, B), 'stage', 'cohost:ended', { roomId: 'r1', userId: B, reason: 'left' })]);
+      expect(d.told).toEqual([
+        push(d, users(A, B), 'stage', 'cohost:ended', { roomId: 'r1', userId: B, reason: 'left' }),
+      ]);
       expect(d.room!.cohosts[0]!.legs.map((l) => l.audience)).toEqual(['r2']);
       d.fire('MIX_RETRY', bKey('r2'));
       expect(d.actions).toEqual([bCleared('r2'), { type: 'StopMix', ...legR2(gen) }, toR2(d, { ended: true })]);

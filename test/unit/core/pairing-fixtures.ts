@@ -44,7 +44,16 @@ export const stopLeg = (main: string, mix: string, gen: number) => ({ type: 'Sto
 export const update = (d: RoomDriver, patch: object = {}) => ({
   type: 'Forward',
   roomId: 'r2',
-  input: { type: 'PairingUpdate', roomId: 'r1', userId: A, since: d.room!.cohosts[0]?.since ?? T0, rev: d.room!.rev, shown: null, ended: false, ...patch },
+  input: {
+    type: 'PairingUpdate',
+    roomId: 'r1',
+    userId: A,
+    since: d.room!.cohosts[0]?.since ?? T0,
+    rev: d.room!.rev,
+    shown: null,
+    ended: false,
+    ...patch,
+  },
 });
 export const forwards = (d: RoomDriver): Extract<Effect, { type: 'Forward' }>[] =>
   d.actions.filter((e): e is Extract<Effect, { type: 'Forward' }> => e.type === 'Forward');
@@ -55,7 +64,11 @@ export const watchdog = (audience: string, now: number) => ({
   key: `${B}/${audience}`,
   at: now + policy.mixCallDeadlineMs,
 });
-export const watchdogCleared = (audience: string) => ({ type: 'ClearTimer', name: 'MIX_RETRY', key: `${B}/${audience}` });
+export const watchdogCleared = (audience: string) => ({
+  type: 'ClearTimer',
+  name: 'MIX_RETRY',
+  key: `${B}/${audience}`,
+});
 export const ended = (reason: string) => ({ roomId: 'r1', userId: B, reason });
 
 /** Room r2, anchored by B: it hears what r1 forwards when the test hands it over (in order or not). */
@@ -65,7 +78,10 @@ export const bRoom = (): RoomDriver => {
   return r2;
 };
 /** An update as r1 sends it to r2 at r1's revision `rev`. */
-export const pairingUpdate = (rev: number, patch: Partial<Extract<RoomInput, { type: 'PairingUpdate' }>> = {}): RoomInput => ({
+export const pairingUpdate = (
+  rev: number,
+  patch: Partial<Extract<RoomInput, { type: 'PairingUpdate' }>> = {},
+): RoomInput => ({
   type: 'PairingUpdate',
   roomId: 'r1',
   userId: A,

@@ -31,7 +31,10 @@ describe('PairingUpdate: the paired room applies updates in the order of the hos
     // The signal's fields (a new pairing, a new session): the room is r2's, the co-host r1's anchor, the code r1 sent.
     r2.send(pairingUpdate(20, { since: T0 + 1, shown: 'live' }));
     r2.send(pairingUpdate(21, { since: T0 + 1, shown: 'degraded', code: 'MainStreamNotExist' }));
-    expect(r2.heard('r2viewer')).toEqual(['mix:degraded', { roomId: 'r2', cohostUserId: A, code: 'MainStreamNotExist' }]);
+    expect(r2.heard('r2viewer')).toEqual([
+      'mix:degraded',
+      { roomId: 'r2', cohostUserId: A, code: 'MainStreamNotExist' },
+    ]);
   });
 
   it('a late update (a lower or equal revision) changes nothing', () => {
@@ -50,7 +53,11 @@ describe('PairingUpdate: the paired room applies updates in the order of the hos
     r2.send(pairingUpdate(8, { shown: 'live' }));
     r2.send(pairingUpdate(13, { shown: null, ended: true, reason: 'room-closed' }));
     expect(r2.heard('r2viewer')).toEqual(['mix:stopped', { roomId: 'r2', cohostUserId: A, reason: 'room-closed' }]);
-    const late = [pairingUpdate(10, { shown: 'live' }), pairingUpdate(12, { shown: 'degraded', code: 'x' }), pairingUpdate(6)];
+    const late = [
+      pairingUpdate(10, { shown: 'live' }),
+      pairingUpdate(12, { shown: 'degraded', code: 'x' }),
+      pairingUpdate(6),
+    ];
     for (const input of late) expectNoop(r2, input);
     expect(r2.room!.pairedWith).toBeNull();
   });

@@ -29,7 +29,11 @@ describe('presence', () => {
       { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: V, stream: C1 },
     ]);
     expect(d.told).toEqual([]);
-    expect(d.room).toMatchObject({ status: 'live', anchor: { present: true }, timers: { [`PUBLISH:${V}`]: expect.any(Number) } });
+    expect(d.room).toMatchObject({
+      status: 'live',
+      anchor: { present: true },
+      timers: { [`PUBLISH:${V}`]: expect.any(Number) },
+    });
   });
 
   it('the anchor back by re-opening the room within ANCHOR_DISCONNECT likewise', () => {
@@ -71,7 +75,9 @@ describe('presence', () => {
   it('a co-host without a stream gets STREAM_LOST when its socket goes, then ends stream-lost', () => {
     const d = acceptedRoom();
     d.send({ type: 'SocketGone', userId: V }, 1_000);
-    expect(d.effects).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
+    expect(d.effects).toEqual([
+      { type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST },
+    ]);
     d.fire('STREAM_LOST', V);
     expect(d.effects.map((e) => e.type)).toEqual(['ClearTimer', 'SetTimer', 'CheckStream']);
     d.send({ type: 'StreamChecked', stream: C1, online: false });

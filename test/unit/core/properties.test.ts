@@ -62,14 +62,24 @@ describe('properties of the co-host state machine', () => {
         if (changed('TimerFired', 'STREAM_LOST')) count('stream-lost');
         if (changed('MixStopped')) count('stopped');
         if (run.startMixes.some((s) => s.main === B_STREAM)) count('a2a');
-        if (run.trail.filter((l) => l.startsWith('{"type":"OpenRoom"') && l.endsWith('→ changed')).length > 1) count('reopen');
+        if (run.trail.filter((l) => l.startsWith('{"type":"OpenRoom"') && l.endsWith('→ changed')).length > 1)
+          count('reopen');
       }),
       { numRuns: 300, seed: SEED },
     );
     if (process.env.FC_STATS) console.log(Object.fromEntries(seen));
-    for (const what of ['accepted', 'live', 'degraded', 'main-lost', 'retry', 'stream-lost', 'stopped', 'a2a', 'reopen']) {
+    for (const what of [
+      'accepted',
+      'live',
+      'degraded',
+      'main-lost',
+      'retry',
+      'stream-lost',
+      'stopped',
+      'a2a',
+      'reopen',
+    ]) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThan(2);
     }
   });
 });
-

@@ -77,7 +77,11 @@ export const action: fc.Arbitrary<{ a: Action; wait: number }> = fc.record({
     { weight: 2, arbitrary: fc.record({ k: fc.constant('mixEnded' as const), pair: idx }) },
     {
       weight: 8,
-      arbitrary: fc.record({ k: fc.constant('mixResult' as const), pair: idx, code: fc.constantFrom(...MIX_RESULT_CODES) }),
+      arbitrary: fc.record({
+        k: fc.constant('mixResult' as const),
+        pair: idx,
+        code: fc.constantFrom(...MIX_RESULT_CODES),
+      }),
     },
     {
       weight: 5,
@@ -111,7 +115,11 @@ export const action: fc.Arbitrary<{ a: Action; wait: number }> = fc.record({
     },
     {
       weight: 2,
-      arbitrary: fc.record({ k: fc.constant('checked' as const), i: first, online: fc.constantFrom(true, false, null) }),
+      arbitrary: fc.record({
+        k: fc.constant('checked' as const),
+        i: first,
+        online: fc.constantFrom(true, false, null),
+      }),
     },
     {
       weight: 2,

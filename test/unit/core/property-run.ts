@@ -51,7 +51,8 @@ const withoutVersion = (view: object | null) => (view ? JSON.stringify({ ...view
 /** The pushes a room member gets of one change: by name, or the room broadcast unless it leaves it out. */
 const pushesTo = (effects: Effect[], userId: string): Push[] =>
   effects.filter(
-    (e): e is Push => e.type === 'Push' && ('users' in e.to ? e.to.users.includes(userId) : !e.to.except.includes(userId)),
+    (e): e is Push =>
+      e.type === 'Push' && ('users' in e.to ? e.to.users.includes(userId) : !e.to.except.includes(userId)),
   );
 const viewIn = (p: Push) => (p.event === 'room:state' ? p.payload : p.payload.room);
 /** The view `userId` may see of `room`, by the roles it holds in `roles` (the same room, or before a close). */
@@ -156,7 +157,10 @@ export class Run {
         const s = this.stream(B_STREAM);
         const ownRoom =
           a.own && userId === B
-            ? { roomId: B_ROOM, stream: { stream: B_STREAM, streaming: s.streaming, mixAvailable: s.mixOk, since: s.since } }
+            ? {
+                roomId: B_ROOM,
+                stream: { stream: B_STREAM, streaming: s.streaming, mixAvailable: s.mixOk, since: s.since },
+              }
             : null;
         return { type: 'RequestCohost', userId, joined: a.joined, ownRoom };
       }
@@ -224,7 +228,9 @@ export class Run {
       case 'dup':
         return this.lastInput;
       case 'cohost': {
-        const request = this.resolve({ k: 'request', who: a.who, joined: true, own: a.own }) as RoomInput & { userId: string };
+        const request = this.resolve({ k: 'request', who: a.who, joined: true, own: a.own }) as RoomInput & {
+          userId: string;
+        };
         const anchor = this.room?.anchor.userId ?? A;
         return [request, { type: 'AcceptCohost', userId: anchor, target: request.userId }];
       }
@@ -233,7 +239,15 @@ export class Run {
         return [publish, { type: 'MixAvailable', stream: publish.stream }];
       }
       case 'pairing':
-        return { type: 'PairingUpdate', roomId: PAIRED_ROOM, userId: PAIRED_ANCHOR, since: a.since, rev: a.rev, shown: a.shown, ended: a.ended };
+        return {
+          type: 'PairingUpdate',
+          roomId: PAIRED_ROOM,
+          userId: PAIRED_ANCHOR,
+          since: a.since,
+          rev: a.rev,
+          shown: a.shown,
+          ended: a.ended,
+        };
       case 'answer': {
         const sent = this.pick([...this.startMixes].reverse(), a.i);
         if (!sent) return null;
@@ -251,7 +265,9 @@ export class Run {
     const before = this.room;
     const beforeKey = stateKey(before);
     const result = transition(before, input, this.now, this.policy);
-    this.trail.push(`${JSON.stringify(input)} → ${result.ok ? (result.changed ? 'changed' : 'unchanged') : result.error.code}`);
+    this.trail.push(
+      `${JSON.stringify(input)} → ${result.ok ? (result.changed ? 'changed' : 'unchanged') : result.error.code}`,
+    );
     this.lastInput = input;
     // transition never touches its input: a refusal (the store keeps `before`) changes nothing.
     ok(stateKey(before) === beforeKey, 'transition mutated the room it was given');
@@ -321,7 +337,12 @@ export class Run {
    * `rev` +1 exactly per change (changed ⇔ state differs); each view's version +1 exactly when that view
    * changed; views of PROTOCOL's shape; nothing pushed without a change.
    */
-  private checkViews(before: RoomState | null, beforeKey: string, input: RoomInput, result: TransitionResult & { ok: true }): void {
+  private checkViews(
+    before: RoomState | null,
+    beforeKey: string,
+    input: RoomInput,
+    result: TransitionResult & { ok: true },
+  ): void {
     const { room, effects, changed } = result;
     if (changed) {
       ok(room !== null, 'a change to no room');
@@ -329,7 +350,10 @@ export class Run {
       ok(room.rev === (before?.rev ?? 0) + 1, `rev ${before?.rev} → ${room.rev}`);
       const stage = before === null || withoutVersion(stageView(room)) !== withoutVersion(stageView(before));
       const audience = before === null || withoutVersion(audienceView(room)) !== withoutVersion(audienceView(before));
-      ok(room.views.stage === (before?.views.stage ?? 0) + (stage ? 1 : 0), `stage version ${before?.views.stage} → ${room.views.stage}`);
+      ok(
+        room.views.stage === (before?.views.stage ?? 0) + (stage ? 1 : 0),
+        `stage version ${before?.views.stage} → ${room.views.stage}`,
+      );
       ok(
         room.views.audience === (before?.views.audience ?? 0) + (audience ? 1 : 0),
         `audience version ${before?.views.audience} → ${room.views.audience}`,
@@ -341,7 +365,11 @@ export class Run {
     } else {
       ok(room === before, 'unchanged, yet another room');
       const exempt = input.type === 'OpenRoom' || input.type === 'JoinRoom';
-      same(effects.filter((e) => !(exempt && URL_REPLIES.has(e.type))), [], 'effects without a change');
+      same(
+        effects.filter((e) => !(exempt && URL_REPLIES.has(e.type))),
+        [],
+        'effects without a change',
+      );
     }
   }
 
@@ -354,14 +382,20 @@ export class Run {
     const { room, effects, changed } = result;
     if (!changed || room === null) return;
     const stage = new Set(room.status === 'live' ? [room.anchor.userId, ...room.cohosts.map((c) => c.userId)] : []);
-    const wasStage = new Set(before && before.status === 'live' ? [before.anchor.userId, ...before.cohosts.map((c) => c.userId)] : []);
+    const wasStage = new Set(
+      before && before.status === 'live' ? [before.anchor.userId, ...before.cohosts.map((c) => c.userId)] : [],
+    );
     for (const userId of [...USERS, PAIRED_ANCHOR, WATCHER]) {
       const got = pushesTo(effects, userId);
       // Exactly one push when what this member may see changed, none otherwise (a closing room keeps roles).
-      const seesNow = room.status === 'closed' && before ? entitled(room, before, userId) : entitled(room, room, userId);
+      const seesNow =
+        room.status === 'closed' && before ? entitled(room, before, userId) : entitled(room, room, userId);
       const sawBefore = before && before.status === 'live' ? entitled(before, before, userId) : null;
       const expected = withoutVersion(seesNow) !== withoutVersion(sawBefore) ? 1 : 0;
-      ok(got.length === expected, `${userId} got ${got.length} pushes of one change (expected ${expected}): ${got.map((p) => p.event).join(', ')}`);
+      ok(
+        got.length === expected,
+        `${userId} got ${got.length} pushes of one change (expected ${expected}): ${got.map((p) => p.event).join(', ')}`,
+      );
       const push = got[0];
       if (!push) continue;
       const view = viewIn(push);
@@ -371,20 +405,29 @@ export class Run {
       ok((view.view === 'stage') === onStage, `${userId} (${onStage ? 'stage' : 'not stage'}) got a ${view.view} view`);
       if (view.view === 'requester') {
         ok(
-          (room.status === 'closed' ? before : room)?.requests.some((r) => r.userId === userId && r.since === view.request.since) ?? false,
+          (room.status === 'closed' ? before : room)?.requests.some(
+            (r) => r.userId === userId && r.since === view.request.since,
+          ) ?? false,
           `${userId} got a requester view of a request not its own`,
         );
       }
       if (push.event !== 'room:state') ok(push.payload.version === view.version, 'a signal carries its view version');
-      ok(view.version === (view.view === 'stage' ? room.views.stage : room.views.audience), `${userId}: a stale version`);
+      ok(
+        view.version === (view.view === 'stage' ? room.views.stage : room.views.audience),
+        `${userId}: a stale version`,
+      );
       const last = this.lastSeen.get(userId);
-      if (last && last.kind === view.view) ok(view.version === last.version + 1, `${userId}: ${view.view} ${last.version} → ${view.version}`);
+      if (last && last.kind === view.view)
+        ok(view.version === last.version + 1, `${userId}: ${view.view} ${last.version} → ${view.version}`);
       this.lastSeen.set(userId, { kind: view.view, version: view.version });
     }
     // The audience broadcast exists exactly when the audience view changed, and never shows the stage view.
     const broadcasts = effects.filter((e): e is Push => e.type === 'Push' && 'room' in e.to);
     const audienceChanged = before === null || room.views.audience !== before.views.audience;
-    ok(broadcasts.length === (audienceChanged ? 1 : 0), `${broadcasts.length} broadcasts, audience changed: ${audienceChanged}`);
+    ok(
+      broadcasts.length === (audienceChanged ? 1 : 0),
+      `${broadcasts.length} broadcasts, audience changed: ${audienceChanged}`,
+    );
     for (const b of broadcasts) ok(viewIn(b).view === 'audience', 'the room broadcast shows the audience view');
   }
 
@@ -402,7 +445,10 @@ export class Run {
     for (const e of effects) {
       if (e.type !== 'Push' || e.event !== 'mix:live') continue;
       if (input.type === 'PairingUpdate') {
-        ok(input.shown === 'live' && !input.ended && e.payload.cohostUserId === PAIRED_ANCHOR, 'mix:live for a pairing not live');
+        ok(
+          input.shown === 'live' && !input.ended && e.payload.cohostUserId === PAIRED_ANCHOR,
+          'mix:live for a pairing not live',
+        );
         continue;
       }
       ok(input.type === 'MixResult' && input.code === 'Success', 'mix:live without MixResult Success');
@@ -415,7 +461,8 @@ export class Run {
     }
     // The reverse leg's viewers are the other room's: it is told by a forward, in order of this room's revisions.
     for (const e of effects) {
-      if (e.type === 'Forward' && e.input.type === 'PairingUpdate') ok(e.input.rev === (before?.rev ?? 0) + 1, 'PairingUpdate rev');
+      if (e.type === 'Forward' && e.input.type === 'PairingUpdate')
+        ok(e.input.rev === (before?.rev ?? 0) + 1, 'PairingUpdate rev');
     }
   }
 
@@ -451,11 +498,17 @@ export class Run {
         ok(this.started.get(sid)!.has(key), 'StopMix for a pair never started in that session');
         // The one exception to "exactly one StopMix": its answer never came (MIX_RETRY on a stopping leg), and
         // the core sends it once more (idempotent at AliLive) as it lets the leg go.
-        const resend = this.lastInput?.type === 'TimerFired' && this.lastInput.name === 'MIX_RETRY' && found.leg.phase === 'stopping';
+        const resend =
+          this.lastInput?.type === 'TimerFired' &&
+          this.lastInput.name === 'MIX_RETRY' &&
+          found.leg.phase === 'stopping';
         ok(resend || found.session.ending === null, 'StopMix of a session that had already ended');
         const stops = this.stopped.get(sid)!;
         stops.set(key, (stops.get(key) ?? 0) + 1);
-        ok(stops.get(key) === (resend ? 2 : 1), `StopMix number ${stops.get(key)} for ${key}${resend ? ' (resend)' : ''}`);
+        ok(
+          stops.get(key) === (resend ? 2 : 1),
+          `StopMix number ${stops.get(key)} for ${key}${resend ? ' (resend)' : ''}`,
+        );
         ok(e.gen === this.started.get(sid)!.get(key), 'StopMix carries the gen of the last StartMix');
         this.stopMixes.push({ ...e, sid });
       } else if (e.type === 'CheckStream') {
@@ -520,13 +573,18 @@ export class Run {
     }
     ok(!again.changed && again.room === result.room, 'a repeated input changed the room');
     const exempt = input.type === 'OpenRoom' || input.type === 'JoinRoom';
-    same(again.effects.filter((e) => !(exempt && URL_REPLIES.has(e.type))), [], 'a repeated input emitted');
+    same(
+      again.effects.filter((e) => !(exempt && URL_REPLIES.has(e.type))),
+      [],
+      'a repeated input emitted',
+    );
   }
 
   /** End it all: kick whoever is left, answer every StopMix, close. Nothing may be left mixing. */
   finish(): void {
     if (this.room?.status === 'live') {
-      for (const c of this.room.cohosts.filter((s) => !s.ending)) this.step({ type: 'KickCohost', userId: null, target: c.userId });
+      for (const c of this.room.cohosts.filter((s) => !s.ending))
+        this.step({ type: 'KickCohost', userId: null, target: c.userId });
       for (const s of [...this.stopMixes]) this.step({ type: 'MixStopped', main: s.main, mix: s.mix, gen: s.gen });
       same(this.room.cohosts, [], 'sessions left waiting after every StopMix was answered');
       this.step({ type: 'AdminCloseRoom' });

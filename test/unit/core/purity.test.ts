@@ -23,16 +23,19 @@ describe('purity of src/core', () => {
     expect(files.length).toBeGreaterThan(10);
   });
 
-  it.each(files.map((f) => [relative(CORE, f), f]))('%s imports only relative core modules, no I/O, clock or randomness', (_, file) => {
-    const source = readFileSync(file, 'utf8');
-    const specifiers = [...source.matchAll(SPECIFIER)].map((m) => m[1]!);
-    for (const spec of specifiers) {
-      const bad = FORBIDDEN_MODULES.filter((m) => spec === m || spec.startsWith(m.endsWith(':') ? m : `${m}/`));
-      expect(bad, `${spec} in ${file}`).toEqual([]);
-      // Only relative imports inside the core: no package can smuggle I/O in.
-      expect(spec.startsWith('./') || spec.startsWith('../'), `${spec} in ${file}`).toBe(true);
-      expect(relative(CORE, join(file, '..', spec)).startsWith('..'), `${spec} leaves src/core`).toBe(false);
-    }
-    for (const call of FORBIDDEN_CALLS) expect(source.includes(call), `${call} in ${file}`).toBe(false);
-  });
+  it.each(files.map((f) => [relative(CORE, f), f]))(
+    '%s imports only relative core modules, no I/O, clock or randomness',
+    (_, file) => {
+      const source = readFileSync(file, 'utf8');
+      const specifiers = [...source.matchAll(SPECIFIER)].map((m) => m[1]!);
+      for (const spec of specifiers) {
+        const bad = FORBIDDEN_MODULES.filter((m) => spec === m || spec.startsWith(m.endsWith(':') ? m : `${m}/`));
+        expect(bad, `${spec} in ${file}`).toEqual([]);
+        // Only relative imports inside the core: no package can smuggle I/O in.
+        expect(spec.startsWith('./') || spec.startsWith('../'), `${spec} in ${file}`).toBe(true);
+        expect(relative(CORE, join(file, '..', spec)).startsWith('..'), `${spec} leaves src/core`).toBe(false);
+      }
+      for (const call of FORBIDDEN_CALLS) expect(source.includes(call), `${call} in ${file}`).toBe(false);
+    },
+  );
 });

@@ -37,7 +37,12 @@ const simulate = (attempts: Attempt[]) => {
       const answered = d.now + attempt.answerMs;
       at(answered, { type: 'MixStarted', main: e.main, mix: e.mix, gen: e.gen });
       for (let i = 0; i <= attempt.resends; i++) {
-        at(answered + attempt.resultMs + i * RESEND_MS, { type: 'MixResult', main: e.main, mix: e.mix, code: attempt.outcome });
+        at(answered + attempt.resultMs + i * RESEND_MS, {
+          type: 'MixResult',
+          main: e.main,
+          mix: e.mix,
+          code: attempt.outcome,
+        });
       }
     }
   };
@@ -62,7 +67,12 @@ const simulate = (attempts: Attempt[]) => {
     if (timer && (!next || timer.due <= next.at)) {
       const colon = timer.id.indexOf(':');
       d.now = Math.max(d.now, timer.due);
-      d.send({ type: 'TimerFired', name: timer.id.slice(0, colon) as never, key: timer.id.slice(colon + 1), at: timer.due });
+      d.send({
+        type: 'TimerFired',
+        name: timer.id.slice(0, colon) as never,
+        key: timer.id.slice(colon + 1),
+        at: timer.due,
+      });
     } else {
       queue.shift();
       d.now = Math.max(d.now, next!.at);

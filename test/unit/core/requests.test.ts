@@ -177,11 +177,22 @@ describe('requests', () => {
       expect(d.heard(V)).toBeNull();
       const pushOf = (userId: string) =>
         d.effects.find((e) => e.type === 'Push' && 'users' in e.to && e.to.users.includes(userId));
-      expect(pushOf(V2)).toMatchObject({ event: 'room:state', payload: { view: 'requester', request: { since: T0 + 200 } } });
+      expect(pushOf(V2)).toMatchObject({
+        event: 'room:state',
+        payload: { view: 'requester', request: { since: T0 + 200 } },
+      });
       expect(JSON.stringify(pushOf(V2))).not.toContain(V + '"');
       expect(pushOf(A)).toMatchObject({
         event: 'cohost:requested',
-        payload: { room: { view: 'stage', requests: [{ userId: V, since: T0 + 100 }, { userId: V2, since: T0 + 200 }] } },
+        payload: {
+          room: {
+            view: 'stage',
+            requests: [
+              { userId: V, since: T0 + 100 },
+              { userId: V2, since: T0 + 200 },
+            ],
+          },
+        },
       });
     });
 

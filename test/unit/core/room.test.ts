@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RoomInput } from '../../../src/core/events.js';
 import { transition } from '../../../src/core/transition.js';
 import type { StreamStatus } from '../../../src/core/types.js';
-import {
-  A,
-  acceptedRoom,
-  anchorStreamOf,
-  C1,
-  liveRoom,
-  policy,
-  RoomDriver,
-  T0,
-  V,
-  V2,
-} from '../../support/core.js';
+import { A, acceptedRoom, anchorStreamOf, C1, liveRoom, policy, RoomDriver, T0, V, V2 } from '../../support/core.js';
 import { expectNoop, expectOnePushEach, expectRefused, push, roomBut, users } from './helpers.js';
 
 const open = (d = new RoomDriver()) => {
@@ -175,7 +164,9 @@ describe('room', () => {
       { type: 'StopMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 1 },
       { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: d.now + policy.mixCallDeadlineMs },
     ]);
-    expect(d.told).toEqual([push(d, users(A, V), 'stage', 'cohost:ended', { roomId: 'r1', userId: V, reason: 'left' })]);
+    expect(d.told).toEqual([
+      push(d, users(A, V), 'stage', 'cohost:ended', { roomId: 'r1', userId: V, reason: 'left' }),
+    ]);
   });
 
   it('LeaveRoom by a plain viewer changes nothing', () => {
@@ -260,7 +251,7 @@ describe('room', () => {
     expectNoop(d, input);
   });
 
-  describe('the room hold: a closed room id stays its last anchor\'s for roomHoldMs', () => {
+  describe("the room hold: a closed room id stays its last anchor's for roomHoldMs", () => {
     const closedAt = (d: RoomDriver) => {
       d.send({ type: 'CloseRoom', userId: A });
       return d.room!.closedAt!;

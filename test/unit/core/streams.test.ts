@@ -52,7 +52,9 @@ describe('stream callbacks', () => {
   it('the co-host stream stops: STREAM_LOST waits for a republish, which clears it', () => {
     const d = liveRoom();
     d.send({ type: 'StreamStopped', stream: C1, at: 300 }, 1_000);
-    expect(d.effects).toEqual([{ type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST }]);
+    expect(d.effects).toEqual([
+      { type: 'SetTimer', name: 'STREAM_LOST', key: V, at: d.now + policy.timeouts.STREAM_LOST },
+    ]);
     expect(d.room!.cohosts[0]!.stream).toMatchObject({ streaming: false, since: 300 });
     d.send({ type: 'StreamPublished', stream: C1, at: 400 });
     expect(d.effects).toEqual([{ type: 'ClearTimer', name: 'STREAM_LOST', key: V }]);

@@ -21,7 +21,9 @@ const rooms = () => {
   return { r1, r2 };
 };
 const deliver = (from: RoomDriver, to: RoomDriver): RoomInput[] => {
-  const inputs = forwards(from).filter((f) => f.roomId === to.roomId).map((f) => f.input);
+  const inputs = forwards(from)
+    .filter((f) => f.roomId === to.roomId)
+    .map((f) => f.input);
   for (const input of inputs) to.send(input);
   return inputs;
 };
@@ -32,7 +34,10 @@ describe('anchor-to-anchor on the task mixer', () => {
     expect(lastCall(r1)).toMatchObject({ op: 'create', main: 'a-r1', overlays: ['a-r2'] });
     expect(r1.room!.cohosts[0]!.legs).toHaveLength(1);
     expect(forwards(r1)).toEqual([
-      expect.objectContaining({ roomId: 'r2', input: expect.objectContaining({ type: 'PairingUpdate', overlay: 'a-r1', ended: false }) }),
+      expect.objectContaining({
+        roomId: 'r2',
+        input: expect.objectContaining({ type: 'PairingUpdate', overlay: 'a-r1', ended: false }),
+      }),
     ]);
     deliver(r1, r2);
     expect(lastCall(r2)).toMatchObject({ op: 'create', main: 'a-r2', overlays: ['a-r1'], output: 'm1-r2' });
@@ -55,7 +60,9 @@ describe('anchor-to-anchor on the task mixer', () => {
     }
     for (const f of accepted) r2.send(f.input);
     expect(r2.room!.pairedWith).toBeNull();
-    expect(forwards(r2)).toEqual([{ type: 'Forward', roomId: 'r1', input: { type: 'EndCohost', userId: B, reason: 'mix-failed' } }]);
+    expect(forwards(r2)).toEqual([
+      { type: 'Forward', roomId: 'r1', input: { type: 'EndCohost', userId: B, reason: 'mix-failed' } },
+    ]);
     deliver(r2, r1);
     expect(r1.heard(B)).toEqual(['cohost:ended', { roomId: 'r1', userId: B, reason: 'mix-failed' }]);
   });
@@ -66,7 +73,10 @@ describe('anchor-to-anchor on the task mixer', () => {
     admit(r2, V);
     admit(r2, V2);
     expect(r2.room!.cohosts).toHaveLength(2);
-    expect(r2.send({ type: 'RequestCohost', userId: 'viewerC', joined: true, ownRoom: null })).toMatchObject({ ok: false, error: { code: 'limit' } });
+    expect(r2.send({ type: 'RequestCohost', userId: 'viewerC', joined: true, ownRoom: null })).toMatchObject({
+      ok: false,
+      error: { code: 'limit' },
+    });
   });
 
   it('the session ending in r1 removes B from r1’s task, then r2 removes A from its own (mix:stopped there)', () => {
@@ -90,7 +100,14 @@ describe('anchor-to-anchor on the task mixer', () => {
     const { r1, r2 } = rooms();
     deliver(r1, r2);
     for (let i = 0; i <= taskPolicy.mixRetries; i++) {
-      r2.send({ type: 'MixTaskAnswered', gen: r2.room!.mix!.gen, ok: false, code: 'QuotaExceeded', retryable: true, gone: false });
+      r2.send({
+        type: 'MixTaskAnswered',
+        gen: r2.room!.mix!.gen,
+        ok: false,
+        code: 'QuotaExceeded',
+        retryable: true,
+        gone: false,
+      });
       if (i < taskPolicy.mixRetries) r2.fire('MIX_RETRY', '@mix');
     }
     expect(r2.room!.pairedWith).toBeNull();

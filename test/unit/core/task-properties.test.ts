@@ -40,13 +40,36 @@ type Act =
   | { k: 'allUp' };
 
 const act: fc.Arbitrary<Act> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ k: fc.constantFrom('request' as const, 'accept' as const), who: fc.nat({ max: 4 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constantFrom('leave' as const, 'kick' as const, 'gone' as const, 'join' as const), who: fc.nat({ max: 4 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ k: fc.constantFrom('request' as const, 'accept' as const), who: fc.nat({ max: 4 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constantFrom('leave' as const, 'kick' as const, 'gone' as const, 'join' as const),
+      who: fc.nat({ max: 4 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('open' as const, 'open' as const, 'close' as const) }) },
-  { weight: 6, arbitrary: fc.record({ k: fc.constantFrom('publish' as const, 'stop' as const), stream: fc.nat({ max: 7 }) }) },
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('answer' as const), pick: fc.oneof(fc.constant(0), fc.constant(0), fc.nat({ max: 5 })), ok: fc.oneof(fc.constant(true), fc.boolean()), gone: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ k: fc.constantFrom('publish' as const, 'stop' as const), stream: fc.nat({ max: 7 }) }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant('answer' as const),
+      pick: fc.oneof(fc.constant(0), fc.constant(0), fc.nat({ max: 5 })),
+      ok: fc.oneof(fc.constant(true), fc.boolean()),
+      gone: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('event' as const), start: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('checked' as const), online: fc.constantFrom(true, false, null) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('checked' as const), online: fc.constantFrom(true, false, null) }),
+  },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('fire' as const), pick: fc.nat({ max: 5 }) }) },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('cohost' as const), who: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 2, arbitrary: fc.constant({ k: 'taskTimer' as const }) },
@@ -69,12 +92,18 @@ class TaskRun {
 
   private streams(): string[] {
     const r = this.room;
-    return ['a-r1', ...(r?.cohosts.map((c) => c.stream.stream) ?? []), ...(r?.mix ? [r.mix.output] : []), 'm99-r1', 'c9-r1'];
+    return [
+      'a-r1',
+      ...(r?.cohosts.map((c) => c.stream.stream) ?? []),
+      ...(r?.mix ? [r.mix.output] : []),
+      'm99-r1',
+      'c9-r1',
+    ];
   }
 
   resolve(a: Act): RoomInput | RoomInput[] | null {
     const r = this.room;
-    const who = USERS[a.k === 'open' || a.k === 'close' ? 0 : ('who' in a ? a.who : 0)]!;
+    const who = USERS[a.k === 'open' || a.k === 'close' ? 0 : 'who' in a ? a.who : 0]!;
     switch (a.k) {
       case 'open':
         return { type: 'OpenRoom', roomId: ROOM, userId: A };
@@ -107,11 +136,30 @@ class TaskRun {
         const call = [...this.calls].reverse()[a.pick % Math.max(1, this.calls.length)];
         if (!call) return null;
         return a.ok
-          ? { type: 'MixTaskAnswered', gen: call.gen, ok: true, taskId: call.op === 'create' ? `task-${call.gen}` : null }
-          : { type: 'MixTaskAnswered', gen: call.gen, ok: false, code: a.gone ? 'NotFound' : 'Throttling', retryable: !a.gone, gone: a.gone };
+          ? {
+              type: 'MixTaskAnswered',
+              gen: call.gen,
+              ok: true,
+              taskId: call.op === 'create' ? `task-${call.gen}` : null,
+            }
+          : {
+              type: 'MixTaskAnswered',
+              gen: call.gen,
+              ok: false,
+              code: a.gone ? 'NotFound' : 'Throttling',
+              retryable: !a.gone,
+              gone: a.gone,
+            };
       }
       case 'event':
-        return r?.mix ? { type: 'MixTaskEvent', stream: r.mix.output, taskId: r.mix.id ?? 'x', event: a.start ? 'MixStreamStart' : 'MixStreamStop' } : null;
+        return r?.mix
+          ? {
+              type: 'MixTaskEvent',
+              stream: r.mix.output,
+              taskId: r.mix.id ?? 'x',
+              event: a.start ? 'MixStreamStart' : 'MixStreamStop',
+            }
+          : null;
       case 'checked':
         return r?.mix ? { type: 'StreamChecked', stream: r.mix.output, online: a.online } : null;
       case 'allUp':
@@ -130,7 +178,12 @@ class TaskRun {
         if (!timer) return null;
         const colon = timer[0].indexOf(':');
         this.now = Math.max(this.now, timer[1]);
-        return { type: 'TimerFired', name: timer[0].slice(0, colon) as never, key: timer[0].slice(colon + 1), at: timer[1] };
+        return {
+          type: 'TimerFired',
+          name: timer[0].slice(0, colon) as never,
+          key: timer[0].slice(colon + 1),
+          at: timer[1],
+        };
       }
     }
   }
@@ -138,7 +191,9 @@ class TaskRun {
   step(input: RoomInput): void {
     const before = this.room;
     const result = transition(before, input, this.now, taskPolicy);
-    this.trail.push(`${JSON.stringify(input)} → ${result.ok ? (result.changed ? 'changed' : 'unchanged') : result.error.code}`);
+    this.trail.push(
+      `${JSON.stringify(input)} → ${result.ok ? (result.changed ? 'changed' : 'unchanged') : result.error.code}`,
+    );
     if (!result.ok) return;
     const after = result.room;
     const calls = result.effects.filter((e): e is Extract<Effect, { type: 'MixTaskCall' }> => e.type === 'MixTaskCall');
@@ -147,7 +202,11 @@ class TaskRun {
     const ongoing = calls.filter((c) => !(closing && c.op === 'delete'));
     ok(ongoing.length <= 1, 'two calls for the task in one step');
     if (ongoing.length === 1) {
-      const ended = before?.mix?.call == null || before.mix.call !== after?.mix?.call || input.type === 'MixTaskAnswered' || input.type === 'TimerFired';
+      const ended =
+        before?.mix?.call == null ||
+        before.mix.call !== after?.mix?.call ||
+        input.type === 'MixTaskAnswered' ||
+        input.type === 'TimerFired';
       ok(ended, 'a call went out while another was in flight');
       const c = ongoing[0]!;
       ok(new Set(c.overlays).size === c.overlays.length, 'an overlay asked for twice');
@@ -160,7 +219,10 @@ class TaskRun {
     if (after?.mix?.restart) this.reached.add('restart');
     if (after?.cohosts.some((c) => c.legs[0]?.shown === 'live')) this.reached.add('live');
     if (after?.cohosts.filter((c) => c.legs[0]?.shown === 'live').length === 2) this.reached.add('two live');
-    if (result.effects.some((e) => e.type === 'Push' && e.event === 'cohost:ended' && e.payload.reason === 'mix-failed')) this.reached.add('mix-failed');
+    if (
+      result.effects.some((e) => e.type === 'Push' && e.event === 'cohost:ended' && e.payload.reason === 'mix-failed')
+    )
+      this.reached.add('mix-failed');
     this.checkPushes(result.effects, after);
     this.room = after;
   }
@@ -230,7 +292,8 @@ describe('properties of the task mixer', () => {
       { numRuns: 500, seed: 0x7a5c },
     );
     if (process.env.FC_STATS) console.log(Object.fromEntries(seen));
-    for (const what of ['create', 'update', 'delete', 'restart', 'live', 'two live', 'mix-failed']) expect(seen.get(what) ?? 0, what).toBeGreaterThan(2);
+    for (const what of ['create', 'update', 'delete', 'restart', 'live', 'two live', 'mix-failed'])
+      expect(seen.get(what) ?? 0, what).toBeGreaterThan(2);
   });
 
   it('with every call answered at the end, the room mixes exactly what it wants', () => {
@@ -241,7 +304,8 @@ describe('properties of the task mixer', () => {
         for (let i = 0; i < 40 && run.room?.mix; i++) {
           const task = run.room.mix;
           if (task.call) run.step({ type: 'MixTaskAnswered', gen: task.gen, ok: true, taskId: `task-${task.gen}` });
-          else if (task.wait === 'backoff') run.step({ type: 'TimerFired', name: 'MIX_RETRY', key: '@mix', at: run.room.timers['MIX_RETRY:@mix']! });
+          else if (task.wait === 'backoff')
+            run.step({ type: 'TimerFired', name: 'MIX_RETRY', key: '@mix', at: run.room.timers['MIX_RETRY:@mix']! });
           else break;
         }
         const room = run.room!;

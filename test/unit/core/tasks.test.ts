@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { audienceView, cohostState } from '../../../src/core/views.js';
 import { RoomDriver } from '../../support/core.js';
 import { expectNoop } from './helpers.js';
-import { A, admit, answerOk, calls, lastCall, liveTaskRoom, publish, TASK_KEY, taskPolicy, taskRoom, unpublish, V, V2, V3 } from './task-fixtures.js';
+import {
+  A,
+  admit,
+  answerOk,
+  calls,
+  lastCall,
+  liveTaskRoom,
+  publish,
+  TASK_KEY,
+  taskPolicy,
+  taskRoom,
+  unpublish,
+  V,
+  V2,
+  V3,
+} from './task-fixtures.js';
 
 const mixLive = (userId: string) => ['mix:live', { roomId: 'r1', cohostUserId: userId }];
 
@@ -11,7 +26,16 @@ describe('the task mixer: one mixing task per room', () => {
     const d = taskRoom();
     admit(d, V);
     expect(calls(d)).toEqual([
-      { type: 'MixTaskCall', roomId: 'r1', gen: 1, op: 'create', taskId: null, main: 'a-r1', overlays: ['c1-r1'], output: 'm2-r1' },
+      {
+        type: 'MixTaskCall',
+        roomId: 'r1',
+        gen: 1,
+        op: 'create',
+        taskId: null,
+        main: 'a-r1',
+        overlays: ['c1-r1'],
+        output: 'm2-r1',
+      },
     ]);
     expect(d.actions).not.toContainEqual(expect.objectContaining({ type: 'StartMix' }));
     expect(d.timerAt('MIX_RETRY', TASK_KEY)).toBe(d.now + taskPolicy.mixCallDeadlineMs);
@@ -152,12 +176,26 @@ describe('the task mixer: one mixing task per room', () => {
     const d = taskRoom();
     admit(d, V);
     for (let attempt = 1; attempt <= taskPolicy.mixRetries; attempt++) {
-      d.send({ type: 'MixTaskAnswered', gen: d.room!.mix!.gen, ok: false, code: 'Throttling', retryable: true, gone: false });
+      d.send({
+        type: 'MixTaskAnswered',
+        gen: d.room!.mix!.gen,
+        ok: false,
+        code: 'Throttling',
+        retryable: true,
+        gone: false,
+      });
       expect(d.room!.mix).toMatchObject({ failures: attempt, wait: 'backoff' });
       d.fire('MIX_RETRY', TASK_KEY);
       expect(lastCall(d)).toMatchObject({ op: 'create', output: `m${attempt + 2}-r1` });
     }
-    d.send({ type: 'MixTaskAnswered', gen: d.room!.mix!.gen, ok: false, code: 'Throttling', retryable: true, gone: false });
+    d.send({
+      type: 'MixTaskAnswered',
+      gen: d.room!.mix!.gen,
+      ok: false,
+      code: 'Throttling',
+      retryable: true,
+      gone: false,
+    });
     expect(d.heard(V)).toEqual(['cohost:ended', { roomId: 'r1', userId: V, reason: 'mix-failed' }]);
     expect(d.room!.mix).toBeNull();
     expect(d.room!.cohosts).toEqual([]);
@@ -177,7 +215,14 @@ describe('the task mixer: one mixing task per room', () => {
   it('a task the mixer no longer has (gone) is created anew', () => {
     const d = liveTaskRoom();
     admit(d, V2);
-    d.send({ type: 'MixTaskAnswered', gen: d.room!.mix!.gen, ok: false, code: 'InvalidMixStreamId.NotFound', retryable: false, gone: true });
+    d.send({
+      type: 'MixTaskAnswered',
+      gen: d.room!.mix!.gen,
+      ok: false,
+      code: 'InvalidMixStreamId.NotFound',
+      retryable: false,
+      gone: true,
+    });
     expect(d.room!.mix).toMatchObject({ id: null, mixed: [], live: false, wait: 'backoff' });
     expect(d.heard('watcher')).toEqual(['mix:degraded', { roomId: 'r1', cohostUserId: V, code: 'MainStreamNotExist' }]);
     d.fire('MIX_RETRY', TASK_KEY);

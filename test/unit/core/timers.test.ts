@@ -122,7 +122,12 @@ const TIMERS: {
     then: [
       { type: 'ClearTimer', name: 'MIX_RETRY', key: `${V}/r1` },
       { type: 'StartMix', roomId: 'r1', main: 'a-r1', mix: C1, gen: 2 },
-      { type: 'SetTimer', name: 'MIX_RETRY', key: `${V}/r1`, at: T0 + policy.mixRetryBaseMs + policy.mixCallDeadlineMs },
+      {
+        type: 'SetTimer',
+        name: 'MIX_RETRY',
+        key: `${V}/r1`,
+        at: T0 + policy.mixRetryBaseMs + policy.mixCallDeadlineMs,
+      },
     ],
     // The stage sees the co-host mixing again; viewers still see it degraded (no signal: nothing happened yet).
     told: (d) => [push(d, users(A, V), 'stage')],
@@ -131,15 +136,18 @@ const TIMERS: {
 ];
 
 describe('timers', () => {
-  it.each(TIMERS.map((t) => [t.name, t] as const))('%s fires at its deadline', (_, { name, key, given, then, told, rearmed }) => {
-    const d = given();
-    expect(d.timerAt(name, key)).toBeDefined();
-    d.fire(name, key);
-    expect(d.last).toMatchObject({ ok: true, changed: true });
-    expect(d.actions).toEqual(then);
-    expect(d.told).toEqual(told(d));
-    expect(d.room!.timers[`${name}:${key}`]).toBe(rearmed === undefined ? undefined : d.now + rearmed);
-  });
+  it.each(TIMERS.map((t) => [t.name, t] as const))(
+    '%s fires at its deadline',
+    (_, { name, key, given, then, told, rearmed }) => {
+      const d = given();
+      expect(d.timerAt(name, key)).toBeDefined();
+      d.fire(name, key);
+      expect(d.last).toMatchObject({ ok: true, changed: true });
+      expect(d.actions).toEqual(then);
+      expect(d.told).toEqual(told(d));
+      expect(d.room!.timers[`${name}:${key}`]).toBe(rearmed === undefined ? undefined : d.now + rearmed);
+    },
+  );
 
   it.each(TIMERS.map((t) => [t.name, t] as const))(
     'timers are data: a %s firing whose at no longer matches does nothing',
@@ -187,21 +195,27 @@ describe('timers', () => {
       expect(d.told).toEqual(sessionEnded(reason, true)(d));
     });
 
-    it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: the stream is live after all → the session stays, as if the callback had come', (name) => {
-      const d = verifying(name);
-      d.send({ type: 'StreamChecked', stream: C1, online: true });
-      expect(d.effects).toEqual([{ type: 'ClearTimer', name, key: V }]);
-      expect(d.room!.cohosts[0]).toMatchObject({ ending: null, verifying: null, stream: { streaming: true } });
-      expectNoop(d, { type: 'StreamChecked', stream: C1, online: false });
-    });
+    it.each(['PUBLISH', 'STREAM_LOST'] as const)(
+      '%s: the stream is live after all → the session stays, as if the callback had come',
+      (name) => {
+        const d = verifying(name);
+        d.send({ type: 'StreamChecked', stream: C1, online: true });
+        expect(d.effects).toEqual([{ type: 'ClearTimer', name, key: V }]);
+        expect(d.room!.cohosts[0]).toMatchObject({ ending: null, verifying: null, stream: { streaming: true } });
+        expectNoop(d, { type: 'StreamChecked', stream: C1, online: false });
+      },
+    );
 
-    it.each(['PUBLISH', 'STREAM_LOST'] as const)('%s: a check never answered still ends the session at the re-armed deadline', (name) => {
-      const d = verifying(name);
-      d.fire(name, V);
-      const reason = name === 'PUBLISH' ? 'timeout' : 'stream-lost';
-      expect(d.actions).toEqual(ended(name, d.now));
-      expect(d.told).toEqual(sessionEnded(reason, true)(d));
-    });
+    it.each(['PUBLISH', 'STREAM_LOST'] as const)(
+      '%s: a check never answered still ends the session at the re-armed deadline',
+      (name) => {
+        const d = verifying(name);
+        d.fire(name, V);
+        const reason = name === 'PUBLISH' ? 'timeout' : 'stream-lost';
+        expect(d.actions).toEqual(ended(name, d.now));
+        expect(d.told).toEqual(sessionEnded(reason, true)(d));
+      },
+    );
 
     it('a publish callback during the check settles it: the answer then changes nothing', () => {
       const d = verifying('PUBLISH');

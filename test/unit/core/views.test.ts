@@ -105,7 +105,14 @@ describe('views by role', () => {
   it("co-host states and timer names are PROTOCOL's", () => {
     expect(COHOST_STATES).toEqual(['accepted', 'mixing', 'live', 'degraded', 'ending']);
     expect(stageViewSchema.shape.cohosts.element.shape.state.options).toEqual([...COHOST_STATES]);
-    expect(TIMER_NAMES).toEqual(['REQUEST', 'PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE', 'ANCHOR_DISCONNECT', 'MIX_RETRY']);
+    expect(TIMER_NAMES).toEqual([
+      'REQUEST',
+      'PUBLISH',
+      'STREAM_LOST',
+      'MIX_AVAILABLE',
+      'ANCHOR_DISCONNECT',
+      'MIX_RETRY',
+    ]);
   });
 });
 
@@ -129,7 +136,7 @@ describe('roles: roleOf, kindOf, viewFor, stageUsers', () => {
     expect(roles.map(kindOf)).toEqual(['stage', 'stage', 'requester', 'audience']);
   });
 
-  it("a co-host whose session is gone is a viewer again; a requester whose request ended, too", () => {
+  it('a co-host whose session is gone is a viewer again; a requester whose request ended, too', () => {
     const d = acceptedRoom();
     d.send({ type: 'LeaveCohost', userId: V });
     d.send({ type: 'MixStopped', main: 'a-r1', mix: C1, gen: 1 });
@@ -218,7 +225,10 @@ describe('view versions', () => {
       }
       if (!stage && !audience) expect(pushes(d)).toEqual([]);
       // The audience hears of a change exactly when its view changed.
-      expect(pushes(d).some((p) => 'room' in p.to), JSON.stringify(input)).toBe(audience);
+      expect(
+        pushes(d).some((p) => 'room' in p.to),
+        JSON.stringify(input),
+      ).toBe(audience);
       // The anchor is told exactly when the stage view changed.
       expect(d.heard(A) !== null).toBe(stage);
     }

@@ -11,7 +11,8 @@ import { payloadSchemas } from '../../../src/protocol/payloads.js';
 import { serverEventSchemas } from '../../../src/protocol/server-events.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const version = async (): Promise<string> => (JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
+const version = async (): Promise<string> =>
+  (JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
 
 /**
  * docs/asyncapi.json and docs/openapi.json are generated from the zod schemas in src/protocol/ (`npm run
@@ -36,24 +37,44 @@ describe('the machine-readable contract', () => {
     const validate = ajv.compile(specs.schemas['3.0.0'] as object);
     expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 5), null, 1)).toBe(true);
     const names = Object.values(doc.components.messages).map((m) => m.name);
-    for (const event of [...Object.keys(payloadSchemas), 'auth:refresh', ...Object.keys(serverEventSchemas)]) expect(names).toContain(event);
-    expect(Object.values(doc.operations).filter((o) => o.action === 'send')).toHaveLength(Object.keys(serverEventSchemas).length);
+    for (const event of [...Object.keys(payloadSchemas), 'auth:refresh', ...Object.keys(serverEventSchemas)])
+      expect(names).toContain(event);
+    expect(Object.values(doc.operations).filter((o) => o.action === 'send')).toHaveLength(
+      Object.keys(serverEventSchemas).length,
+    );
   });
 
   it('docs/openapi.json is a valid OpenAPI 3.1 document with every route of PROTOCOL §3', async () => {
     const text = contractDocuments(await version())['openapi.json']!;
-    const result = await new OpenApiValidator().validate(JSON.parse(text) as Parameters<OpenApiValidator['validate']>[0]);
+    const result = await new OpenApiValidator().validate(
+      JSON.parse(text) as Parameters<OpenApiValidator['validate']>[0],
+    );
     expect(result.valid, JSON.stringify(result.errors, null, 1)).toBe(true);
     const paths = Object.keys((JSON.parse(text) as { paths: Record<string, unknown> }).paths);
-    for (const route of ['/callbacks/alilive/stream', '/callbacks/alilive/mix-available', '/callbacks/alilive/mix-result', '/healthz', '/readyz', '/metrics', '/api/rooms', '/api/rooms/{roomId}', '/api/rooms/{roomId}/close', '/api/rooms/{roomId}/cohosts/{userId}/kick', '/api/tokens']) {
+    for (const route of [
+      '/callbacks/alilive/stream',
+      '/callbacks/alilive/mix-available',
+      '/callbacks/alilive/mix-result',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/api/rooms',
+      '/api/rooms/{roomId}',
+      '/api/rooms/{roomId}/close',
+      '/api/rooms/{roomId}/cohosts/{userId}/kick',
+      '/api/tokens',
+    ]) {
       expect(paths).toContain(route);
     }
   });
 
   it('a document schema accepts what the server sends and refuses what it refuses', async () => {
-    const doc = JSON.parse(contractDocuments(await version())['asyncapi.json']!) as { components: { schemas: Record<string, object> } };
+    const doc = JSON.parse(contractDocuments(await version())['asyncapi.json']!) as {
+      components: { schemas: Record<string, object> };
+    };
     const ajv = new Ajv({ strict: false });
-    for (const [id, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${id}`);
+    for (const [id, schema] of Object.entries(doc.components.schemas))
+      ajv.addSchema(schema, `#/components/schemas/${id}`);
     const draining = ajv.getSchema('#/components/schemas/ServerDrainingEvent')!;
     expect(draining({ reconnectInMs: 250 })).toBe(true);
     expect(draining({ reconnectInMs: -1 })).toBe(false);

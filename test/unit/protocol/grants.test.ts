@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NO_GRANTS, OPEN_GRANTS, defaultGrants, mayOpen, mayPair, mayRequest, parseGrants } from '../../../src/protocol/grants.js';
+import {
+  NO_GRANTS,
+  OPEN_GRANTS,
+  defaultGrants,
+  mayOpen,
+  mayPair,
+  mayRequest,
+  parseGrants,
+} from '../../../src/protocol/grants.js';
 
 describe('grants', () => {
   it('a missing claim takes the fallback; a copy, never the shared default', () => {
@@ -12,14 +20,23 @@ describe('grants', () => {
   });
 
   it('fields left out grant nothing; unknown fields are ignored', () => {
-    expect(parseGrants({ anchor: ['r1'] }, OPEN_GRANTS)).toEqual({ ok: true, grants: { anchor: ['r1'], cohost: false, pair: false } });
+    expect(parseGrants({ anchor: ['r1'] }, OPEN_GRANTS)).toEqual({
+      ok: true,
+      grants: { anchor: ['r1'], cohost: false, pair: false },
+    });
     expect(parseGrants({}, OPEN_GRANTS)).toEqual({ ok: true, grants: NO_GRANTS });
-    expect(parseGrants({ cohost: true, record: true }, NO_GRANTS)).toEqual({ ok: true, grants: { anchor: [], cohost: true, pair: false } });
+    expect(parseGrants({ cohost: true, record: true }, NO_GRANTS)).toEqual({
+      ok: true,
+      grants: { anchor: [], cohost: true, pair: false },
+    });
   });
 
-  it.each([null, 'open', ['r1'], { anchor: 'r1' }, { anchor: ['a b'] }, { cohost: 1 }, { pair: 'true' }])('refuses %j with a message', (claim) => {
-    expect(parseGrants(claim, OPEN_GRANTS)).toMatchObject({ ok: false, message: expect.stringMatching(/^grants\./) });
-  });
+  it.each([null, 'open', ['r1'], { anchor: 'r1' }, { anchor: ['a b'] }, { cohost: 1 }, { pair: 'true' }])(
+    'refuses %j with a message',
+    (claim) => {
+      expect(parseGrants(claim, OPEN_GRANTS)).toMatchObject({ ok: false, message: expect.stringMatching(/^grants\./) });
+    },
+  );
 
   it('mayOpen: listed rooms, or every room with *', () => {
     const some = { anchor: ['r1', 'r2'], cohost: false, pair: false };
@@ -31,7 +48,15 @@ describe('grants', () => {
   });
 
   it('mayRequest and mayPair read their flags', () => {
-    expect([mayRequest(OPEN_GRANTS), mayPair(OPEN_GRANTS), mayRequest(NO_GRANTS), mayPair(NO_GRANTS)]).toEqual([true, true, false, false]);
-    expect([mayRequest({ anchor: [], cohost: true, pair: false }), mayPair({ anchor: [], cohost: true, pair: false })]).toEqual([true, false]);
+    expect([mayRequest(OPEN_GRANTS), mayPair(OPEN_GRANTS), mayRequest(NO_GRANTS), mayPair(NO_GRANTS)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect([
+      mayRequest({ anchor: [], cohost: true, pair: false }),
+      mayPair({ anchor: [], cohost: true, pair: false }),
+    ]).toEqual([true, false]);
   });
 });

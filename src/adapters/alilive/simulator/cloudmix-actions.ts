@@ -1,6 +1,12 @@
 import { popError, type Action, type ActionResult, type Params } from './pop-result.js';
 import type { CloudMixWorld, TaskError } from './cloudmix-world.js';
-import { isLayoutId, parseCallbackConfig, parseInputList, parseOutputConfig, type Parsed } from './cloudmix-validate.js';
+import {
+  isLayoutId,
+  parseCallbackConfig,
+  parseInputList,
+  parseOutputConfig,
+  type Parsed,
+} from './cloudmix-validate.js';
 
 export interface CloudMixActionDeps {
   cloudmix: CloudMixWorld;
@@ -20,7 +26,11 @@ const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
  */
 const TASK_ERRORS: Record<TaskError, ActionResult> = {
   NotFound: popError(404, 'InvalidMixStreamId.NotFound', 'The specified MixStreamId does not exist.'),
-  QuotaExceeded: popError(403, 'QuotaExceeded.MixStream', 'The number of concurrent mix stream tasks has reached the limit of this account.'),
+  QuotaExceeded: popError(
+    403,
+    'QuotaExceeded.MixStream',
+    'The number of concurrent mix stream tasks has reached the limit of this account.',
+  ),
   OutputExists: popError(400, 'InvalidOutputConfig.StreamExists', 'A mix stream task already outputs to this stream.'),
   OutputMismatch: invalid('DomainName, AppName or StreamName is not the output of this MixStreamId.'),
 };
@@ -32,7 +42,8 @@ const isResult = (v: unknown): v is ActionResult => typeof v === 'object' && v !
 export const createCloudMixActions = (deps: CloudMixActionDeps): [string, Action][] => {
   const { cloudmix, badDomain } = deps;
   const account = [{ key: 'cloudmix', limit: deps.qps }];
-  const layout = (id: string): ActionResult | null => (isLayoutId(id) ? null : invalid(`The specified parameter "LayoutId" is not valid: ${id}`));
+  const layout = (id: string): ActionResult | null =>
+    isLayoutId(id) ? null : invalid(`The specified parameter "LayoutId" is not valid: ${id}`);
 
   const create: Action = {
     required: ['DomainName', 'LayoutId', 'InputStreamList', 'OutputConfig'],
@@ -92,9 +103,14 @@ export const createCloudMixActions = (deps: CloudMixActionDeps): [string, Action
       if (isResult(pageNo)) return pageNo;
       const pageSize = positive(p, 'PageSize', 1000, 1000);
       if (isResult(pageSize)) return pageSize;
-      for (const k of ['StartTime', 'EndTime']) if (p[k] !== undefined && !UTC_SECONDS.test(p[k])) return invalid(`The specified parameter "${k}" is not valid: ${p[k]}`);
+      for (const k of ['StartTime', 'EndTime'])
+        if (p[k] !== undefined && !UTC_SECONDS.test(p[k]))
+          return invalid(`The specified parameter "${k}" is not valid: ${p[k]}`);
       const all = cloudmix.list({ domain: p.DomainName, app: p.AppName, stream: p.StreamName, id: p.MixStreamId });
-      return { ok: true, body: { Total: all.length, MixStreamList: all.slice((pageNo - 1) * pageSize, pageNo * pageSize) } };
+      return {
+        ok: true,
+        body: { Total: all.length, MixStreamList: all.slice((pageNo - 1) * pageSize, pageNo * pageSize) },
+      };
     },
   };
 

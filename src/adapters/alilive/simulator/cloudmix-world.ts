@@ -74,7 +74,14 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
   const out = (t: Task) => ({ domain: t.domain, app: t.output.app, stream: t.output.stream });
   const notify = (t: Task, Event: MixTaskEvent['Event']): void => {
     if (!t.callbackUrl) return;
-    deps.taskEvent(t.callbackUrl, { MixStreamId: t.id, Event, DomainName: t.domain, AppName: t.output.app, StreamName: t.output.stream, Timestamp: Math.floor(deps.clock.now() / 1000) });
+    deps.taskEvent(t.callbackUrl, {
+      MixStreamId: t.id,
+      Event,
+      DomainName: t.domain,
+      AppName: t.output.app,
+      StreamName: t.output.stream,
+      Timestamp: Math.floor(deps.clock.now() / 1000),
+    });
   };
 
   const goDown = (t: Task): void => {
@@ -110,15 +117,26 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
     tasks.delete(t.id);
   };
 
-  const create = (p: { domain: string; layoutId: string; inputs: ParsedInput[]; output: ParsedOutput; callbackUrl: string | null }): { id: string } | TaskError => {
+  const create = (p: {
+    domain: string;
+    layoutId: string;
+    inputs: ParsedInput[];
+    output: ParsedOutput;
+    callbackUrl: string | null;
+  }): { id: string } | TaskError => {
     if (tasks.size >= deps.maxTasks) return 'QuotaExceeded';
-    const clash = [...tasks.values()].some((t) => t.domain === p.domain && t.output.app === p.output.app && t.output.stream === p.output.stream);
+    const clash = [...tasks.values()].some(
+      (t) => t.domain === p.domain && t.output.app === p.output.app && t.output.stream === p.output.stream,
+    );
     if (clash) return 'OutputExists';
     const now = deps.clock.now();
     const t: Task = { id: randomUUID(), ...p, live: false, created: now, modified: now, starting: null, expiry: null };
     // ExpireDuration presumably ends the task by itself (Q4); modelled so.
     if (p.output.expireS !== null && p.output.expireS * 1000 <= MAX_TIMER_MS) {
-      t.expiry = setTimeout(() => (log.debug({ task: t.id }, 'sim: mix task expired'), end(t)), p.output.expireS * 1000);
+      t.expiry = setTimeout(
+        () => (log.debug({ task: t.id }, 'sim: mix task expired'), end(t)),
+        p.output.expireS * 1000,
+      );
     }
     tasks.set(t.id, t);
     settle(t);
@@ -137,22 +155,47 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
     return null;
   };
 
-  const remove = (id: string, output: { domain: string; app?: string | undefined; stream?: string | undefined }): TaskError | null => {
+  const remove = (
+    id: string,
+    output: { domain: string; app?: string | undefined; stream?: string | undefined },
+  ): TaskError | null => {
     const t = tasks.get(id);
     if (!t) return 'NotFound';
-    if (t.domain !== output.domain || (output.app ?? t.output.app) !== t.output.app || (output.stream ?? t.output.stream) !== t.output.stream) {
+    if (
+      t.domain !== output.domain ||
+      (output.app ?? t.output.app) !== t.output.app ||
+      (output.stream ?? t.output.stream) !== t.output.stream
+    ) {
       return 'OutputMismatch';
     }
     end(t);
     return null;
   };
 
-  const list = (f: { domain?: string | undefined; app?: string | undefined; stream?: string | undefined; id?: string | undefined }) =>
+  const list = (f: {
+    domain?: string | undefined;
+    app?: string | undefined;
+    stream?: string | undefined;
+    id?: string | undefined;
+  }) =>
     [...tasks.values()]
-      .filter((t) => (!f.domain || t.domain === f.domain) && (!f.app || t.output.app === f.app) && (!f.stream || t.output.stream === f.stream) && (!f.id || t.id === f.id))
+      .filter(
+        (t) =>
+          (!f.domain || t.domain === f.domain) &&
+          (!f.app || t.output.app === f.app) &&
+          (!f.stream || t.output.stream === f.stream) &&
+          (!f.id || t.id === f.id),
+      )
       .map((t) => ({
-        MixstreamId: t.id, DomainName: t.domain, AppName: t.output.app, StreamName: t.output.stream, LayoutId: t.layoutId,
-        InputStreamNumber: t.inputs.length, MixStreamTemplate: t.output.template, GmtCreate: utc(t.created), GmtModified: utc(t.modified),
+        MixstreamId: t.id,
+        DomainName: t.domain,
+        AppName: t.output.app,
+        StreamName: t.output.stream,
+        LayoutId: t.layoutId,
+        InputStreamNumber: t.inputs.length,
+        MixStreamTemplate: t.output.template,
+        GmtCreate: utc(t.created),
+        GmtModified: utc(t.modified),
       }));
 
   /** A linkmic stream started or stopped pushing: outputs that depend on it follow. */
@@ -170,9 +213,20 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
     online: () => [...tasks.values()].filter((t) => t.live).map(out),
     state: () =>
       [...tasks.values()].map((t) => ({
-        id: t.id, domain: t.domain, app: t.output.app, stream: t.output.stream, layoutId: t.layoutId, template: t.output.template,
-        live: t.live, callbackUrl: t.callbackUrl,
-        inputs: t.inputs.map((i) => ({ childId: i.childId, url: i.url, stream: ourStream(i.url, deps.appName), pane: i.pane })),
+        id: t.id,
+        domain: t.domain,
+        app: t.output.app,
+        stream: t.output.stream,
+        layoutId: t.layoutId,
+        template: t.output.template,
+        live: t.live,
+        callbackUrl: t.callbackUrl,
+        inputs: t.inputs.map((i) => ({
+          childId: i.childId,
+          url: i.url,
+          stream: ourStream(i.url, deps.appName),
+          pane: i.pane,
+        })),
       })),
     close: (): void => {
       for (const t of tasks.values()) {

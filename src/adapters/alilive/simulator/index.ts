@@ -100,10 +100,20 @@ export const createSimulator = (opts: SimulatorOptions) => {
     // A mixed output is ingested by the live centre on its task's domain, so that is the callback's `app`
     // and the domain its signature covers (issue 10 §5: callbacks signed over the play domain).
     streamEvent: (action, out) =>
-      emit('stream', {
-        action, app: out.domain, appname: out.app, id: out.stream, ip: '127.0.0.1', node: 'sim-mixer-1',
-        time: String(Math.floor(clock.now() / 1000)), usrargs: '',
-      }, out.domain),
+      emit(
+        'stream',
+        {
+          action,
+          app: out.domain,
+          appname: out.app,
+          id: out.stream,
+          ip: '127.0.0.1',
+          node: 'sim-mixer-1',
+          time: String(Math.floor(clock.now() / 1000)),
+          usrargs: '',
+        },
+        out.domain,
+      ),
     taskEvent: (url, body) => {
       keep(taskCallbacks, { url, body });
       track(sender.post(url, body));

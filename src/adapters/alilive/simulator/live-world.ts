@@ -138,7 +138,11 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
   const startMix = (req: MixRequest): StartResult => {
     const main = streams.get(req.main);
     if (req.mainApp !== deps.appName || !main?.pushing || !main.mixAvailable) {
-      return { ok: false, code: MAIN_STREAM_NOT_READY, message: 'The main stream does not exist or is not available for mixing.' };
+      return {
+        ok: false,
+        code: MAIN_STREAM_NOT_READY,
+        message: 'The main stream does not exist or is not available for mixing.',
+      };
     }
     const key = keyOf(req.main, req.mix);
     dropResult(key);
@@ -166,9 +170,16 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
   const injectMixResult = (main: string, mix: string, code: string): boolean => {
     const p = pairs.get(keyOf(main, mix));
     const base: Pair = p ?? {
-      mainDomain: deps.mixDomain, mainApp: deps.appName, main,
-      mixDomain: deps.mixDomain, mixApp: deps.appName, mix,
-      type: 'channel', template: 'picture_in_picture', broken: false, lastCode: null,
+      mainDomain: deps.mixDomain,
+      mainApp: deps.appName,
+      main,
+      mixDomain: deps.mixDomain,
+      mixApp: deps.appName,
+      mix,
+      type: 'channel',
+      template: 'picture_in_picture',
+      broken: false,
+      lastCode: null,
     };
     if (p) p.lastCode = code;
     deps.emit('mixResult', resultParams(base, code));
@@ -178,9 +189,21 @@ export const createLiveWorld = (deps: LiveWorldDeps) => {
   const state = () => ({
     streams: [...new Set([...streams.keys(), ...forbidden.keys()])].map((name) => {
       const s = streams.get(name);
-      return { name, pushing: s?.pushing ?? false, mixAvailable: s?.mixAvailable ?? false, forbidden: isForbidden(name) };
+      return {
+        name,
+        pushing: s?.pushing ?? false,
+        mixAvailable: s?.mixAvailable ?? false,
+        forbidden: isForbidden(name),
+      };
     }),
-    mixes: [...pairs.values()].map((p) => ({ main: p.main, mix: p.mix, template: p.template, type: p.type, broken: p.broken, lastCode: p.lastCode })),
+    mixes: [...pairs.values()].map((p) => ({
+      main: p.main,
+      mix: p.mix,
+      template: p.template,
+      type: p.type,
+      broken: p.broken,
+      lastCode: p.lastCode,
+    })),
   });
 
   const online = (): string[] => [...streams].filter(([, s]) => s.pushing).map(([name]) => name);

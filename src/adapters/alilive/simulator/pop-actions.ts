@@ -47,9 +47,14 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
       const domain = badDomain(p.MainDomainName!, p.MixDomainName!);
       if (domain) return domain;
       const r = world.startMix({
-        mainDomain: p.MainDomainName!, mainApp: p.MainAppName!, main: p.MainStreamName!,
-        mixDomain: p.MixDomainName!, mixApp: p.MixAppName!, mix: p.MixStreamName!,
-        type: p.MixType!, template: p.MixTemplate!,
+        mainDomain: p.MainDomainName!,
+        mainApp: p.MainAppName!,
+        main: p.MainStreamName!,
+        mixDomain: p.MixDomainName!,
+        mixApp: p.MixAppName!,
+        mix: p.MixStreamName!,
+        type: p.MixType!,
+        template: p.MixTemplate!,
       });
       return r.ok ? { ok: true, body: mixInfo(p) } : popError(404, MAIN_STREAM_NOT_READY, r.message);
     },
@@ -57,7 +62,9 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
 
   const stop: Action = {
     required: SIX,
-    run: (p) => badDomain(p.MainDomainName!, p.MixDomainName!) ?? (world.stopMix(p.MainStreamName!, p.MixStreamName!), { ok: true, body: mixInfo(p) }),
+    run: (p) =>
+      badDomain(p.MainDomainName!, p.MixDomainName!) ??
+      (world.stopMix(p.MainStreamName!, p.MixStreamName!), { ok: true, body: mixInfo(p) }),
   };
 
   const forbid: Action = {
@@ -70,7 +77,8 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
       }
       const domain = badDomain(p.DomainName!);
       if (domain) return domain;
-      if (p.AppName === deps.appName) world.forbid(p.StreamName!, resume ? Date.parse(resume) : null, p.Oneshot === 'yes');
+      if (p.AppName === deps.appName)
+        world.forbid(p.StreamName!, resume ? Date.parse(resume) : null, p.Oneshot === 'yes');
       return { ok: true, body: {} };
     },
   };
@@ -84,7 +92,10 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
       const wanted = p.StreamName;
       const appOk = p.AppName === undefined || p.AppName === deps.appName;
       const named = (n: string) => !wanted || (strict ? n === wanted : n.includes(wanted));
-      const pushed = world.online().filter((n) => appOk && named(n)).map((StreamName) => ({ AppName: deps.appName, StreamName }));
+      const pushed = world
+        .online()
+        .filter((n) => appOk && named(n))
+        .map((StreamName) => ({ AppName: deps.appName, StreamName }));
       // Mixed outputs are produced on their task's domain, under the task's app.
       const mixed = deps.cloudmix
         .online()
@@ -94,15 +105,31 @@ export const createActions = (deps: ActionDeps): ReadonlyMap<string, Action> => 
       const info = [...pushed, ...mixed].map((s) => ({ DomainName: p.DomainName, ...s, PublishTime: publishTime }));
       return {
         ok: true,
-        body: { PageNum: 1, PageSize: 2000, TotalNum: info.length, TotalPage: 1, OnlineInfo: { LiveStreamOnlineInfo: info } },
+        body: {
+          PageNum: 1,
+          PageSize: 2000,
+          TotalNum: info.length,
+          TotalPage: 1,
+          OnlineInfo: { LiveStreamOnlineInfo: info },
+        },
       };
     },
   };
 
   return new Map<string, Action>([
-    ...(deps.legacyMix ? ([['StartMixStreamsService', start], ['StopMixStreamsService', stop]] as const) : []),
+    ...(deps.legacyMix
+      ? ([
+          ['StartMixStreamsService', start],
+          ['StopMixStreamsService', stop],
+        ] as const)
+      : []),
     ['ForbidLiveStream', forbid],
     ['DescribeLiveStreamsOnlineList', onlineList],
-    ...createCloudMixActions({ cloudmix: deps.cloudmix, qps: deps.cloudmixQps, listQps: deps.cloudmixListQps, badDomain }),
+    ...createCloudMixActions({
+      cloudmix: deps.cloudmix,
+      qps: deps.cloudmixQps,
+      listQps: deps.cloudmixListQps,
+      badDomain,
+    }),
   ]);
 };

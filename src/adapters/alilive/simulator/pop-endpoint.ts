@@ -23,7 +23,16 @@ export interface PopEndpointDeps extends Omit<ActionDeps, 'clock'> {
   version?: string;
 }
 
-const COMMON = ['Action', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'SignatureVersion', 'Timestamp', 'Version'];
+const COMMON = [
+  'Action',
+  'AccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureNonce',
+  'SignatureVersion',
+  'Timestamp',
+  'Version',
+];
 const HIDDEN = new Set(['AccessKeyId', 'Signature', 'SecurityToken']);
 const WINDOW_MS = 15 * 60 * 1000;
 const MAX_CALLS = 10_000;
@@ -58,17 +67,28 @@ export const createPopEndpoint = (deps: PopEndpointDeps) => {
   /** Authentication and the common parameters, in the order POP checks them. */
   const gate = (method: string, p: Params): ActionResult | null => {
     const missing = COMMON.find((k) => !p[k]);
-    if (missing) return popError(400, 'MissingParameter', `The input parameter "${missing}" that is mandatory for processing this request is not supplied.`);
+    if (missing)
+      return popError(
+        400,
+        'MissingParameter',
+        `The input parameter "${missing}" that is mandatory for processing this request is not supplied.`,
+      );
     const secret = deps.keys[p.AccessKeyId!];
     if (secret === undefined) return popError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
-    if (!verifyPop(method, p, secret)) return popError(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
+    if (!verifyPop(method, p, secret))
+      return popError(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
     const at = parseTimestamp(p.Timestamp!);
-    if (Number.isNaN(at)) return popError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.');
+    if (Number.isNaN(at))
+      return popError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.');
     const now = deps.clock.now();
-    if (Math.abs(now - at) > WINDOW_MS) return popError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
+    if (Math.abs(now - at) > WINDOW_MS)
+      return popError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
     // Insertion order is arrival order, so expired nonces are all at the front.
-    for (const [n, until] of nonces) if (until < now) nonces.delete(n); else break;
-    if (nonces.has(p.SignatureNonce!)) return popError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+    for (const [n, until] of nonces)
+      if (until < now) nonces.delete(n);
+      else break;
+    if (nonces.has(p.SignatureNonce!))
+      return popError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
     nonces.set(p.SignatureNonce!, now + WINDOW_MS);
     if (p.Version !== version) return popError(400, 'InvalidVersion', `Specified parameter Version is not valid.`);
     return null;
@@ -79,12 +99,18 @@ export const createPopEndpoint = (deps: PopEndpointDeps) => {
     const refused = gate(method, p);
     if (refused) return refused;
     const action = actions.get(p.Action!);
-    if (!action) return popError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+    if (!action)
+      return popError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
     if (action.qps && !flow.admit(action.qps, deps.clock.now())) {
       return popError(400, 'Throttling.User', 'Request was denied due to user flow control.');
     }
     const missing = action.required.find((k) => !p[k]);
-    if (missing) return popError(400, 'MissingParameter', `The input parameter "${missing}" that is mandatory for processing this request is not supplied.`);
+    if (missing)
+      return popError(
+        400,
+        'MissingParameter',
+        `The input parameter "${missing}" that is mandatory for processing this request is not supplied.`,
+      );
     return action.run(p);
   };
 
@@ -102,13 +128,20 @@ export const createPopEndpoint = (deps: PopEndpointDeps) => {
     if (fault) {
       record(req.method, p, fault.status, fault.code);
       if (fault.html) return void res.status(fault.status).type('html').send('<html><body>Bad Gateway</body></html>');
-      return void res.status(fault.status).json({ Code: fault.code, Message: 'The request has failed due to a temporary failure of the server.', RequestId, HostId });
+      return void res.status(fault.status).json({
+        Code: fault.code,
+        Message: 'The request has failed due to a temporary failure of the server.',
+        RequestId,
+        HostId,
+      });
     }
     const r = handle(req.method, p);
     record(req.method, p, r.ok ? 200 : r.status, r.ok ? null : r.code);
     if (!r.ok) deps.logger.debug({ action: p?.Action, code: r.code }, 'sim: POP call refused');
     const send = () =>
-      r.ok ? res.status(200).json({ RequestId, ...r.body }) : res.status(r.status).json({ Code: r.code, Message: r.message, RequestId, HostId });
+      r.ok
+        ? res.status(200).json({ RequestId, ...r.body })
+        : res.status(r.status).json({ Code: r.code, Message: r.message, RequestId, HostId });
     const stall = stalls.shift();
     if (stall === undefined) return void send();
     const release = (): void => {

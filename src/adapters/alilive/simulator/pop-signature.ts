@@ -19,11 +19,7 @@ export const stringToSign = (method: string, params: Readonly<Record<string, str
 export const signPop = (method: string, params: Readonly<Record<string, string>>, secret: string): string =>
   createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
 
-export const verifyPop = (
-  method: string,
-  params: Readonly<Record<string, string>>,
-  secret: string,
-): boolean => {
+export const verifyPop = (method: string, params: Readonly<Record<string, string>>, secret: string): boolean => {
   const given = Buffer.from(params.Signature ?? '', 'utf8');
   const expected = Buffer.from(signPop(method, params, secret), 'utf8');
   return given.length === expected.length && timingSafeEqual(given, expected);

@@ -37,7 +37,10 @@ const WORLD_TTL_S = 86_400;
  * The POP keys every node's simulator accepts and every node's mix client signs with: made by the first node,
  * read by the rest, so a call forwarded to whichever node serves the simulator verifies there.
  */
-export const sharedSimulatorKeys = async (redis: RedisClient, prefix = 'linkmic:'): Promise<{ accessKeyId: string; accessKeySecret: string }> => {
+export const sharedSimulatorKeys = async (
+  redis: RedisClient,
+  prefix = 'linkmic:',
+): Promise<{ accessKeyId: string; accessKeySecret: string }> => {
   const key = `${prefix}sim:keys`;
   const mine = `sim${randomBytes(8).toString('hex')}:${randomBytes(24).toString('base64url')}`;
   await redis.set(key, mine, 'NX');
@@ -61,7 +64,10 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
 
   /** The streams being pushed, for whoever serves the simulator next. */
   const report = async (): Promise<void> => {
-    const pushing = local.state().streams.filter((s) => s.pushing && !s.forbidden).map((s) => s.name);
+    const pushing = local
+      .state()
+      .streams.filter((s) => s.pushing && !s.forbidden)
+      .map((s) => s.name);
     await redis.set(worldKey, JSON.stringify(pushing), 'EX', WORLD_TTL_S);
   };
 
@@ -100,12 +106,16 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
   router.use((req, res, next) => {
     if (leading) {
       // A push or a stop changes the world: reported at once, not a tick later.
-      if (req.method === 'POST' && req.path.startsWith('/streams/')) res.once('finish', () => void report().catch(() => undefined));
+      if (req.method === 'POST' && req.path.startsWith('/streams/'))
+        res.once('finish', () => void report().catch(() => undefined));
       return local.router(req, res, next);
     }
     // One hop only: a node that is not serving either (the lease moved meanwhile) answers 503 and the caller retries.
     if (!leaderUrl || req.headers[FORWARDED_HEADER]) {
-      return void res.status(503).json({ ok: false, error: { code: 'internal', message: 'the shared simulator is moving to another node; retry' } });
+      return void res.status(503).json({
+        ok: false,
+        error: { code: 'internal', message: 'the shared simulator is moving to another node; retry' },
+      });
     }
     forward(req, res, leaderUrl, { timeoutMs: FORWARD_TIMEOUT_MS });
   });

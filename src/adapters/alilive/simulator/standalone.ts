@@ -20,11 +20,19 @@ export const DEV_ACCESS_KEY_ID = 'simulator-dev-key';
 export const DEV_ACCESS_KEY_SECRET = 'simulator-dev-secret';
 
 const ms = z.coerce.number().int().min(0);
-const optional = z.string().optional().transform((v) => (v === '' ? undefined : v));
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
   host: z.string().min(1).default('127.0.0.1'),
-  callbackBase: optional.pipe(z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional()),
+  callbackBase: optional.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+      .optional(),
+  ),
   accessKeyId: z.string().min(1, 'must not be empty').default(DEV_ACCESS_KEY_ID),
   accessKeySecret: z.string().min(1, 'must not be empty').default(DEV_ACCESS_KEY_SECRET),
   pushDomain: z.string().default('push.example.com'),
@@ -37,21 +45,36 @@ const schema = z.object({
   callbackRetryMs: ms.default(1000),
   mixOutputDelayMs: ms.default(300),
   /** `false`: answer the legacy mixing actions as unknown, as a retired API would. */
-  legacyMix: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  legacyMix: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 export type StandaloneConfig = z.infer<typeof schema>;
 
 /** The environment variables the standalone simulator reads (flags aside). */
 export const NAMES: Record<keyof StandaloneConfig, string> = {
-  port: 'SIM_PORT', host: 'SIM_HOST', callbackBase: 'SIM_CALLBACK_BASE',
-  accessKeyId: 'ALILIVE_ACCESS_KEY_ID', accessKeySecret: 'ALILIVE_ACCESS_KEY_SECRET',
-  pushDomain: 'ALILIVE_PUSH_DOMAIN', mixDomain: 'ALILIVE_MIX_DOMAIN', appName: 'ALILIVE_APP_NAME',
-  callbackToken: 'CALLBACK_TOKEN', callbackAuthKey: 'ALILIVE_CALLBACK_AUTH_KEY',
-  mixAvailableDelayMs: 'SIMULATOR_MIX_AVAILABLE_DELAY_MS', mixResultDelayMs: 'SIMULATOR_MIX_RESULT_DELAY_MS',
+  port: 'SIM_PORT',
+  host: 'SIM_HOST',
+  callbackBase: 'SIM_CALLBACK_BASE',
+  accessKeyId: 'ALILIVE_ACCESS_KEY_ID',
+  accessKeySecret: 'ALILIVE_ACCESS_KEY_SECRET',
+  pushDomain: 'ALILIVE_PUSH_DOMAIN',
+  mixDomain: 'ALILIVE_MIX_DOMAIN',
+  appName: 'ALILIVE_APP_NAME',
+  callbackToken: 'CALLBACK_TOKEN',
+  callbackAuthKey: 'ALILIVE_CALLBACK_AUTH_KEY',
+  mixAvailableDelayMs: 'SIMULATOR_MIX_AVAILABLE_DELAY_MS',
+  mixResultDelayMs: 'SIMULATOR_MIX_RESULT_DELAY_MS',
   callbackRetryMs: 'SIM_CALLBACK_RETRY_MS',
-  mixOutputDelayMs: 'SIMULATOR_MIX_OUTPUT_DELAY_MS', legacyMix: 'SIM_LEGACY_MIX',
+  mixOutputDelayMs: 'SIMULATOR_MIX_OUTPUT_DELAY_MS',
+  legacyMix: 'SIM_LEGACY_MIX',
 };
-const FLAGS: Record<string, keyof StandaloneConfig> = { '--port': 'port', '--host': 'host', '--callback-base': 'callbackBase' };
+const FLAGS: Record<string, keyof StandaloneConfig> = {
+  '--port': 'port',
+  '--host': 'host',
+  '--callback-base': 'callbackBase',
+};
 
 /** Flags win over the environment; an invalid value throws one line naming the variable. */
 export const parseStandaloneArgs = (argv: readonly string[], env: NodeJS.ProcessEnv): StandaloneConfig => {
@@ -66,7 +89,9 @@ export const parseStandaloneArgs = (argv: readonly string[], env: NodeJS.Process
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new Error(`simulator: ${NAMES[issue.path[0] as keyof StandaloneConfig] ?? String(issue.path[0])}: ${issue.message}`);
+  throw new Error(
+    `simulator: ${NAMES[issue.path[0] as keyof StandaloneConfig] ?? String(issue.path[0])}: ${issue.message}`,
+  );
 };
 
 export interface Standalone {
@@ -83,7 +108,11 @@ export const startStandalone = async (config: StandaloneConfig, logger: Logger):
     ...config,
     domains: undefined,
     callbackUrls: base
-      ? { stream: `${base}/callbacks/alilive/stream`, mixAvailable: `${base}/callbacks/alilive/mix-available`, mixResult: `${base}/callbacks/alilive/mix-result` }
+      ? {
+          stream: `${base}/callbacks/alilive/stream`,
+          mixAvailable: `${base}/callbacks/alilive/mix-available`,
+          mixResult: `${base}/callbacks/alilive/mix-result`,
+        }
       : {},
     logger,
   };
@@ -115,7 +144,9 @@ export const howToPointLinkmic = (config: StandaloneConfig, endpoint: string): s
   const keys = devKeys
     ? `ALILIVE_ACCESS_KEY_ID=${DEV_ACCESS_KEY_ID} ALILIVE_ACCESS_KEY_SECRET=${DEV_ACCESS_KEY_SECRET}`
     : 'ALILIVE_ACCESS_KEY_ID=<the same> ALILIVE_ACCESS_KEY_SECRET=<the same>';
-  const callbacks = config.callbackBase ? `callbacks go to ${config.callbackBase}` : 'no --callback-base: callbacks are recorded, not sent';
+  const callbacks = config.callbackBase
+    ? `callbacks go to ${config.callbackBase}`
+    : 'no --callback-base: callbacks are recorded, not sent';
   return [
     `alilive simulator on ${endpoint} (${callbacks})`,
     `run linkmic against it: ALILIVE_MODE=cloud ALILIVE_ENDPOINT=${endpoint} ${keys} npm start`,

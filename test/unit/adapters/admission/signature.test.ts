@@ -15,7 +15,12 @@ describe('admission signature', () => {
   it('verifies the exact bytes, the key and the timestamp window', () => {
     const signature = signAdmission(KEY, NOW_S, BODY);
     const check = (over: Partial<{ timestamp: string; signature: string; body: string; key: string; now: number }>) =>
-      verifyAdmission(over.key ?? KEY, { timestamp: over.timestamp ?? String(NOW_S), signature: over.signature ?? signature }, over.body ?? BODY, over.now ?? NOW_S);
+      verifyAdmission(
+        over.key ?? KEY,
+        { timestamp: over.timestamp ?? String(NOW_S), signature: over.signature ?? signature },
+        over.body ?? BODY,
+        over.now ?? NOW_S,
+      );
     expect(check({})).toBe(true);
     expect(check({ now: NOW_S + 300 })).toBe(true);
     expect(check({ now: NOW_S + 301 })).toBe(false);

@@ -1,13 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import {
-  badInputs, createParams, deleteParams, inputStreamList, inputsFor, listParams, parseTaskPage, updateParams, type CloudMixSettings,
+  badInputs,
+  createParams,
+  deleteParams,
+  inputStreamList,
+  inputsFor,
+  listParams,
+  parseTaskPage,
+  updateParams,
+  type CloudMixSettings,
 } from '../../../../src/adapters/alilive/cloudmix-params.js';
 import type { CloudMixInput } from '../../../../src/adapters/alilive/cloudmix-types.js';
 import { layoutFor } from '../../../../src/core/mix-layout.js';
 import { signPop } from '../../../../src/adapters/alilive/simulator/pop-signature.js';
-import { VECTOR_COMMON, VECTOR_CREATE, VECTOR_INPUTS, VECTOR_SETTINGS, VECTOR_SIGNATURE } from '../../../support/cloudmix-vector.js';
+import {
+  VECTOR_COMMON,
+  VECTOR_CREATE,
+  VECTOR_INPUTS,
+  VECTOR_SETTINGS,
+  VECTOR_SIGNATURE,
+} from '../../../support/cloudmix-vector.js';
 
-const S: CloudMixSettings = { domain: 'play.example.com', appName: 'linkmic', region: 'cn-shanghai', template: 'lp_ld', expireS: 3600 };
+const S: CloudMixSettings = {
+  domain: 'play.example.com',
+  appName: 'linkmic',
+  region: 'cn-shanghai',
+  template: 'lp_ld',
+  expireS: 3600,
+};
 
 describe('cloud-mix parameters', () => {
   it('InputStreamList is the documented bare PascalCase array, byte for byte', () => {
@@ -26,7 +46,8 @@ describe('cloud-mix parameters', () => {
       DomainName: 'example.com',
       LayoutId: 'MixStreamLayout-2-1',
       InputStreamList: inputStreamList(VECTOR_INPUTS),
-      OutputConfig: '{"AppName":"live","StreamName":"room1_mix","MixStreamTemplate":"lp_hd_v","ExpireDuration":"86400"}',
+      OutputConfig:
+        '{"AppName":"live","StreamName":"room1_mix","MixStreamTemplate":"lp_hd_v","ExpireDuration":"86400"}',
       CallbackConfig: '{"CallbackUrl":"https://app.example.com/alilive/mix-callback"}',
     });
     expect(signPop('POST', { ...VECTOR_COMMON, ...params }, 'testsecret')).toBe(VECTOR_SIGNATURE);
@@ -38,15 +59,36 @@ describe('cloud-mix parameters', () => {
 
   it('UpdateMixStream, DeleteMixStream and DescribeMixStreamList', () => {
     expect(updateParams(S, { taskId: 't-1', layoutId: 'USERDEFINED', inputs: VECTOR_INPUTS })).toEqual({
-      RegionId: 'cn-shanghai', DomainName: 'play.example.com', MixStreamId: 't-1', LayoutId: 'USERDEFINED', InputStreamList: inputStreamList(VECTOR_INPUTS),
+      RegionId: 'cn-shanghai',
+      DomainName: 'play.example.com',
+      MixStreamId: 't-1',
+      LayoutId: 'USERDEFINED',
+      InputStreamList: inputStreamList(VECTOR_INPUTS),
     });
     expect(deleteParams(S, { taskId: 't-1', outputStream: 'm-r1' })).toEqual({
-      RegionId: 'cn-shanghai', DomainName: 'play.example.com', MixStreamId: 't-1', AppName: 'linkmic', StreamName: 'm-r1',
+      RegionId: 'cn-shanghai',
+      DomainName: 'play.example.com',
+      MixStreamId: 't-1',
+      AppName: 'linkmic',
+      StreamName: 'm-r1',
     });
-    expect(listParams(S, 2, 50)).toEqual({ RegionId: 'cn-shanghai', DomainName: 'play.example.com', PageNo: '2', PageSize: '50' });
+    expect(listParams(S, 2, 50)).toEqual({
+      RegionId: 'cn-shanghai',
+      DomainName: 'play.example.com',
+      PageNo: '2',
+      PageSize: '50',
+    });
   });
 
-  const one = (over: Partial<CloudMixInput> = {}): CloudMixInput => ({ layoutChildId: 1, url: 'rtmp://p.example.com/linkmic/a-r1', x: 0, y: 0, w: 1, h: 1, ...over });
+  const one = (over: Partial<CloudMixInput> = {}): CloudMixInput => ({
+    layoutChildId: 1,
+    url: 'rtmp://p.example.com/linkmic/a-r1',
+    x: 0,
+    y: 0,
+    w: 1,
+    h: 1,
+    ...over,
+  });
   it.each([
     [[], 'a mix takes 1–8 inputs'],
     [Array.from({ length: 9 }, (_, i) => one({ layoutChildId: i + 1 })), 'a mix takes 1–8 inputs'],
@@ -73,16 +115,30 @@ describe('cloud-mix parameters', () => {
 
   it('accepts up to eight well-formed inputs', () => {
     expect(badInputs([one()])).toBeNull();
-    expect(badInputs(Array.from({ length: 8 }, (_, i) => one({ layoutChildId: i + 1, x: 0.1 * i, w: 0.1, url: `https://p.example.com/linkmic/s${i}.flv?auth_key=x` })))).toBeNull();
+    expect(
+      badInputs(
+        Array.from({ length: 8 }, (_, i) =>
+          one({ layoutChildId: i + 1, x: 0.1 * i, w: 0.1, url: `https://p.example.com/linkmic/s${i}.flv?auth_key=x` }),
+        ),
+      ),
+    ).toBeNull();
   });
 });
 
 describe('DescribeMixStreamList answers', () => {
   it('reads MixstreamId (lower-case s), and MixStreamId should the spelling be fixed', () => {
     const page = parseTaskPage({
-      RequestId: 'R', Total: 3,
+      RequestId: 'R',
+      Total: 3,
       MixStreamList: [
-        { MixstreamId: 'aaf9', DomainName: 'play.example.com', AppName: 'linkmic', StreamName: 'm-r1', LayoutId: 'USERDEFINED', InputStreamNumber: 2 },
+        {
+          MixstreamId: 'aaf9',
+          DomainName: 'play.example.com',
+          AppName: 'linkmic',
+          StreamName: 'm-r1',
+          LayoutId: 'USERDEFINED',
+          InputStreamNumber: 2,
+        },
         { MixStreamId: 'bbf9', AppName: 'linkmic', StreamName: 'm-r2', InputStreamNumber: '4' },
         { AppName: 'linkmic', StreamName: 'm-r3' },
       ],
@@ -102,7 +158,9 @@ describe('DescribeMixStreamList answers', () => {
     expect(parseTaskPage(null)).toBeNull();
     expect(parseTaskPage('x')).toBeNull();
     expect(parseTaskPage({ MixStreamList: [{ MixstreamId: 'a', InputStreamNumber: -1 }, 'junk'] })).toEqual({
-      tasks: [{ taskId: 'a', app: '', stream: '', inputs: 0 }], total: 2, skipped: 1,
+      tasks: [{ taskId: 'a', app: '', stream: '', inputs: 0 }],
+      total: 2,
+      skipped: 1,
     });
   });
 });

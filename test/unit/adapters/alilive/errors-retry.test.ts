@@ -28,13 +28,26 @@ describe('classifyPopError', () => {
     ['Throttling', 503, true],
     ['SomethingNew', undefined, false],
   ])('%s (HTTP %s) retryable=%s', (code, status, retryable) => {
-    expect(classifyPopError(popErr(code, status))).toEqual({ code, requestId: 'R-9', status: status ?? null, retryable });
+    expect(classifyPopError(popErr(code, status))).toEqual({
+      code,
+      requestId: 'R-9',
+      status: status ?? null,
+      retryable,
+    });
   });
 
   it('maps timeouts, parse failures, socket errors and the unknown', () => {
-    expect(classifyPopError(Object.assign(new Error('ReadTimeout(10)'), { name: 'RequestTimeoutError' }))).toMatchObject({ code: 'RequestTimeout', retryable: true });
-    expect(classifyPopError({ name: 'SyntaxError', message: 'Unexpected <', text: '<html>' })).toMatchObject({ code: 'InvalidResponse', retryable: true });
-    expect(classifyPopError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toMatchObject({ code: 'NetworkError', retryable: true });
+    expect(
+      classifyPopError(Object.assign(new Error('ReadTimeout(10)'), { name: 'RequestTimeoutError' })),
+    ).toMatchObject({ code: 'RequestTimeout', retryable: true });
+    expect(classifyPopError({ name: 'SyntaxError', message: 'Unexpected <', text: '<html>' })).toMatchObject({
+      code: 'InvalidResponse',
+      retryable: true,
+    });
+    expect(classifyPopError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toMatchObject({
+      code: 'NetworkError',
+      retryable: true,
+    });
     expect(classifyPopError(new TypeError('bug'))).toMatchObject({ code: 'UnknownError', retryable: false });
     expect(classifyPopError(undefined)).toMatchObject({ code: 'UnknownError', retryable: false });
   });
@@ -49,7 +62,9 @@ describe('classifyPopError', () => {
 describe('backoffMs (full jitter)', () => {
   it('doubles the cap per retry up to max, scaled by the random draw', () => {
     const policy = { baseMs: 100, maxMs: 1000 };
-    expect([0, 1, 2, 3, 4, 10].map((n) => backoffMs(n, { ...policy, random: () => 0.999 }))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect([0, 1, 2, 3, 4, 10].map((n) => backoffMs(n, { ...policy, random: () => 0.999 }))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
     expect(backoffMs(3, { ...policy, random: () => 0 })).toBe(0);
   });
 });
@@ -60,6 +75,8 @@ describe('stream callback signature', () => {
       'ALI-LIVE-TIMESTAMP': '1700000000',
       'ALI-LIVE-SIGNATURE': '712bcf63199784ca0bf0c1c18dc4ffb9',
     });
-    expect(streamCallbackHeaders('learn.aliyundoc.com', 1_519_375_990, 'yourkey')['ALI-LIVE-SIGNATURE']).toBe('9e226fc2c250be266e3657e156f68c12');
+    expect(streamCallbackHeaders('learn.aliyundoc.com', 1_519_375_990, 'yourkey')['ALI-LIVE-SIGNATURE']).toBe(
+      '9e226fc2c250be266e3657e156f68c12',
+    );
   });
 });

@@ -7,7 +7,14 @@ describe('admin key check', () => {
   const matches = keyChecker('admin-key-0123456789abcdef');
   it('matches only the exact key, whatever the length of a wrong one', () => {
     expect(matches('admin-key-0123456789abcdef')).toBe(true);
-    for (const wrong of ['', 'a', 'admin-key-0123456789abcde', 'admin-key-0123456789abcdefg', 'ADMIN-KEY-0123456789ABCDEF', 'x'.repeat(10_000)]) {
+    for (const wrong of [
+      '',
+      'a',
+      'admin-key-0123456789abcde',
+      'admin-key-0123456789abcdefg',
+      'ADMIN-KEY-0123456789ABCDEF',
+      'x'.repeat(10_000),
+    ]) {
       expect(matches(wrong), wrong.slice(0, 30)).toBe(false);
     }
   });
@@ -59,7 +66,14 @@ describe('room pages', () => {
     expect(pageQuery({ limit: '5' })).toEqual({ ok: true, page: { limit: 5, after: null } });
     const next = pageOfRooms(['b', 'a', 'c'], { limit: 1, after: null }).next!;
     expect(pageQuery({ cursor: next })).toEqual({ ok: true, page: { limit: 100, after: 'a' } });
-    for (const bad of [{ limit: '0' }, { limit: '501' }, { limit: '1.5' }, { cursor: '!!' }, { cursor: Buffer.from('a b').toString('base64url') }, { limit: ['1', '2'] }]) {
+    for (const bad of [
+      { limit: '0' },
+      { limit: '501' },
+      { limit: '1.5' },
+      { cursor: '!!' },
+      { cursor: Buffer.from('a b').toString('base64url') },
+      { limit: ['1', '2'] },
+    ]) {
       expect(pageQuery(bad), JSON.stringify(bad)).toMatchObject({ ok: false });
     }
   });

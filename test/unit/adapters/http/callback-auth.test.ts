@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createStreamVerifier, createTokenCheck, streamSignature } from '../../../../src/adapters/http/callback-auth.js';
+import {
+  createStreamVerifier,
+  createTokenCheck,
+  streamSignature,
+} from '../../../../src/adapters/http/callback-auth.js';
 
 describe('streamSignature: alilive-facts §3 / alilive-current §3.2 vectors', () => {
   it.each([
@@ -24,22 +28,43 @@ describe('createStreamVerifier', () => {
     ['stale: 301 s later', good, NOW + 301, { ok: false, reason: 'stale_timestamp' }],
     ['from the future: 301 s early', good, NOW - 301, { ok: false, reason: 'stale_timestamp' }],
     ['no headers', {}, NOW, { ok: false, reason: 'missing_signature' }],
-    ['no timestamp', { 'ali-live-signature': good['ali-live-signature'] }, NOW, { ok: false, reason: 'missing_timestamp' }],
+    [
+      'no timestamp',
+      { 'ali-live-signature': good['ali-live-signature'] },
+      NOW,
+      { ok: false, reason: 'missing_timestamp' },
+    ],
     ['empty signature', { ...good, 'ali-live-signature': '' }, NOW, { ok: false, reason: 'missing_signature' }],
     ['timestamp not a number', { ...good, 'ali-live-timestamp': '17e8' }, NOW, { ok: false, reason: 'bad_timestamp' }],
-    ['repeated timestamp header', { ...good, 'ali-live-timestamp': ['1700000000', '1700000000'] }, NOW, { ok: false, reason: 'missing_timestamp' }],
+    [
+      'repeated timestamp header',
+      { ...good, 'ali-live-timestamp': ['1700000000', '1700000000'] },
+      NOW,
+      { ok: false, reason: 'missing_timestamp' },
+    ],
     ['wrong signature', { ...good, 'ali-live-signature': '0'.repeat(32) }, NOW, { ok: false, reason: 'bad_signature' }],
     ['short signature', { ...good, 'ali-live-signature': '712bcf' }, NOW, { ok: false, reason: 'bad_signature' }],
     ['not hex', { ...good, 'ali-live-signature': 'z'.repeat(32) }, NOW, { ok: false, reason: 'bad_signature' }],
-    ['signature of another timestamp', { ...good, 'ali-live-timestamp': '1700000001' }, NOW, { ok: false, reason: 'bad_signature' }],
+    [
+      'signature of another timestamp',
+      { ...good, 'ali-live-timestamp': '1700000001' },
+      NOW,
+      { ok: false, reason: 'bad_signature' },
+    ],
   ] as const)('%s', (_name, headers, nowS, expected) => {
     expect(verify(headers, nowS)).toMatchObject(expected);
   });
 
   it('accepts a signature over the play domain (ingest through the live centre) as well as the push domain', () => {
-    const overPlay = { 'ali-live-timestamp': '1700000000', 'ali-live-signature': streamSignature('play.example.com', '1700000000', 'callbackKey789') };
+    const overPlay = {
+      'ali-live-timestamp': '1700000000',
+      'ali-live-signature': streamSignature('play.example.com', '1700000000', 'callbackKey789'),
+    };
     expect(verify(overPlay, NOW)).toMatchObject({ ok: true, proof: { signedAtS: NOW } });
-    const overOther = { ...overPlay, 'ali-live-signature': streamSignature('other.example.com', '1700000000', 'callbackKey789') };
+    const overOther = {
+      ...overPlay,
+      'ali-live-signature': streamSignature('other.example.com', '1700000000', 'callbackKey789'),
+    };
     expect(verify(overOther, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
     const pushOnly = createStreamVerifier({ key: 'callbackKey789', domains: ['push.example.com'] });
     expect(pushOnly(overPlay, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
@@ -61,13 +86,19 @@ describe('createStreamVerifier', () => {
   });
 
   it('finds headers whatever their case', () => {
-    const headers = { 'ALI-LIVE-TIMESTAMP': good['ali-live-timestamp'], 'Ali-Live-Signature': good['ali-live-signature'] };
+    const headers = {
+      'ALI-LIVE-TIMESTAMP': good['ali-live-timestamp'],
+      'Ali-Live-Signature': good['ali-live-signature'],
+    };
     expect(verify(headers, NOW).ok).toBe(true);
   });
 
   it('without a key nothing is verified, and the proof carries no signed time', () => {
     for (const key of [undefined, '']) {
-      expect(createStreamVerifier({ key, domains: ['push.example.com'] })({}, NOW)).toEqual({ ok: true, proof: { signedAtS: null } });
+      expect(createStreamVerifier({ key, domains: ['push.example.com'] })({}, NOW)).toEqual({
+        ok: true,
+        proof: { signedAtS: null },
+      });
     }
   });
 });

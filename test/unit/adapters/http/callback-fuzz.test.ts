@@ -25,17 +25,55 @@ const SEED = 0xca11_bac;
 const options = { numRuns: RUNS, seed: SEED };
 
 const ctx = { appName: 'linkmic', nowS: 1_700_000_000 };
-const POLLUTERS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+const POLLUTERS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+];
 /** Every name a parser reads, plus the polluters: random bags hit the closed sets often. */
 const NAMES = [
-  'action', 'id', 'appname', 'app', 'time', 'usrargs', 'node', 'ip',
-  'Stream', 'App', 'Domain', 'Event',
-  'MainMixStream', 'MixStream', 'MainMixApp', 'MixApp', 'MainMixDomain', 'MixDomain', 'Code', 'Message', 'token',
+  'action',
+  'id',
+  'appname',
+  'app',
+  'time',
+  'usrargs',
+  'node',
+  'ip',
+  'Stream',
+  'App',
+  'Domain',
+  'Event',
+  'MainMixStream',
+  'MixStream',
+  'MainMixApp',
+  'MixApp',
+  'MainMixDomain',
+  'MixDomain',
+  'Code',
+  'Message',
+  'token',
   ...POLLUTERS,
 ];
 const VALUES = [
-  'publish', 'publish_done', 'linkmic', 'other', 'a-r1', 'c1-r1', '', '1700000000', '9999999999', 'EventMixStop',
-  'MixAvailable', 'MixResult', ...MIX_RESULT_CODES, 'x'.repeat(300),
+  'publish',
+  'publish_done',
+  'linkmic',
+  'other',
+  'a-r1',
+  'c1-r1',
+  '',
+  '1700000000',
+  '9999999999',
+  'EventMixStop',
+  'MixAvailable',
+  'MixResult',
+  ...MIX_RESULT_CODES,
+  'x'.repeat(300),
 ];
 
 const value = fc.oneof(
@@ -54,7 +92,14 @@ const TEMPLATES: Record<string, string>[] = [
   { action: 'publish', id: 'a-r1', appname: 'linkmic', app: 'push.example.com', time: '1700000000' },
   { action: 'publish_done', id: 'c1-r1', appname: 'linkmic', time: '1699999999' },
   { Domain: 'play.example.com', App: 'linkmic', Stream: 'a-r1', Event: 'MixAvailable' },
-  { MainMixStream: 'a-r1', MixStream: 'c1-r1', MainMixApp: 'linkmic', MixApp: 'linkmic', Code: 'Success', Event: 'MixResult' },
+  {
+    MainMixStream: 'a-r1',
+    MixStream: 'c1-r1',
+    MainMixApp: 'linkmic',
+    MixApp: 'linkmic',
+    Code: 'Success',
+    Event: 'MixResult',
+  },
   { MainMixStream: 'a-r1', MixStream: 'c1-r1', MainMixApp: 'linkmic', MixApp: 'linkmic', Event: 'EventMixStop' },
 ];
 /** A genuine set with some names dropped, some values replaced and some names added. */
@@ -142,7 +187,9 @@ describe('callback parsers under random input', () => {
         const dirty = Object.assign(Object.create(null) as ParamBag, clean);
         for (const [k, v] of extra) dirty[k] = v;
         expect(parseMixCallback(dirty, route, ctx)).toEqual(parseMixCallback(clean, route, ctx));
-        expect(parseStreamCallback(dirty, ctx, unsignedProof())).toEqual(parseStreamCallback(clean, ctx, unsignedProof()));
+        expect(parseStreamCallback(dirty, ctx, unsignedProof())).toEqual(
+          parseStreamCallback(clean, ctx, unsignedProof()),
+        );
         expect(({} as Record<string, unknown>).action).toBeUndefined();
       }),
       options,
@@ -168,9 +215,13 @@ describe('callback parsers under random input', () => {
   it('query strings and raw request bytes: never throw; a recovered request names a callback route', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.constantFrom('GET /callbacks/alilive/mix-result?', 'GET /callbacks/alilive/t/stream?').chain((p) =>
-        fc.tuple(fc.string({ maxLength: 120 }), fc.constantFrom(' HTTP/1.1\r\n\r\n', '\r\n\r\n', '')).map(([q, end]) => p + q + end),
-      ),
+      fc
+        .constantFrom('GET /callbacks/alilive/mix-result?', 'GET /callbacks/alilive/t/stream?')
+        .chain((p) =>
+          fc
+            .tuple(fc.string({ maxLength: 120 }), fc.constantFrom(' HTTP/1.1\r\n\r\n', '\r\n\r\n', ''))
+            .map(([q, end]) => p + q + end),
+        ),
     );
     fc.assert(
       fc.property(text, fc.uint8Array({ maxLength: 64 }), (t, bytes) => {
@@ -188,11 +239,17 @@ describe('callback parsers under random input', () => {
 describe('the callback handler under random requests', () => {
   const KEY = 'fuzzKey';
   const NOW_MS = ctx.nowS * 1000;
-  const signed = (ts: number) => ({ 'ali-live-timestamp': String(ts), 'ali-live-signature': streamSignature('push.example.com', String(ts), KEY) });
+  const signed = (ts: number) => ({
+    'ali-live-timestamp': String(ts),
+    'ali-live-signature': streamSignature('push.example.com', String(ts), KEY),
+  });
   const headers = fc.oneof(
     fc.constant({}),
     fc.integer({ min: ctx.nowS - 400, max: ctx.nowS + 400 }).map(signed),
-    fc.record({ 'ali-live-timestamp': fc.string({ maxLength: 12 }), 'ali-live-signature': fc.string({ maxLength: 40 }) }),
+    fc.record({
+      'ali-live-timestamp': fc.string({ maxLength: 12 }),
+      'ali-live-signature': fc.string({ maxLength: 40 }),
+    }),
   );
 
   it('a stream fact needs the stream route and a verified signature; every other route yields mix facts only', async () => {
@@ -205,23 +262,29 @@ describe('the callback handler under random requests', () => {
     });
     const seen = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CALLBACK_ROUTES), bagArb, headers, fc.constantFrom('tok', 'nope', undefined), async (route, params, h, token) => {
-        facts.length = 0;
-        const reply = await handler.handle({ route, token, headers: h, params });
-        for (const fact of facts) seen.add(`${route}:${fact.type}`);
-        expect([200, 400, 401]).toContain(reply.status);
-        if (token !== 'tok') expect(reply.status).toBe(401);
-        for (const fact of facts) {
-          expect(wellFormed(fact)).toBe(true);
-          if (route !== 'stream') expect(MIX_FACTS.has(fact.type)).toBe(true);
-          else {
-            expect(STREAM_FACTS.has(fact.type)).toBe(true);
-            const ts = Number(h['ali-live-timestamp' as keyof typeof h]);
-            expect(h['ali-live-signature' as keyof typeof h]).toBe(signed(ts)['ali-live-signature']);
-            expect(Math.abs(ts - ctx.nowS)).toBeLessThanOrEqual(300);
+      fc.asyncProperty(
+        fc.constantFrom(...CALLBACK_ROUTES),
+        bagArb,
+        headers,
+        fc.constantFrom('tok', 'nope', undefined),
+        async (route, params, h, token) => {
+          facts.length = 0;
+          const reply = await handler.handle({ route, token, headers: h, params });
+          for (const fact of facts) seen.add(`${route}:${fact.type}`);
+          expect([200, 400, 401]).toContain(reply.status);
+          if (token !== 'tok') expect(reply.status).toBe(401);
+          for (const fact of facts) {
+            expect(wellFormed(fact)).toBe(true);
+            if (route !== 'stream') expect(MIX_FACTS.has(fact.type)).toBe(true);
+            else {
+              expect(STREAM_FACTS.has(fact.type)).toBe(true);
+              const ts = Number(h['ali-live-timestamp' as keyof typeof h]);
+              expect(h['ali-live-signature' as keyof typeof h]).toBe(signed(ts)['ali-live-signature']);
+              expect(Math.abs(ts - ctx.nowS)).toBeLessThanOrEqual(300);
+            }
           }
-        }
-      }),
+        },
+      ),
       { ...options, numRuns: Math.min(RUNS, 400) },
     );
     // Not vacuous: genuine-looking requests got through on every route.

@@ -12,12 +12,19 @@ describe('callback parameter bags', () => {
     const bag = bagFromQuery('a=1&a=2&b=%E6%B7%B7&c=x+y&d=%ZZ&__proto__=p&constructor=c');
     expect(Object.getPrototypeOf(bag)).toBeNull();
     expect(Object.entries(bag)).toEqual([
-      ['a', ['1', '2']], ['b', '混'], ['c', 'x y'], ['d', '%ZZ'], ['__proto__', 'p'], ['constructor', 'c'],
+      ['a', ['1', '2']],
+      ['b', '混'],
+      ['c', 'x y'],
+      ['d', '%ZZ'],
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
     ]);
   });
 
   it('a JSON body: scalars as strings, null absent, objects NOT_SCALAR, without a prototype', () => {
-    const body = JSON.parse('{"s":"x","n":1700000000,"b":true,"z":null,"o":{"a":1},"l":["x","x"],"m":["x",{}],"__proto__":{"action":"publish"}}');
+    const body = JSON.parse(
+      '{"s":"x","n":1700000000,"b":true,"z":null,"o":{"a":1},"l":["x","x"],"m":["x",{}],"__proto__":{"action":"publish"}}',
+    );
     const bag = bagFromJson(body)!;
     expect(Object.getPrototypeOf(bag)).toBeNull();
     expect(bag.s).toBe('x');
@@ -32,19 +39,25 @@ describe('callback parameter bags', () => {
     expect(bag.action).toBeUndefined();
   });
 
-  it.each([[[]], ['x'], [1], [null], [JSON.parse(`{${Array.from({ length: 101 }, (_, i) => `"k${i}":1`).join(',')}}`)]])(
-    'no parameter set in a JSON body that is not an object of at most 100 members: %#',
-    (body) => {
-      expect(bagFromJson(body)).toBeNull();
-    },
-  );
+  it.each([
+    [[]],
+    ['x'],
+    [1],
+    [null],
+    [JSON.parse(`{${Array.from({ length: 101 }, (_, i) => `"k${i}":1`).join(',')}}`)],
+  ])('no parameter set in a JSON body that is not an object of at most 100 members: %#', (body) => {
+    expect(bagFromJson(body)).toBeNull();
+  });
 
   it('merging: a name in both counts as repeated', () => {
     const bag = mergeBags(bagFromQuery('a=1&b=2'), bagFromQuery('a=1&b=3&c=4'));
     expect(readParam(bag, 'a')).toEqual({ ok: true, value: '1' });
     expect(readParam(bag, 'b')).toEqual({ ok: false, problem: 'given more than once with different values' });
     expect(readParam(bag, 'c')).toEqual({ ok: true, value: '4' });
-    expect(readParam(mergeBags(bagFromQuery('a=1'), bagFromJson({ a: { x: 1 } })!), 'a')).toEqual({ ok: false, problem: 'must be a single value' });
+    expect(readParam(mergeBags(bagFromQuery('a=1'), bagFromJson({ a: { x: 1 } })!), 'a')).toEqual({
+      ok: false,
+      problem: 'must be a single value',
+    });
   });
 
   it('reads: absent, one value, the same value repeated, conflicting, not a scalar', () => {

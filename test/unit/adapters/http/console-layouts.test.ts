@@ -7,7 +7,10 @@ describe("the console's picture layouts (core/mix-layout.ts, by configured templ
   it('legacy picture_in_picture: the anchor full frame, the co-host a quarter pane bottom right', () => {
     expect(consoleLayouts({ ...settings, layout: 'picture_in_picture' })).toEqual({
       1: [{ x: 0, y: 0, w: 1, h: 1 }],
-      2: [{ x: 0, y: 0, w: 1, h: 1 }, { x: 0.73, y: 0.73, w: 0.25, h: 0.25 }],
+      2: [
+        { x: 0, y: 0, w: 1, h: 1 },
+        { x: 0.73, y: 0.73, w: 0.25, h: 0.25 },
+      ],
     });
   });
 
@@ -25,6 +28,11 @@ describe("the console's picture layouts (core/mix-layout.ts, by configured templ
   });
 
   it('never more than four inputs, whatever MAX_COHOSTS says', () => {
-    expect(Object.keys(consoleLayouts({ ...settings, mixer: 'cloudmix', layout: 'pip', maxCohosts: 16 }))).toEqual(['1', '2', '3', '4']);
+    expect(Object.keys(consoleLayouts({ ...settings, mixer: 'cloudmix', layout: 'pip', maxCohosts: 16 }))).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
   });
 });

@@ -26,7 +26,13 @@ const jose = async (token: string, issuer?: string, audience?: string): Promise<
   } catch (err) {
     if (err instanceof errors.JWTExpired) return 'token expired';
     if (err instanceof errors.JWTClaimValidationFailed) {
-      return err.claim === 'exp' ? 'missing exp' : err.claim === 'iss' ? 'wrong issuer' : err.claim === 'aud' ? 'wrong audience' : 'invalid token';
+      return err.claim === 'exp'
+        ? 'missing exp'
+        : err.claim === 'iss'
+          ? 'wrong issuer'
+          : err.claim === 'aud'
+            ? 'wrong audience'
+            : 'invalid token';
     }
     return 'invalid token';
   }
@@ -46,7 +52,9 @@ describe('HS256 with node:crypto', () => {
   it('refuses what jose refuses: another key, a tampered payload or signature, another or no algorithm, crit', async () => {
     const good = await sign({ sub: 'u1', exp: NOW + 60 });
     const [h, p, s] = good.split('.') as [string, string, string];
-    const other = await new SignJWT({ sub: 'u1', exp: NOW + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(`${SECRET}x`));
+    const other = await new SignJWT({ sub: 'u1', exp: NOW + 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(`${SECRET}x`));
     const forged = [
       other,
       `${h}.${b64({ sub: 'admin', exp: NOW + 60 })}.${s}`,
@@ -78,7 +86,9 @@ describe('HS256 with node:crypto', () => {
     await fc.assert(
       fc.asyncProperty(claim, fc.option(fc.constant('me')), fc.option(fc.constant('app')), async (claims, iss, aud) => {
         const token = await sign({ sub: 'u1', ...claims });
-        expect(ours(token, iss ?? undefined, aud ?? undefined)).toBe(await jose(token, iss ?? undefined, aud ?? undefined));
+        expect(ours(token, iss ?? undefined, aud ?? undefined)).toBe(
+          await jose(token, iss ?? undefined, aud ?? undefined),
+        );
       }),
       { numRuns: 300, seed: 42 },
     );

@@ -29,7 +29,10 @@ describe('client event payloads', () => {
   });
 
   it.each(['', 'x'.repeat(65), 'a b', 'a/b', 'a.b', 'ü', 'a\n', 'r1:x'])('refuses the id %j', (id) => {
-    expect(parsePayload('room:join', { roomId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/^roomId: /) });
+    expect(parsePayload('room:join', { roomId: id })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^roomId: /),
+    });
     expect(parsePayload('cohost:accept', { roomId: 'r1', userId: id })).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^userId: /),
@@ -46,7 +49,10 @@ describe('client event payloads', () => {
   });
 
   it('requires the target user where the event has one', () => {
-    expect(parsePayload('cohost:reject', { roomId: 'r1' })).toMatchObject({ ok: false, message: expect.stringMatching(/^userId: /) });
+    expect(parsePayload('cohost:reject', { roomId: 'r1' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^userId: /),
+    });
   });
 
   it('names every offending field', () => {

@@ -77,8 +77,15 @@ describe('token verifier: issuer and audience', () => {
 
 describe('token verifier: algorithms pinned per key kind', () => {
   it('verifies RS256 and ES256 tokens with a PEM public key', async () => {
-    expect(await reason(await sign(valid, 'RS256', rsa.privateKey), { secret: undefined, publicKeyPem: pemOf(rsa.publicKey) })).toBe('ok');
-    expect(await reason(await sign(valid, 'ES256', ec.privateKey), { secret: undefined, publicKeyPem: pemOf(ec.publicKey) })).toBe('ok');
+    expect(
+      await reason(await sign(valid, 'RS256', rsa.privateKey), {
+        secret: undefined,
+        publicKeyPem: pemOf(rsa.publicKey),
+      }),
+    ).toBe('ok');
+    expect(
+      await reason(await sign(valid, 'ES256', ec.privateKey), { secret: undefined, publicKeyPem: pemOf(ec.publicKey) }),
+    ).toBe('ok');
   });
 
   it('refuses an HS256 token signed with the public key as its secret (algorithm confusion)', async () => {
@@ -91,11 +98,18 @@ describe('token verifier: algorithms pinned per key kind', () => {
   it('refuses an RS256 token when only a secret is configured, and one signed by another key', async () => {
     expect(await reason(await sign(valid, 'RS256', rsa.privateKey))).toBe('invalid token');
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    expect(await reason(await sign(valid, 'RS256', other.privateKey), { publicKeyPem: pemOf(rsa.publicKey) })).toBe('invalid token');
+    expect(await reason(await sign(valid, 'RS256', other.privateKey), { publicKeyPem: pemOf(rsa.publicKey) })).toBe(
+      'invalid token',
+    );
   });
 
   it('refuses an ES256 token against an RSA key (the PEM fixes its algorithm)', async () => {
-    expect(await reason(await sign(valid, 'ES256', ec.privateKey), { secret: undefined, publicKeyPem: pemOf(rsa.publicKey) })).toBe('invalid token');
+    expect(
+      await reason(await sign(valid, 'ES256', ec.privateKey), {
+        secret: undefined,
+        publicKeyPem: pemOf(rsa.publicKey),
+      }),
+    ).toBe('invalid token');
   });
 
   it('refuses alg none, HS512 and garbage', async () => {
@@ -121,7 +135,10 @@ describe('token verifier: subject and grants', () => {
     expect(open).toMatchObject({ ok: true, token: { grants: OPEN_GRANTS } });
   });
 
-  it.each([{ anchor: 'r1' }, { anchor: ['bad id'] }, { cohost: 'yes' }, 'all', null])('refuses the grants %j', async (grants) => {
-    expect(await reason(await sign({ ...valid, grants }))).toBe('invalid grants');
-  });
+  it.each([{ anchor: 'r1' }, { anchor: ['bad id'] }, { cohost: 'yes' }, 'all', null])(
+    'refuses the grants %j',
+    async (grants) => {
+      expect(await reason(await sign({ ...valid, grants }))).toBe('invalid grants');
+    },
+  );
 });
