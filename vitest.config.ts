@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 20_000,
     env: { NODE_ENV: 'test' },
     coverage: {
+      // CI (CI=1) runs the suite once, with coverage and its thresholds; locally `npm run coverage`.
+      enabled: Boolean(process.env.CI),
       provider: 'v8',
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'text'],
