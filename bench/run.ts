@@ -1,8 +1,8 @@
 /**
  * Runs the benches one after another, each in its own process (so one's GC, sockets and children never touch the
- * next), with modest defaults: the whole suite takes about 4–5 minutes on the project's 2-core machine.
+ * next), with modest defaults: the whole suite takes about 30 minutes on the project's 2-core machine.
  *
- *   npm run bench                                  # all four: callbacks, fanout, core, redis
+ *   npm run bench                                  # all six: callbacks, fanout, storm, churn, core, redis
  *   npm run bench -- --only fanout,core            # pick some
  *   npm run bench -- --quick                       # one short run each: a smoke test (~2.5 min), not figures
  *   npm run bench -- --runs 5 --out bench-out.md   # more repeats; also write everything printed to a file
