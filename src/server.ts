@@ -1,40 +1,28 @@
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import type { Clock } from './app/ports.js';
-import { createRoomService, type RoomService } from './app/room-service.js';
-import { createTimerLoop } from './app/timer-loop.js';
+import type { RoomService } from './app/room-service.js';
+import type { MixSweeper } from './app/mix-sweeper.js';
 import type { Simulator } from './adapters/alilive/simulator/index.js';
-import type { Grants } from './protocol/grants.js';
-import { systemClock } from './adapters/clock.js';
-import { createCallbackFastPath } from './adapters/http/callback-fast-path.js';
-import { createInFlight } from './adapters/http/in-flight.js';
-import { attachRawRequestRecovery } from './adapters/http/raw-request-recovery.js';
-import { createSocketDrain } from './adapters/socket/drain.js';
-import { createNotifier } from './adapters/socket/notifier.js';
 import type { LinkmicServer as Io } from './adapters/socket/types.js';
+import { systemClock } from './adapters/clock.js';
 import { buildAliLiveWithSharing } from './compose/alilive-shared.js';
-import { buildAudit } from './compose/audit.js';
+import { buildBackground } from './compose/background.js';
 import type { DrainReport } from './compose/drain.js';
-import { createStops } from './compose/stops.js';
-import { gaugeSources } from './compose/gauge-source.js';
-import { buildHttpApp } from './compose/http-app.js';
-import { roomAudience } from './compose/room-audience.js';
+import { guardStore } from './compose/faults.js';
+import { buildNodeHttp } from './compose/node-http.js';
+import { buildNodeRoutes, consoleEnabled } from './compose/node-routes.js';
+import { buildRooms } from './compose/rooms.js';
 import { buildTokenMinter } from './compose/security.js';
 import { buildSocketServer } from './compose/socket-server.js';
+import { createStops } from './compose/stops.js';
 import { buildStore } from './compose/store.js';
 import { createUndoStack } from './compose/undo-stack.js';
 import { waitForStore, type StoreWait } from './compose/wait-for-store.js';
-import { buildFaults, guardStore } from './compose/faults.js';
-import { httpServerOptions, limitConnections } from './compose/http-limits.js';
-import { createLimitRefusals } from './observability/refusal-log.js';
-import { policyFrom } from './config/load.js';
-import { DEV_JWT_SECRET, type Config } from './config/schema.js';
+import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { registerGauges } from './observability/gauges.js';
 import { createMetrics } from './observability/metrics.js';
-import { countSignals } from './observability/signal-metrics.js';
-import { createMixSweeper, type MixSweeper } from './app/mix-sweeper.js';
-import { payloadSchemas } from './protocol/payloads.js';
+import { createLimitRefusals } from './observability/refusal-log.js';
+import type { Grants } from './protocol/grants.js';
 
 export interface BuiltServer {
   httpServer: HttpServer;
@@ -73,48 +61,25 @@ export interface BuildOptions {
   waitForStore?: StoreWait;
 }
 
-const selfUrlOf = (config: Config, port: number): string => {
-  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/$/, '');
-  const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-};
-
-/** The events a drain waits to answer: every client command (auth:refresh included). */
-const COMMANDS = [...Object.keys(payloadSchemas), 'auth:refresh'];
-
 /**
- * Composes one node without listening: store, AliLive, room service, socket.io and HTTP routes. A failed
- * build closes whatever it had opened. `listen()` then binds, so no client reaches a half-wired node.
+ * Composes one node without listening, one builder per part (`compose/`): HTTP listener, store, AliLive,
+ * socket.io, rooms, routes, background work. Each part's undo is pushed as soon as it exists, so a build that
+ * fails at any step closes everything before it. `listen()` then binds, so no client reaches a half-wired node.
  */
 export const buildServer = async (config: Config, opts: BuildOptions = {}): Promise<BuiltServer> => {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics({ defaults: true });
   const refused = createLimitRefusals({ logger, metrics: metrics.security, now: () => clock.now() });
-  const httpServer = createServer(httpServerOptions(config));
-  limitConnections(httpServer, config, refused);
   const undo = createUndoStack();
-  let bound: { url: string; port: number } | null = null;
-  const selfUrl = (): string => {
-    if (!bound) throw new Error('the node is not listening yet');
-    return bound.url;
-  };
-
-  // Installed before socket.io attaches: engine.io then takes /socket.io/ requests (long-polling) away from
-  // the listeners already there, instead of both answering them. The app itself needs io, so it comes later.
-  const inFlight = createInFlight();
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
-  httpServer.on('request', (req, res) => {
-    inFlight.track(req, res);
-    handle(req, res);
-  });
-
-  const store = await waitForStore(() => buildStore(config, { clock }), opts.waitForStore);
-  undo.push(() => store.close());
-  const guard = guardStore(config, store, { clock, logger, metrics });
   try {
+    const http = buildNodeHttp(config, { refused });
+    undo.push(() => http.close());
+    const store = await waitForStore(() => buildStore(config, { clock }), opts.waitForStore);
+    undo.push(() => store.close());
+    const guard = guardStore(config, store, { clock, logger, metrics });
     const { alilive, shared, httpSimulator } = await buildAliLiveWithSharing(config, store, {
-      selfUrl,
+      selfUrl: http.selfUrl,
       clock,
       logger,
       metrics,
@@ -123,10 +88,8 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
     });
     undo.push(() => alilive.simulator?.close());
     undo.push(() => shared?.release());
-    // The console (simulator + dev secret only) loads the socket.io client from this server.
-    const withConsole =
-      alilive.simulator !== null && config.AUTH_JWT_SECRET === DEV_JWT_SECRET && config.NODE_ENV !== 'production';
-    const sockets = buildSocketServer(httpServer, {
+    const withConsole = consoleEnabled(config, alilive.simulator);
+    const sockets = buildSocketServer(http.server, {
       config,
       clock,
       logger,
@@ -135,105 +98,53 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       serveClient: withConsole,
       refused,
     });
-    undo.push(() => new Promise<void>((resolve) => sockets.io.close(() => resolve())));
-    undo.push(() => sockets.stopGuards());
-    const socketDrain = createSocketDrain(sockets.io, {
-      commands: COMMANDS,
-      spreadMs: config.DRAIN_RECONNECT_SPREAD_MS,
-    });
-    const audit = buildAudit(config, { store, clock, metrics });
-    const service = createRoomService({
-      repo: guard.repo,
-      clock,
-      policy: policyFrom(config),
-      mixClient: guard.mixes.wrap(alilive.mixClient),
-      taskMixer: alilive.taskMixer,
-      notifier: countSignals(createNotifier(sockets.io, alilive.urls), metrics.signals),
-      urls: alilive.urls,
-      logger,
-      metrics,
-      observer: audit.observer,
-    });
-    const faults = buildFaults(config, {
-      guard,
-      store,
-      io: sockets.io,
-      service,
-      mixClient: alilive.mixClient,
-      clock,
-      logger,
-      metrics,
-      refused,
-    });
-    const { registry, presence } = sockets.wire({ dispatcher: faults.dispatcher, urls: alilive.urls });
-    faults.attach({ registry, presence });
-    undo.push(() => faults.stop());
-    undo.push(() => registry?.stop());
+    undo.push(() => sockets.close());
+    const rooms = buildRooms(config, { store, guard, alilive, sockets, clock, logger, metrics, refused });
+    undo.push(() => rooms.stop());
     const minter = buildTokenMinter(config, clock);
-    const mintToken = async (userId: string, ttlS = 3600, grants?: Grants): Promise<string> => {
-      if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
-      return minter(userId, ttlS, grants);
-    };
-    const readiness = { store: store.ping, alilive: alilive.readiness.ready, ...faults.readiness };
-    registerGauges(metrics.registry, gaugeSources({ io: sockets.io, store, readiness, clock }));
-    const http = buildHttpApp({
-      config,
+    const routes = buildNodeRoutes(config, {
+      httpServer: http.server,
+      io: sockets.io,
+      store,
+      alilive,
+      httpSimulator,
+      rooms,
+      repo: guard.repo,
+      draining: () => sockets.drain.draining,
+      mintToken: minter,
+      withConsole,
       clock,
       logger,
       metrics,
-      service,
-      repo: guard.repo,
-      readiness,
-      // A draining node is not ready, whatever its dependencies say: the first thing a drain changes.
-      draining: () => socketDrain.draining,
-      readinessDetail: (): Record<string, string> => {
-        const diagnosis = alilive.mixClient.diagnosis();
-        return diagnosis ? { alilive: diagnosis } : {};
-      },
-      simulator: httpSimulator,
-      withConsole,
-      mintToken: minter,
-      audit: audit.trail,
-      audience: roomAudience(sockets.io, { multiNode: store.redis !== null }),
     });
-    const fastPath = createCallbackFastPath(http.handleCallback);
-    handle = (req, res) => void (fastPath(req, res) || http.app(req, res));
-    const detachRecovery = attachRawRequestRecovery(httpServer, {
-      handle: http.handleCallback,
-      observer: http.callbackObserver,
-      logger,
-    });
-    undo.push(detachRecovery);
-    const timers = createTimerLoop({
+    http.serve(routes.handler);
+    undo.push(routes.detachRecovery);
+    const background = buildBackground(config, {
       scheduler: guard.scheduler,
-      dispatcher: service,
+      dispatcher: rooms.service,
+      repo: store.repo,
+      taskMixer: alilive.taskMixer,
+      faults: rooms.faults,
       clock,
       logger,
       intervalMs: opts.timerIntervalMs ?? 200,
     });
-    undo.push(() => timers.stop());
-    const sweeper = alilive.taskMixer
-      ? createMixSweeper({ mixer: alilive.taskMixer, repo: store.repo, logger, intervalMs: config.MIX_SWEEP_S * 1000 })
-      : null;
-    // State lost: no room claims any task any more, so one sweep deletes them all (it reads past the guard, which
-    // holds the store back until this reconciliation is done).
-    if (sweeper)
-      faults.addSweeper({ name: 'cloudmix', stopAll: async () => ({ stopped: await sweeper.sweep(), failed: 0 }) });
+    undo.push(() => background.stop());
 
     const stops = createStops({
-      httpServer,
+      httpServer: http.server,
       io: sockets.io,
-      timers,
-      service,
+      timers: background.timers,
+      service: rooms.service,
       simulator: alilive.simulator,
       shared,
-      registry,
-      socketDrain,
-      inFlight,
-      detachRecovery,
+      registry: rooms.registry,
+      socketDrain: sockets.drain,
+      inFlight: http.inFlight,
+      detachRecovery: routes.detachRecovery,
       // Faults' watchers go just before the store they watch: pending intents get every chance to commit.
       closeStore: async () => {
-        await faults.stop();
+        await rooms.faults.stop();
         sockets.stopGuards();
         await store.close();
       },
@@ -241,37 +152,32 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
       logger,
     });
     // The store's data is verified (and a lost state reconciled) before the node can serve.
-    await faults.start();
+    await rooms.faults.start();
 
     return {
-      httpServer,
+      httpServer: http.server,
       io: sockets.io,
-      service,
+      service: rooms.service,
       simulator: alilive.simulator,
-      sweeper,
-      mintToken,
+      sweeper: background.sweeper,
+      mintToken: async (userId, ttlS = 3600, grants) => {
+        if (!minter) throw new Error('AUTH_JWT_SECRET is not set: app tokens come from the business backend');
+        return minter(userId, ttlS, grants);
+      },
       async listen() {
-        const address = await new Promise<AddressInfo>((resolve, reject) => {
-          httpServer.once('error', reject);
-          httpServer.listen(config.PORT, config.HOST, () => {
-            httpServer.off('error', reject);
-            resolve(httpServer.address() as AddressInfo);
-          });
-        });
-        bound = { url: selfUrlOf(config, address.port), port: address.port };
-        timers.start();
-        sweeper?.start();
-        registry?.start();
+        const bound = await http.listen();
+        background.start();
+        rooms.registry?.start();
         await shared?.start();
         return bound;
       },
       // The sweeper stops first: a node going away deletes no task, its peers sweep on.
       drain: async () => {
-        await sweeper?.stop();
+        await background.sweeper?.stop();
         return stops.drain();
       },
       close: async () => {
-        await sweeper?.stop();
+        await background.sweeper?.stop();
         return stops.close();
       },
     };
@@ -281,7 +187,7 @@ export const buildServer = async (config: Config, opts: BuildOptions = {}): Prom
   }
 };
 
-/** Build and listen: what tests and benches want in one call. */
+/** Build and listen: what tests and benches want in one call. A listen that fails closes the whole node. */
 export const startServer = async (config: Config, opts: BuildOptions = {}): Promise<RunningServer> => {
   const built = await buildServer(config, opts);
   try {

@@ -10,6 +10,7 @@ import { withLegacyDiagnosis } from '../adapters/alilive/legacy-diagnosis.js';
 import { createAliLiveReadiness, outcomeClass, type AliLiveReadiness } from '../adapters/alilive/readiness.js';
 import { createSimulator, type Simulator } from '../adapters/alilive/simulator/index.js';
 import { createUrlSigner } from '../adapters/alilive/url-signer.js';
+import { mixCallWorstCaseMs } from '../adapters/alilive/retry-budget.js';
 import { configWarnings } from '../config/production-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -24,6 +25,8 @@ export interface BuiltAliLive {
   readiness: AliLiveReadiness;
   /** The cloud mixer (ALILIVE_MIXER=cloudmix), else null. */
   taskMixer: TaskMixer | null;
+  /** The longest a mix call (pairs or task) can take with all its retries: what the core's deadline covers. */
+  mixCallWorstCaseMs: number;
 }
 
 /** The readiness probe asks about a stream no room can have (room streams are `a-…` and `c<n>-…`). */
@@ -60,6 +63,10 @@ export const buildAliLive = (
     accessKeyId: simulator?.accessKeyId ?? config.ALILIVE_ACCESS_KEY_ID!,
     accessKeySecret: simulator?.accessKeySecret ?? config.ALILIVE_ACCESS_KEY_SECRET!,
   };
+  // One policy for the clients and for the budget derived from it, so the two cannot drift apart.
+  const retry = { timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS, retries: config.ALILIVE_CALL_RETRIES };
+  const cloudmix = config.ALILIVE_MIXER === 'cloudmix';
+  const queueMs = cloudmixQueueMs(retry.timeoutMs);
   const observe = (action: string, seconds: number, outcome: string): void => {
     readiness.observe(outcome);
     metrics?.aliliveCallSeconds.observe({ action, outcome: outcomeClass(outcome) }, seconds);
@@ -70,8 +77,7 @@ export const buildAliLive = (
       mixDomain: config.ALILIVE_MIX_DOMAIN,
       appName: config.ALILIVE_APP_NAME,
       template: config.ALILIVE_MIX_TEMPLATE,
-      timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
-      retries: config.ALILIVE_CALL_RETRIES,
+      ...retry,
       logger,
       clock,
       // ForbidLiveStream acts on the ingest domain; the block lapses once the kicked co-host's URL has.
@@ -91,31 +97,36 @@ export const buildAliLive = (
     ttlS: config.ALILIVE_URL_TTL_S,
     clock,
   });
-  const taskMixer =
-    config.ALILIVE_MIXER === 'cloudmix'
-      ? createTaskMixer({
-          client: createCloudMixClient({
-            ...pop,
-            domain: config.ALILIVE_MIX_DOMAIN,
-            appName: config.ALILIVE_APP_NAME,
-            region: config.ALILIVE_REGION,
-            template: config.ALILIVE_CLOUDMIX_TEMPLATE,
-            expireS: config.ALILIVE_CLOUDMIX_EXPIRE_S,
-            timeoutMs: config.ALILIVE_CALL_TIMEOUT_MS,
-            retries: config.ALILIVE_CALL_RETRIES,
-            logger,
-            limiter: deps.rateLimiter(CLOUDMIX_ACCOUNT_RATE),
-            maxQueueMs: cloudmixQueueMs(config.ALILIVE_CALL_TIMEOUT_MS),
-            listLimiter: deps.rateLimiter(CLOUDMIX_LIST_RATE),
-            observe,
-          }),
-          urls,
-          style: config.ALILIVE_MIX_LAYOUT,
+  const taskMixer = cloudmix
+    ? createTaskMixer({
+        client: createCloudMixClient({
+          ...pop,
+          domain: config.ALILIVE_MIX_DOMAIN,
           appName: config.ALILIVE_APP_NAME,
-          callbackUrl: (output) => taskCallbackUrl(config, selfUrl, output),
-        })
-      : null;
-  return { mixClient, urls, simulator: simulator?.sim ?? null, readiness, taskMixer };
+          region: config.ALILIVE_REGION,
+          template: config.ALILIVE_CLOUDMIX_TEMPLATE,
+          expireS: config.ALILIVE_CLOUDMIX_EXPIRE_S,
+          ...retry,
+          logger,
+          limiter: deps.rateLimiter(CLOUDMIX_ACCOUNT_RATE),
+          maxQueueMs: queueMs,
+          listLimiter: deps.rateLimiter(CLOUDMIX_LIST_RATE),
+          observe,
+        }),
+        urls,
+        style: config.ALILIVE_MIX_LAYOUT,
+        appName: config.ALILIVE_APP_NAME,
+        callbackUrl: (output) => taskCallbackUrl(config, selfUrl, output),
+      })
+    : null;
+  return {
+    mixClient,
+    urls,
+    simulator: simulator?.sim ?? null,
+    readiness,
+    taskMixer,
+    mixCallWorstCaseMs: mixCallWorstCaseMs({ ...retry, cloudmix }),
+  };
 };
 
 /**

@@ -4,6 +4,7 @@ import { Server as IoServer } from 'socket.io';
 import type { Clock, RoomDispatcher, SignedUrls } from '../app/ports.js';
 import type { RedisConnections } from '../adapters/redis-connections.js';
 import { createAuthMiddleware } from '../adapters/socket/auth.js';
+import { createSocketDrain } from '../adapters/socket/drain.js';
 import { createGateway } from '../adapters/socket/gateway.js';
 import type { Presence } from '../adapters/socket/presence.js';
 import { createSocketSecurity } from '../adapters/socket/security.js';
@@ -13,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { LimitRefusals } from '../observability/refusal-log.js';
+import { payloadSchemas } from '../protocol/payloads.js';
 import { createBoundedParser } from '../adapters/socket/bounded-parser.js';
 import { createHandshakeGuard, watchUnauthenticatedCloses } from '../adapters/socket/handshake-guard.js';
 import { startOutboundGuard } from '../adapters/socket/outbound-guard.js';
@@ -39,6 +41,9 @@ export interface SocketServerDeps {
   /** Counts and logs refusals by a limit. */
   refused: LimitRefusals;
 }
+
+/** The events a drain waits to answer: every client command (auth:refresh included). */
+const COMMANDS = [...Object.keys(payloadSchemas), 'auth:refresh'];
 
 /** A message this large closes the connection unread (ws); smaller ones over LIMIT_PAYLOAD_BYTES are acked `limit`. */
 const MAX_MESSAGE_BYTES = 1_000_000;
@@ -123,5 +128,17 @@ export const buildSocketServer = (httpServer: HttpServer, deps: SocketServerDeps
     // Started by the server's listen(), with the timers: a node heartbeats only once it serves.
     return { registry, presence: gateway.presence };
   };
-  return { io, wire, stopGuards: (): void => outbound.stop() };
+  const stopGuards = (): void => outbound.stop();
+  return {
+    io,
+    wire,
+    stopGuards,
+    /** What a drain does to sockets: refuse new ones, send the rest elsewhere once they owe no ack. */
+    drain: createSocketDrain(io, { commands: COMMANDS, spreadMs: config.DRAIN_RECONNECT_SPREAD_MS }),
+    /** socket.io and its guards, at once: a failed start's undo (a node that started stops by `compose/stops.ts`). */
+    close: async (): Promise<void> => {
+      stopGuards();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
 };

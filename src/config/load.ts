@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isDevOrTest } from './production-rules.js';
 import { configSchema, configShape, DEV_JWT_SECRET, type Config } from './schema.js';
 import type { Policy } from '../core/types.js';
-import { cloudmixQueueMs } from '../adapters/alilive/cloudmix-types.js';
+import { mixCallWorstCaseMs } from '../adapters/alilive/retry-budget.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -57,7 +57,24 @@ export const loadConfig = (opts: { dir?: string; env?: NodeJS.ProcessEnv } = {})
   };
 };
 
-export const policyFrom = (c: Config): Policy => ({
+/** What the core waits beyond a mix call's worst case before it takes the call as lost (the answer is on its way). */
+const MIX_CALL_SLACK_MS = 5_000;
+
+/** The mix clients' worst case for this config, as the AliLive builder reports it (`compose/alilive.ts`). */
+const configuredMixCall = (c: Config): { worstCaseMs: number } => ({
+  worstCaseMs: mixCallWorstCaseMs({
+    timeoutMs: c.ALILIVE_CALL_TIMEOUT_MS,
+    retries: c.ALILIVE_CALL_RETRIES,
+    cloudmix: c.ALILIVE_MIXER === 'cloudmix',
+  }),
+});
+
+/**
+ * The core's policy from the config. The mix-call deadline is no config key of its own: it follows the mix
+ * client's retry policy (`mixCall.worstCaseMs`), which the composition root passes from the client it built;
+ * without it (benches, tests) the same budget is worked out from the config.
+ */
+export const policyFrom = (c: Config, mixCall: { worstCaseMs: number } = configuredMixCall(c)): Policy => ({
   mixer: c.ALILIVE_MIXER === 'cloudmix' ? 'tasks' : 'pairs',
   timeouts: {
     REQUEST: c.TIMEOUT_REQUEST * 1000,
@@ -68,13 +85,7 @@ export const policyFrom = (c: Config): Policy => ({
   },
   mixRetries: c.MIX_RETRIES,
   mixRetryBaseMs: c.MIX_RETRY_BASE_MS,
-  // Every attempt of the mix client timing out, its backoffs (at most 2 s each), and slack.
-  // The cloud mixer may also wait for the account's rate limit before each attempt (cloudmixQueueMs).
-  mixCallDeadlineMs:
-    c.ALILIVE_CALL_TIMEOUT_MS * (c.ALILIVE_CALL_RETRIES + 1) +
-    2_000 * c.ALILIVE_CALL_RETRIES +
-    (c.ALILIVE_MIXER === 'cloudmix' ? cloudmixQueueMs(c.ALILIVE_CALL_TIMEOUT_MS) * (c.ALILIVE_CALL_RETRIES + 1) : 0) +
-    5_000,
+  mixCallDeadlineMs: mixCall.worstCaseMs + MIX_CALL_SLACK_MS,
   resultRedeliveryMs: c.MIX_REDELIVERY_WINDOW_MS,
   maxCohosts: c.MAX_COHOSTS,
   maxPendingRequests: c.MAX_PENDING_REQUESTS,

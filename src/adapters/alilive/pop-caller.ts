@@ -3,6 +3,7 @@ import RPCClient from '@alicloud/pop-core';
 import type { Logger } from '../../observability/logger.js';
 import { classifyPopError, isRetryableCode, networkCause, type AliLiveFailure } from './errors.js';
 import { backoffMs, sleep as realSleep, type BackoffPolicy } from './retry.js';
+import { POP_BACKOFF, THROTTLED_FLOOR_MS } from './retry-budget.js';
 
 export type PopResult<T> = { ok: true; requestId: string; body: T } | ({ ok: false } & AliLiveFailure);
 
@@ -27,7 +28,7 @@ export interface PopCallerDeps {
   admit?: (action: string) => Promise<AliLiveFailure | null>;
   /**
    * A `Throttling` answer waits at least this long before the jittered backoff: AliLive counts calls per
-   * second, so retrying sooner only meets the same limit. @default 1000
+   * second, so retrying sooner only meets the same limit. @default THROTTLED_FLOOR_MS
    */
   throttledFloorMs?: number;
 }
@@ -55,7 +56,7 @@ export const createPopCaller = (deps: PopCallerDeps) => {
       },
       true,
     ));
-  const policy: BackoffPolicy = { baseMs: 200, maxMs: 2000, ...deps.backoff };
+  const policy: BackoffPolicy = { ...POP_BACKOFF, ...deps.backoff };
   const sleep = deps.sleep ?? realSleep;
   const log = deps.logger;
 
@@ -114,7 +115,8 @@ export const createPopCaller = (deps: PopCallerDeps) => {
           );
         return r;
       }
-      const delayMs = backoffMs(tries, policy) + (THROTTLED.test(r.code) ? (deps.throttledFloorMs ?? 1000) : 0);
+      const delayMs =
+        backoffMs(tries, policy) + (THROTTLED.test(r.code) ? (deps.throttledFloorMs ?? THROTTLED_FLOOR_MS) : 0);
       log.info({ action, attempt: tries, code: r.code, requestId: r.requestId, delayMs }, 'alilive call retried');
       await sleep(delayMs);
     }

@@ -67,7 +67,8 @@ describe('config', () => {
       },
       mixRetries: 3,
       mixRetryBaseMs: 1000,
-      mixCallDeadlineMs: 3000 * 4 + 2000 * 3 + 5000,
+      // Four attempts timing out, the top of each backoff (200, 400, 800) plus the throttling floor, and slack.
+      mixCallDeadlineMs: 3000 * 4 + (200 + 400 + 800) + 1000 * 3 + 5000,
       resultRedeliveryMs: 15_000,
       maxCohosts: 1,
       maxPendingRequests: 50,
