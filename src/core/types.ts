@@ -3,7 +3,7 @@ import type { MixTask } from './mix-task-types.js';
 import type { Pairing, PairingMark } from './pairing-types.js';
 import type { CohostSession, PendingRequest, StreamStatus } from './session-types.js';
 
-/** The room record, and (re-exported) the types it is made of. */
+// The room record; the types it is made of live beside it by concern and are re-exported here.
 export type { RoomId, StreamName, UserId } from './ids.js';
 export type { MixTask } from './mix-task-types.js';
 export type { Pairing, PairingMark } from './pairing-types.js';
