@@ -112,7 +112,13 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: Han
       await ledger?.left(socket, [roomId]);
       return { ok: true };
     },
-    'room:close': plain((userId) => ({ type: 'CloseRoom', userId })),
+    'room:close': async (socket, { roomId }) => {
+      const res = await dispatcher.dispatch(roomId, { type: 'CloseRoom', userId: socket.data.userId });
+      if (!res.ok) return fromDomainError(res.error);
+      // A closed room is no anchor-to-anchor candidate: later requests need not read it to find it closed.
+      socket.data.anchorOf = remove(socket.data.anchorOf, roomId);
+      return { ok: true };
+    },
     'cohost:request': async (socket, { roomId }) => {
       const { userId } = socket.data;
       const joined = socket.rooms.has(roomChannel(roomId));
