@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isCommand, type RoomInput } from '../core/events.js';
+import { isCommand, type Fact, type RoomInput } from '../core/events.js';
 import type { RoomId } from '../core/types.js';
 import type { Clock, DispatchResult } from './ports.js';
 
@@ -69,28 +69,31 @@ export interface RoomObserver {
   called(roomId: RoomId, call: { action: string; detail: string; outcome: unknown; ms: number }): void;
 }
 
-const CALLBACK_TYPES = new Set([
-  'StreamPublished',
-  'StreamStopped',
-  'MixAvailable',
-  'MixResult',
-  'MixEnded',
-  'MixTaskEvent',
-]);
-const FEEDBACK_TYPES = new Set(['MixStarted', 'MixStartFailed', 'MixStopped', 'StreamChecked', 'MixTaskAnswered']);
-const PAIRING_TYPES = new Set(['PairingUpdate', 'EndCohost']);
+/** The kind of every fact, by type: the compiler asks for the kind of a fact the engine adds. */
+const FACT_KINDS = {
+  StreamPublished: 'callback',
+  StreamStopped: 'callback',
+  MixAvailable: 'callback',
+  MixResult: 'callback',
+  MixEnded: 'callback',
+  MixTaskEvent: 'callback',
+  MixStarted: 'feedback',
+  MixStartFailed: 'feedback',
+  MixStopped: 'feedback',
+  StreamChecked: 'feedback',
+  MixTaskAnswered: 'feedback',
+  PairingUpdate: 'pairing',
+  EndCohost: 'pairing',
+  TimerFired: 'timer',
+  SocketGone: 'presence',
+} as const satisfies Record<Fact['type'], AuditKind>;
 /** Presence that changes nothing (a viewer arriving or going) would flood a big room's bounded trail. */
-const QUIET_WHEN_UNCHANGED = new Set(['JoinRoom', 'LeaveRoom', 'SocketGone']);
+const QUIET_WHEN_UNCHANGED: ReadonlySet<RoomInput['type']> = new Set(['JoinRoom', 'LeaveRoom', 'SocketGone']);
 
-/** Named, not exhaustive: an input type the engine adds later is recorded as `input`, never dropped. */
+/** `input` for a type the table does not name: the compiler rules that out, but the trail never drops an entry. */
 export const kindOf = (input: RoomInput): AuditKind => {
   if (isCommand(input)) return 'command';
-  if (input.type === 'TimerFired') return 'timer';
-  if (input.type === 'SocketGone') return 'presence';
-  if (CALLBACK_TYPES.has(input.type)) return 'callback';
-  if (FEEDBACK_TYPES.has(input.type)) return 'feedback';
-  if (PAIRING_TYPES.has(input.type)) return 'pairing';
-  return 'input';
+  return Object.hasOwn(FACT_KINDS, input.type) ? FACT_KINDS[input.type] : 'input';
 };
 
 const MAX_DETAIL = 240;

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../core/backoff.js';
 import type { Effect } from '../core/effects.js';
 import type { RoomInput } from '../core/events.js';
 import type { RoomId } from '../core/types.js';
@@ -22,6 +23,8 @@ export interface EffectRunnerDeps {
 }
 
 const FEEDBACK_ATTEMPTS = 6;
+/** Pauses between feedback attempts: 200 ms doubling, so the last of them (the 5th) waits 3.2 s. */
+const FEEDBACK_BACKOFF = { baseMs: 200, capMs: 3_200 };
 
 /** Interprets effects through the ports after a commit. Decides nothing: every outcome goes back to the core. */
 export const createEffectRunner = (deps: EffectRunnerDeps) => {
@@ -48,7 +51,7 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
           logger.error({ err, roomId, input: input.type }, 'could not feed a result back; giving up');
           return;
         }
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, exponentialBackoff(attempt, FEEDBACK_BACKOFF)));
       }
     }
   };

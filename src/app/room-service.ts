@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { observeInput, type RoomObserver } from './audit.js';
 import { createEffectRunner } from './effect-runner.js';
 import { createKeyedQueue } from './keyed-queue.js';
+import { withOwnRoom } from './own-room.js';
 import type {
   Clock,
   DispatchResult,
@@ -105,7 +106,10 @@ export const createRoomService = (deps: RoomServiceDeps) => {
     serial(roomId, async () => {
       const end = metrics.dispatchSeconds.startTimer();
       try {
-        return observeInput(deps.observer, roomId, input, started, await decide(roomId, input));
+        // Anchor-to-anchor is decided here, in the room's queue: the requester's own room is read now.
+        const prepared = await withOwnRoom(repo, roomId, input);
+        if (!prepared.ok) return prepared;
+        return observeInput(deps.observer, roomId, prepared.input, started, await decide(roomId, prepared.input));
       } finally {
         end();
       }

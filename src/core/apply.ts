@@ -1,6 +1,7 @@
 import type { DomainError } from './errors.js';
 import type { RoomInput } from './events.js';
-import { findSession, type Ctx } from './context.js';
+import type { Ctx } from './ctx.js';
+import { findSession } from './room-queries.js';
 import { accept, kick, leave } from './rules/cohost.js';
 import { endSession } from './rules/session-end.js';
 import { onTimerFired } from './rules/fired.js';
@@ -11,20 +12,20 @@ import { onPairingUpdate } from './rules/pairing.js';
 import { onBack, onSocketGone } from './rules/presence.js';
 import { cancel, reject, request } from './rules/requests.js';
 import { close, closeByAnchor, leaveRoom, reopen } from './rules/room.js';
-import { onPublished, onStopped } from './rules/streams.js';
+import { onPublished, onStopped } from './rules/stream-callbacks.js';
 import { onStreamChecked } from './rules/verify.js';
+import { syncTask } from './rules/task-calls.js';
 import {
   onOutputChecked,
   onOutputPublished,
   onOutputStopped,
   onTaskAnswered,
   onTaskEvent,
-  syncTask,
-} from './rules/task-calls.js';
+} from './rules/task-outcomes.js';
 
 /**
  * One input to a live room: a flat switch, each case one rule (Emmett's decider). With the task mixer the
- * room's task is then brought in line with whatever the input changed (task-calls.ts).
+ * room's task is then brought in line with whatever the input changed (rules/task-calls.ts).
  */
 export const applyInput = (ctx: Ctx, input: RoomInput): DomainError | void => {
   const error = decide(ctx, input);

@@ -7,6 +7,14 @@ export type MixResultCode = (typeof MIX_RESULT_CODES)[number];
 export type EndReason = EndReasonValue;
 export type CloseReason = 'closed' | 'anchor-gone' | 'admin';
 
+/** Rooms that may make a co-host request anchor-to-anchor, and what the requester's token allows. */
+export interface PairingCandidates {
+  anchorOf: RoomId[];
+  /** The token allows a request as a viewer (`cohost`), and as the anchor of a live room (`pair`). */
+  mayAsViewer: boolean;
+  mayAsAnchor: boolean;
+}
+
 /** Intents: commands from apps or the admin API, each with its acting user. */
 export type Command =
   /**
@@ -25,6 +33,12 @@ export type Command =
       joined: boolean;
       /** The requester is the anchor of this other live room. */
       ownRoom: { roomId: RoomId; stream: StreamStatus } | null;
+      /**
+       * Set by the socket side instead of `ownRoom`: the rooms the requester opened as anchor on its connection,
+       * and which kind of request its token allows. The app resolves `ownRoom` from them in the room's queue
+       * (app/own-room.ts) and takes this away: the core never sees it.
+       */
+      pairing?: PairingCandidates;
     }
   | { type: 'CancelRequest'; userId: UserId }
   | { type: 'AcceptCohost'; userId: UserId; target: UserId }

@@ -61,8 +61,8 @@ const pipPane = (nth: number): Pane => ({
  * `MixStreamLayout-N-M` presets (help doc 199361) were not reachable, except that a one-pane preset can only be
  * the whole canvas; every other count is sent as `USERDEFINED` with explicit positions (alilive-current Q4).
  */
-const presetFor = (panes: Pane[]): string | null =>
-  panes.length === 1 && samePane(panes[0]!, FULL) ? 'MixStreamLayout-1-1' : null;
+const presetFor = ([only, ...more]: Pane[]): string | null =>
+  only && more.length === 0 && samePane(only, FULL) ? 'MixStreamLayout-1-1' : null;
 
 const samePane = (a: Pane, b: Pane): boolean => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
 
@@ -74,9 +74,10 @@ export const layoutFor = (inputs: number, style: MixLayoutStyle): MixLayout => {
   if (!Number.isInteger(inputs) || inputs < 1 || inputs > MAX_MIX_INPUTS) {
     throw new RangeError(`a mix takes 1–${MAX_MIX_INPUTS} inputs, not ${inputs}`);
   }
+  const grid = GRID[inputs - 1];
   const panes =
-    style === 'grid'
-      ? GRID[inputs - 1]!.map((p) => ({ ...p }))
+    style === 'grid' && grid
+      ? grid.map((p) => ({ ...p }))
       : [{ ...FULL }, ...Array.from({ length: inputs - 1 }, (_, i) => pipPane(i + 1))];
   return { layoutId: presetFor(panes) ?? USERDEFINED, panes };
 };

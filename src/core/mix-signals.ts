@@ -1,4 +1,5 @@
-import { EVERYONE, overlaidUser, signal, STAGE, type Ctx } from './context.js';
+import { EVERYONE, signal, STAGE, type Ctx } from './ctx.js';
+import { overlaidUser } from './room-queries.js';
 import type { SignalTo } from './signals.js';
 import type { CohostSession, MixLeg, Shown } from './types.js';
 

@@ -9,7 +9,7 @@ export const isStreamFact = (fact: Fact): fact is StreamFact =>
 
 /**
  * What is known of a stream after one more callback, by the rules a room applies to its own streams
- * (rules/streams.ts, rules/mix.ts): callbacks older than the last applied are out of order; a (re)start
+ * (rules/stream-callbacks.ts, rules/mix.ts): callbacks older than the last applied are out of order; a (re)start
  * owes a new MixAvailable; MixAvailable proves the stream up. Kept for streams no room has yet, so a room
  * opened mid-stream starts from it.
  */

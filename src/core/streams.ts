@@ -16,8 +16,8 @@ export const mixOutputStream = (roomId: RoomId, seq: number): StreamName => `m${
 
 /** The room a task mixer output names (`m<seq>-<roomId>`), or null for any other stream. */
 export const mixOutputRoom = (stream: StreamName): RoomId | null => {
-  const match = /^m[0-9]+-(.+)$/.exec(stream);
-  return match && ID_PATTERN.test(match[1]!) ? match[1]! : null;
+  const roomId = /^m[0-9]+-(.+)$/.exec(stream)?.[1];
+  return roomId !== undefined && ID_PATTERN.test(roomId) ? roomId : null;
 };
 
 /** AliLive appends a template suffix to transcoded / mixed outputs (`_mix`, `_mix360`, `_mix480`). */

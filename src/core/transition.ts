@@ -3,7 +3,7 @@ import type { Effect } from './effects.js';
 import { domainError, type DomainError } from './errors.js';
 import { isCommand, type RoomInput } from './events.js';
 import type { Policy, RoomState } from './types.js';
-import type { Ctx } from './context.js';
+import type { Ctx } from './ctx.js';
 import { applyInput } from './apply.js';
 import { mayReopen, newRoom } from './rules/room.js';
 import { audienceView, stageView } from './views.js';

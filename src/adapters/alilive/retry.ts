@@ -1,3 +1,5 @@
+import { exponentialBackoff } from '../../core/backoff.js';
+
 export interface BackoffPolicy {
   /** First pause's upper bound. */
   baseMs: number;
@@ -12,7 +14,7 @@ export interface BackoffPolicy {
  * many nodes that failed together from retrying together into AliLive's throttling.
  */
 export const backoffMs = (retry: number, policy: BackoffPolicy): number => {
-  const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** retry);
+  const cap = exponentialBackoff(retry + 1, { baseMs: policy.baseMs, capMs: policy.maxMs });
   return Math.floor((policy.random ?? Math.random)() * cap);
 };
 

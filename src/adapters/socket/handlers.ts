@@ -1,5 +1,5 @@
 import type { DispatchResult, RoomDispatcher, SignedUrls } from '../../app/ports.js';
-import type { Command } from '../../core/events.js';
+import type { Command, PairingCandidates } from '../../core/events.js';
 import { roleOf, stageView, viewFor } from '../../core/views.js';
 import { wireView } from './wire-view.js';
 import { anchorStream } from '../../core/streams.js';
@@ -7,6 +7,7 @@ import type { RoomState } from '../../core/types.js';
 import { roomChannel } from './channels.js';
 import { fromDomainError } from './errors.js';
 import type { ClientAck, ClientEvent, ClientPayload, SocketData } from '../../protocol/events.js';
+import { mayPair, mayRequest } from '../../protocol/grants.js';
 import type { CommandGate } from './command-gate.js';
 import type { Presence } from './presence.js';
 import type { LinkmicSocket } from './types.js';
@@ -42,20 +43,14 @@ const roomOf = (res: Extract<DispatchResult, { ok: true }>, command: Command['ty
 };
 
 /**
- * The live room (other than `roomId`) this user anchors, opened on this socket: what makes a request
- * anchor-to-anchor. `anchorOf` only names candidates; the stored room decides, and a candidate found closed (or
- * anchored by someone else now) is dropped, so it is read once, not by every later request.
+ * What may make a request anchor-to-anchor: the rooms this socket opened as anchor (other than the one asked),
+ * and what the token allows. Only names candidates: the room service reads them in the room's queue and
+ * decides (app/own-room.ts). None: a plain viewer's request, as the grants already checked it.
  */
-const ownRoomOf = async (dispatcher: RoomDispatcher, data: SocketData, roomId: string) => {
-  for (const candidate of [...data.anchorOf]) {
-    if (candidate === roomId) continue;
-    const room = await dispatcher.load(candidate);
-    if (room && room.status === 'live' && room.anchor.userId === data.userId) {
-      return { roomId: candidate, stream: room.anchor.stream };
-    }
-    data.anchorOf = remove(data.anchorOf, candidate);
-  }
-  return null;
+const pairingOf = (data: SocketData, roomId: string): PairingCandidates | undefined => {
+  const anchorOf = data.anchorOf.filter((id) => id !== roomId);
+  if (anchorOf.length === 0) return undefined;
+  return { anchorOf, mayAsViewer: mayRequest(data.grants), mayAsAnchor: mayPair(data.grants) };
 };
 
 export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: HandlerDeps): Handlers => {
@@ -117,14 +112,24 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: Han
       await ledger?.left(socket, [roomId]);
       return { ok: true };
     },
-    'room:close': plain((userId) => ({ type: 'CloseRoom', userId })),
+    'room:close': async (socket, { roomId }) => {
+      const res = await dispatcher.dispatch(roomId, { type: 'CloseRoom', userId: socket.data.userId });
+      if (!res.ok) return fromDomainError(res.error);
+      // A closed room is no anchor-to-anchor candidate: later requests need not read it to find it closed.
+      socket.data.anchorOf = remove(socket.data.anchorOf, roomId);
+      return { ok: true };
+    },
     'cohost:request': async (socket, { roomId }) => {
       const { userId } = socket.data;
       const joined = socket.rooms.has(roomChannel(roomId));
-      const ownRoom = await ownRoomOf(dispatcher, socket.data, roomId);
-      const refused = await gate.request(socket.data, roomId, ownRoom !== null);
+      const pairing = pairingOf(socket.data, roomId);
+      // With candidates, the grant that applies is known only once the room service has read them: the gate
+      // checks `pair` unless the token allows only `cohost`, the service the grant the request turns out to need.
+      const asAnchor = pairing ? !(pairing.mayAsViewer && !pairing.mayAsAnchor) : false;
+      const refused = await gate.request(socket.data, roomId, asAnchor);
       if (refused) return refused;
-      const res = await dispatcher.dispatch(roomId, { type: 'RequestCohost', userId, joined, ownRoom });
+      const command: Command = { type: 'RequestCohost', userId, joined, ownRoom: null, ...(pairing && { pairing }) };
+      const res = await dispatcher.dispatch(roomId, command);
       return res.ok ? { ok: true } : fromDomainError(res.error);
     },
     'cohost:cancel': plain((userId) => ({ type: 'CancelRequest', userId })),

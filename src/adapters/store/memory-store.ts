@@ -9,7 +9,7 @@ import {
 import { streamsOf } from '../../core/streams.js';
 import type { RoomId, RoomState, StreamName, StreamStatus } from '../../core/types.js';
 import { assertClaimArgs, assertCommittable } from './commit-guard.js';
-import { parseTimerId, timerId } from './timer-id.js';
+import { parseScheduledTimerId, scheduledTimerId } from './timer-id.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -75,7 +75,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
   function applyTimers(roomId: RoomId, ops: TimerOp[]): void {
     for (const op of ops) {
-      const id = timerId(roomId, op.name, op.key);
+      const id = scheduledTimerId(roomId, op.name, op.key);
       if (op.type === 'SetTimer') timers.set(id, { at: op.at, due: op.at });
       else timers.delete(id);
     }
@@ -140,14 +140,15 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     async claimDue(now, limit, leaseMs) {
       assertClaimArgs(now, limit, leaseMs);
       const due = [...timers].filter(([, t]) => t.due <= now).sort(([, a], [, b]) => a.due - b.due);
-      return due.slice(0, limit).map(([id, t]): DueTimer => {
+      return due.slice(0, limit).flatMap(([id, t]): DueTimer[] => {
         t.due = now + leaseMs;
-        return { ...parseTimerId(id), at: t.at };
+        const timer = parseScheduledTimerId(id);
+        return timer ? [{ ...timer, at: t.at }] : [];
       });
     },
 
     async ack(timer) {
-      const id = timerId(timer.roomId, timer.name, timer.key);
+      const id = scheduledTimerId(timer.roomId, timer.name, timer.key);
       if (timers.get(id)?.at === timer.at) timers.delete(id);
     },
   };

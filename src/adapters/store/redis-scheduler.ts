@@ -5,7 +5,7 @@ import { BUCKETS, bucketOfRoom } from './redis-buckets.js';
 import type { RedisClient } from '../redis-client.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ACK_SCRIPT, CLAIM_DUE_SCRIPT } from './redis-scripts.js';
-import { parseTimerId, timerId } from './timer-id.js';
+import { parseScheduledTimerId, scheduledTimerId } from './timer-id.js';
 
 const claimDueScript = defineLuaScript(CLAIM_DUE_SCRIPT);
 const ackScript = defineLuaScript(ACK_SCRIPT);
@@ -26,7 +26,10 @@ export const createRedisScheduler = (redis: RedisClient, keys: RedisKeys): Sched
       [String(now), String(limit), String(leaseUntil)],
     )) as string[];
     const claimed: DueTimer[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) claimed.push({ ...parseTimerId(flat[i]!), at: Number(flat[i + 1]) });
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const timer = parseScheduledTimerId(flat[i]!);
+      if (timer) claimed.push({ ...timer, at: Number(flat[i + 1]) });
+    }
     return claimed;
   };
 
@@ -70,7 +73,7 @@ export const createRedisScheduler = (redis: RedisClient, keys: RedisKeys): Sched
       await ackScript(
         redis,
         [keys.timersDue(b), keys.timersAt(b)],
-        [timerId(timer.roomId, timer.name, timer.key), String(timer.at)],
+        [scheduledTimerId(timer.roomId, timer.name, timer.key), String(timer.at)],
       );
     },
   };

@@ -11,7 +11,7 @@ import { createRedisKeys } from './redis-keys.js';
 import { routeStreams } from './redis-routing.js';
 import { createRedisScheduler } from './redis-scheduler.js';
 import { COMMIT_SCRIPT } from './redis-scripts.js';
-import { timerId } from './timer-id.js';
+import { scheduledTimerId } from './timer-id.js';
 
 export interface RedisStoreOptions {
   /** A connection (one server or a cluster) the caller created and closes; the store opens none of its own. */
@@ -129,6 +129,6 @@ const withFarReady = (args: string[], ready: boolean): string[] =>
   ready ? args.map((a, i) => (i === FAR_READY_ARG ? '1' : a)) : args;
 
 function timerArgs(roomId: string, op: TimerOp): string[] {
-  const id = timerId(roomId, op.name, op.key);
+  const id = scheduledTimerId(roomId, op.name, op.key);
   return op.type === 'SetTimer' ? ['S', id, String(op.at)] : ['C', id, ''];
 }

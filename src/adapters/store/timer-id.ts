@@ -1,15 +1,21 @@
-import type { RoomId, TimerName } from '../../core/types.js';
+import { escapeKeyPart, unescapeKeyPart } from '../../core/key-escape.js';
+import { isTimerName, type TimerName } from '../../core/timer-keys.js';
+import type { RoomId } from '../../core/types.js';
 
 /**
- * One timer's id in either store (in Redis, the member of `timersDue` / `timersAt`).
- * Room ids and timer names never contain `|` (PROTOCOL §2, `TIMER_NAMES`), so splitting at the
- * first two `|` is exact whatever the key holds.
+ * One scheduled timer's id in either store (in Redis, the member of `timersDue` / `timersAt`): `room|NAME|key`,
+ * the room's own deadline (`timerId` in the core, `NAME:key`) qualified by its room. The room id is escaped
+ * (a valid id is unchanged) and names never contain `|`, so splitting at the first two `|` is exact whatever
+ * the key holds.
  */
-export const timerId = (roomId: RoomId, name: TimerName, key: string): string => `${roomId}|${name}|${key}`;
+export const scheduledTimerId = (roomId: RoomId, name: TimerName, key: string): string =>
+  `${escapeKeyPart(roomId)}|${name}|${key}`;
 
-export function parseTimerId(id: string): { roomId: RoomId; name: TimerName; key: string } {
+/** The parts `scheduledTimerId` was given; null for a member it cannot have made (left alone, never fired). */
+export function parseScheduledTimerId(id: string): { roomId: RoomId; name: TimerName; key: string } | null {
   const a = id.indexOf('|');
   const b = id.indexOf('|', a + 1);
-  if (a < 0 || b < 0) throw new Error(`malformed timer id: ${id}`);
-  return { roomId: id.slice(0, a), name: id.slice(a + 1, b) as TimerName, key: id.slice(b + 1) };
+  const name = id.slice(a + 1, b);
+  if (a < 0 || b < 0 || !isTimerName(name)) return null;
+  return { roomId: unescapeKeyPart(id.slice(0, a)), name, key: id.slice(b + 1) };
 }

@@ -1,7 +1,10 @@
+import { userKey } from '../timer-keys.js';
 import { domainError, type DomainError } from '../errors.js';
 import { cohostStream } from '../streams.js';
 import type { CohostSession, MixLeg, PendingRequest, StreamStatus } from '../types.js';
-import { clearTimer, findSession, setTimer, slotsTaken, type Ctx } from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { findSession, slotsTaken } from '../room-queries.js';
+import { clearTimer, setTimer } from '../timer-ops.js';
 import { pairingUpdate } from '../mix-signals.js';
 import { advance } from './mix.js';
 import { endSession } from './session-end.js';
@@ -33,7 +36,7 @@ export const accept = (ctx: Ctx, actor: string, target: string): DomainError | u
     return domainError('limit', `at most ${ctx.policy.maxCohosts} co-host(s)`);
   }
   ctx.room.requests = ctx.room.requests.filter((r) => r !== request);
-  clearTimer(ctx, 'REQUEST', target);
+  clearTimer(ctx, 'REQUEST', userKey(target));
   const session = newSession(ctx, request);
   ctx.room.cohosts.push(session);
   const { roomId, anchor } = ctx.room;
@@ -42,7 +45,7 @@ export const accept = (ctx: Ctx, actor: string, target: string): DomainError | u
     { type: 'SendPullUrl', userId: anchor.userId, roomId, ofUserId: target, stream: session.stream.stream },
     { type: 'SendPullUrl', userId: target, roomId, ofUserId: anchor.userId, stream: anchor.stream.stream },
   );
-  if (!session.stream.streaming) setTimer(ctx, 'PUBLISH', target, ctx.policy.timeouts.PUBLISH);
+  if (!session.stream.streaming) setTimer(ctx, 'PUBLISH', userKey(target), ctx.policy.timeouts.PUBLISH);
   // Task mixer: the other room draws this room's anchor over its own in its own task.
   const overlay = ctx.policy.mixer === 'tasks' ? anchor.stream.stream : null;
   if (session.ownRoom) pairingUpdate(ctx, session, session.ownRoom, { shown: null, overlay });

@@ -1,11 +1,13 @@
 import type { TimerName } from '../types.js';
-import { ANCHOR_KEY, activeSessions, findSession, timerId, type Ctx } from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { activeSessions, findSession } from '../room-queries.js';
+import { parseTimerKey, timerId } from '../timer-keys.js';
 import { endSession } from './session-end.js';
 import { onMixRetryDue } from './mix.js';
 import { endRequest } from './requests.js';
 import { close } from './room.js';
 import { verifyOrEnd } from './verify.js';
-import { onTaskTimer, TASK_KEY } from './task-calls.js';
+import { onTaskTimer } from './task-outcomes.js';
 
 /**
  * Timers are data: a firing counts only if the room still holds that very deadline, so a late,
@@ -16,10 +18,12 @@ export const onTimerFired = (ctx: Ctx, name: TimerName, key: string, at: number)
   if (ctx.room.timers[id] !== at) return;
   delete ctx.room.timers[id];
   ctx.effects.push({ type: 'ClearTimer', name, key });
-  const session = findSession(ctx.room, key);
+  const target = parseTimerKey(key);
+  const userId = target?.kind === 'user' ? target.userId : null;
+  const session = userId === null ? undefined : findSession(ctx.room, userId);
   switch (name) {
     case 'REQUEST':
-      endRequest(ctx, key, 'timeout');
+      if (userId !== null) endRequest(ctx, userId, 'timeout');
       return;
     case 'PUBLISH':
       if (session && !session.stream.streaming) verifyOrEnd(ctx, session, 'PUBLISH');
@@ -28,7 +32,7 @@ export const onTimerFired = (ctx: Ctx, name: TimerName, key: string, at: number)
       if (session) endSession(ctx, session, 'mix-failed');
       return;
     case 'STREAM_LOST':
-      if (key === ANCHOR_KEY) activeSessions(ctx.room).forEach((s) => endSession(ctx, s, 'stream-lost'));
+      if (target?.kind === 'anchor') activeSessions(ctx.room).forEach((s) => endSession(ctx, s, 'stream-lost'));
       else if (session && !session.stream.streaming) verifyOrEnd(ctx, session, 'STREAM_LOST');
       else if (session) endSession(ctx, session, 'stream-lost');
       return;
@@ -36,8 +40,8 @@ export const onTimerFired = (ctx: Ctx, name: TimerName, key: string, at: number)
       close(ctx, 'anchor-gone');
       return;
     case 'MIX_RETRY':
-      if (key === TASK_KEY) onTaskTimer(ctx);
-      else onMixRetryDue(ctx, key);
+      if (target?.kind === 'task') onTaskTimer(ctx);
+      else if (target?.kind === 'leg') onMixRetryDue(ctx, target.userId, target.audience);
       return;
   }
 };

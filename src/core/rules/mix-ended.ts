@@ -1,5 +1,5 @@
 import type { MixLeg } from '../types.js';
-import type { Ctx } from '../context.js';
+import type { Ctx } from '../ctx.js';
 import { tellDegraded } from '../mix-signals.js';
 import { failAttempt, findLeg } from './mix.js';
 import { dropLeg } from './session-end.js';

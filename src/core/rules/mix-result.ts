@@ -1,15 +1,9 @@
 import type { MixResultCode } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
-import {
-  awaitRepublish,
-  clearTimer,
-  legStream,
-  legTimerKey,
-  mainStatus,
-  setTimer,
-  timerId,
-  type Ctx,
-} from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { legStream, legTimerKey, mainStatus } from '../room-queries.js';
+import { timerId } from '../timer-keys.js';
+import { awaitRepublish, clearTimer, setTimer } from '../timer-ops.js';
 import { tellDegraded, tellLive } from '../mix-signals.js';
 import { advance, failAttempt, findLeg, REGISTERED } from './mix.js';
 

@@ -1,18 +1,10 @@
 import type { CohostSession, MixLeg } from '../types.js';
-import {
-  ANCHOR_KEY,
-  clearTimer,
-  ensureTimer,
-  legStream,
-  legTimerKey,
-  mainStatus,
-  setTimer,
-  statusesOf,
-  timerId,
-  type Ctx,
-} from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { legStream, legTimerKey, mainStatus, statusesOf } from '../room-queries.js';
+import { ANCHOR_KEY, userKey } from '../timer-keys.js';
+import { clearTimer, ensureTimer, hasTimer, setTimer } from '../timer-ops.js';
 import { endSession, dropLeg } from './session-end.js';
-import { retryDelay } from './timers.js';
+import { retryDelay } from '../backoff.js';
 
 /** Phases in which AliLive holds the pair, so a MixResult for it is current. */
 export const REGISTERED: ReadonlySet<MixLeg['phase']> = new Set(['starting', 'started', 'live', 'degraded', 'backoff']);
@@ -31,7 +23,7 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
     const main = mainStatus(ctx.room, session, leg);
     if (!main.streaming || !main.mixAvailable) {
       const owner = legStream(ctx.room, session, leg.main).key;
-      if (main.streaming || ctx.room.timers[timerId('STREAM_LOST', owner)] === undefined) waiting = true;
+      if (main.streaming || !hasTimer(ctx, 'STREAM_LOST', owner)) waiting = true;
       continue;
     }
     leg.gen = ++ctx.room.gens;
@@ -40,8 +32,8 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
     ctx.effects.push({ type: 'StartMix', roomId: ctx.room.roomId, main: leg.main, mix: leg.mix, gen: leg.gen });
     setTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg), ctx.policy.mixCallDeadlineMs);
   }
-  if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', session.userId, ctx.policy.timeouts.MIX_AVAILABLE);
-  else clearTimer(ctx, 'MIX_AVAILABLE', session.userId);
+  if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', userKey(session.userId), ctx.policy.timeouts.MIX_AVAILABLE);
+  else clearTimer(ctx, 'MIX_AVAILABLE', userKey(session.userId));
 };
 
 /**
@@ -49,10 +41,9 @@ export const advance = (ctx: Ctx, session: CohostSession): void => {
  * without it); once the task exists, its own waits bound the rest (task-calls.ts).
  */
 const awaitAnchor = (ctx: Ctx, session: CohostSession): void => {
-  const waiting =
-    !ctx.room.anchor.stream.streaming && ctx.room.timers[timerId('STREAM_LOST', ANCHOR_KEY)] === undefined;
-  if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', session.userId, ctx.policy.timeouts.MIX_AVAILABLE);
-  else clearTimer(ctx, 'MIX_AVAILABLE', session.userId);
+  const waiting = !ctx.room.anchor.stream.streaming && !hasTimer(ctx, 'STREAM_LOST', ANCHOR_KEY);
+  if (waiting) ensureTimer(ctx, 'MIX_AVAILABLE', userKey(session.userId), ctx.policy.timeouts.MIX_AVAILABLE);
+  else clearTimer(ctx, 'MIX_AVAILABLE', userKey(session.userId));
 };
 
 export const advanceAll = (ctx: Ctx): void => ctx.room.cohosts.forEach((s) => advance(ctx, s));
@@ -124,10 +115,9 @@ export const failAttempt = (ctx: Ctx, session: CohostSession, leg: MixLeg, trans
  * an unanswered StartMix counts as a transient failure; an unanswered StopMix is sent once more (it is
  * idempotent) and the leg let go, so neither a session nor AliLive's mix is left hanging.
  */
-export const onMixRetryDue = (ctx: Ctx, key: string): void => {
-  const at = key.indexOf('/');
-  const session = ctx.room.cohosts.find((c) => c.userId === key.slice(0, at));
-  const leg = session?.legs.find((l) => l.audience === key.slice(at + 1));
+export const onMixRetryDue = (ctx: Ctx, userId: string, audience: string): void => {
+  const session = ctx.room.cohosts.find((c) => c.userId === userId);
+  const leg = session?.legs.find((l) => l.audience === audience);
   if (!session || !leg) return;
   switch (leg.phase) {
     case 'backoff':

@@ -1,4 +1,5 @@
-import { EVERYONE, signal, slotsTaken, type Ctx } from '../context.js';
+import { EVERYONE, signal, type Ctx } from '../ctx.js';
+import { slotsTaken } from '../room-queries.js';
 import type { EndReason, RoomInput } from '../events.js';
 import type { PairingMark, Shown } from '../types.js';
 

@@ -1,4 +1,7 @@
-import { ANCHOR_KEY, activeSessions, clearTimer, ensureTimer, findSession, setTimer, type Ctx } from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { activeSessions, findSession } from '../room-queries.js';
+import { ANCHOR_KEY, userKey } from '../timer-keys.js';
+import { clearTimer, ensureTimer, setTimer } from '../timer-ops.js';
 import { endRequest } from './requests.js';
 
 /**
@@ -18,7 +21,7 @@ export const onSocketGone = (ctx: Ctx, userId: string): void => {
   const session = findSession(room, userId);
   if (!session || session.ending || !session.present) return;
   session.present = false;
-  if (!session.stream.streaming) ensureTimer(ctx, 'STREAM_LOST', userId, ctx.policy.timeouts.STREAM_LOST);
+  if (!session.stream.streaming) ensureTimer(ctx, 'STREAM_LOST', userKey(userId), ctx.policy.timeouts.STREAM_LOST);
 };
 
 /** A user (re)joined: roles come back within their grace, and its URLs are sent again (they may have been missed). */

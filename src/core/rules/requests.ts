@@ -1,7 +1,10 @@
+import { userKey } from '../timer-keys.js';
 import { domainError, type DomainError } from '../errors.js';
 import type { RequestEndReason } from '../signals.js';
 import type { RoomId, StreamStatus } from '../types.js';
-import { clearTimer, findSession, setTimer, signal, slotsTaken, type Ctx } from '../context.js';
+import { signal, type Ctx } from '../ctx.js';
+import { findSession, slotsTaken } from '../room-queries.js';
+import { clearTimer, setTimer } from '../timer-ops.js';
 import { requireAnchor } from './cohost.js';
 
 export const request = (
@@ -22,7 +25,7 @@ export const request = (
     return domainError('conflict', 'the rooms are already paired');
   }
   room.requests.push({ userId, since: ctx.now, ownRoom });
-  setTimer(ctx, 'REQUEST', userId, ctx.policy.timeouts.REQUEST);
+  setTimer(ctx, 'REQUEST', userKey(userId), ctx.policy.timeouts.REQUEST);
   signal(ctx, { users: [room.anchor.userId] }, 'cohost:requested', { roomId: room.roomId, userId });
   return undefined;
 };
@@ -32,7 +35,7 @@ export const endRequest = (ctx: Ctx, userId: string, reason: RequestEndReason): 
   const { room } = ctx;
   if (!room.requests.some((r) => r.userId === userId)) return false;
   room.requests = room.requests.filter((r) => r.userId !== userId);
-  clearTimer(ctx, 'REQUEST', userId);
+  clearTimer(ctx, 'REQUEST', userKey(userId));
   signal(ctx, { users: [room.anchor.userId, userId] }, 'cohost:request-ended', { roomId: room.roomId, userId, reason });
   return true;
 };

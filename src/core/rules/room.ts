@@ -1,8 +1,11 @@
 import { domainError, type DomainError } from '../errors.js';
 import type { CloseReason } from '../events.js';
 import { anchorStream } from '../streams.js';
-import type { RoomState, StreamStatus, TimerName } from '../types.js';
-import { clearTimer, EVERYONE, findSession, signal, type Ctx } from '../context.js';
+import type { RoomState, StreamStatus } from '../types.js';
+import { parseTimerId } from '../timer-keys.js';
+import { EVERYONE, signal, type Ctx } from '../ctx.js';
+import { findSession } from '../room-queries.js';
+import { clearTimer } from '../timer-ops.js';
 import { leave } from './cohost.js';
 import { endSession } from './session-end.js';
 import { endRequest } from './requests.js';
@@ -70,8 +73,9 @@ export const close = (ctx: Ctx, reason: CloseReason): void => {
   room.cohosts = [];
   closeTask(ctx);
   for (const id of Object.keys(room.timers)) {
-    const at = id.indexOf(':');
-    clearTimer(ctx, id.slice(0, at) as TimerName, id.slice(at + 1));
+    const timer = parseTimerId(id);
+    if (timer) clearTimer(ctx, timer.name, timer.key);
+    else delete room.timers[id];
   }
   room.status = 'closed';
   room.closedAt = ctx.now;

@@ -1,6 +1,9 @@
 import type { EndReason } from '../events.js';
 import type { CohostSession, MixLeg } from '../types.js';
-import { activeSessions, ANCHOR_KEY, clearTimer, legTimerKey, setTimer, signal, STAGE, type Ctx } from '../context.js';
+import { signal, STAGE, type Ctx } from '../ctx.js';
+import { activeSessions, legTimerKey } from '../room-queries.js';
+import { ANCHOR_KEY, userKey } from '../timer-keys.js';
+import { clearTimer, setTimer } from '../timer-ops.js';
 import { pairingUpdate, tellStopped } from '../mix-signals.js';
 
 /**
@@ -12,7 +15,8 @@ export const endSession = (ctx: Ctx, session: CohostSession, reason: EndReason, 
   if (!session.ending) {
     session.ending = reason;
     session.verifying = null;
-    for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const) clearTimer(ctx, name, session.userId);
+    for (const name of ['PUBLISH', 'STREAM_LOST', 'MIX_AVAILABLE'] as const)
+      clearTimer(ctx, name, userKey(session.userId));
     for (const leg of session.legs) clearTimer(ctx, 'MIX_RETRY', legTimerKey(session, leg));
     signal(ctx, { ...STAGE, users: [session.userId] }, 'cohost:ended', {
       roomId: ctx.room.roomId,

@@ -1,5 +1,5 @@
 import type { CohostSession, MixLeg, RoomState } from '../types.js';
-import { EVERYONE, signal, type Ctx } from '../context.js';
+import { EVERYONE, signal, type Ctx } from '../ctx.js';
 import { tellDegraded, tellLive } from '../mix-signals.js';
 import { dropLeg } from './session-end.js';
 

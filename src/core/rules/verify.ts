@@ -1,5 +1,8 @@
+import { userKey } from '../timer-keys.js';
 import type { CohostSession } from '../types.js';
-import { activeSessions, clearTimer, setTimer, type Ctx } from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { activeSessions } from '../room-queries.js';
+import { clearTimer, setTimer } from '../timer-ops.js';
 import { endSession } from './session-end.js';
 import { advance } from './mix.js';
 
@@ -12,7 +15,7 @@ export const verifyOrEnd = (ctx: Ctx, session: CohostSession, name: 'PUBLISH' | 
   const reason = name === 'PUBLISH' ? 'timeout' : 'stream-lost';
   if (session.verifying) return endSession(ctx, session, session.verifying);
   session.verifying = reason;
-  setTimer(ctx, name, session.userId, ctx.policy.timeouts[name]);
+  setTimer(ctx, name, userKey(session.userId), ctx.policy.timeouts[name]);
   ctx.effects.push({ type: 'CheckStream', roomId: ctx.room.roomId, stream: session.stream.stream });
 };
 
@@ -29,7 +32,7 @@ export const onStreamChecked = (ctx: Ctx, stream: string, online: boolean | null
     // Live after all (its publish callback was lost): as if it had come, but MixAvailable is owed anew.
     session.verifying = null;
     Object.assign(session.stream, { streaming: true, mixAvailable: false });
-    for (const name of ['PUBLISH', 'STREAM_LOST'] as const) clearTimer(ctx, name, session.userId);
+    for (const name of ['PUBLISH', 'STREAM_LOST'] as const) clearTimer(ctx, name, userKey(session.userId));
     advance(ctx, session);
   }
 };

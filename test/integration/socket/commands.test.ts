@@ -141,10 +141,11 @@ describe('socket events → core commands', () => {
   });
 
   describe('cohost:request ownRoom (anchor-to-anchor)', () => {
-    it('is the live room this socket opened and this user anchors, with its anchor stream', async () => {
+    it('names the rooms this socket opened as anchor, for the room service to resolve in the room queue', async () => {
       const erin = await guest('erin');
       await erin.request('room:open', { roomId: 'B' });
       await erin.request('room:join', { roomId: 'A' });
+      server.recorder.loads.length = 0;
       await erin.request('cohost:request', { roomId: 'A' });
       const [req] = server.recorder.ofType('RequestCohost');
       expect(req).toEqual({
@@ -153,10 +154,11 @@ describe('socket events → core commands', () => {
           type: 'RequestCohost',
           userId: 'erin',
           joined: true,
-          ownRoom: { roomId: 'B', stream: makeRoom('B', 'erin').anchor.stream },
+          ownRoom: null,
+          pairing: { anchorOf: ['B'], mayAsViewer: true, mayAsAnchor: true },
         },
       });
-      expect(server.recorder.loads).toContain('B');
+      expect(server.recorder.loads).not.toContain('B');
     });
 
     it('is null for the room being requested itself', async () => {
@@ -242,7 +244,7 @@ describe('socket events → core commands', () => {
     expect(await alice.request('room:close', { roomId: 'r1' })).toEqual({ ok: true });
   });
 
-  it('a throwing load during ownRoom resolution is acked internal and nothing is dispatched', async () => {
+  it('cohost:request reads no room itself: the room service resolves the candidates', async () => {
     const erin = await guest('erin');
     await erin.request('room:open', { roomId: 'B' });
     server.recorder.calls.length = 0;
@@ -251,11 +253,8 @@ describe('socket events → core commands', () => {
       throw new Error('store down');
     };
     try {
-      expect(await erin.request('cohost:request', { roomId: 'A' })).toMatchObject({
-        ok: false,
-        error: { code: 'internal' },
-      });
-      expect(server.recorder.calls).toEqual([]);
+      expect(await erin.request('cohost:request', { roomId: 'A' })).toEqual({ ok: true });
+      expect(server.recorder.ofType('RequestCohost').map((c) => c.input.pairing?.anchorOf)).toEqual([['B']]);
     } finally {
       server.recorder.dispatcher.load = load;
     }

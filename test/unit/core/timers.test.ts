@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay } from '../../../src/core/rules/timers.js';
+import { retryDelay } from '../../../src/core/backoff.js';
 import type { Effect } from '../../../src/core/effects.js';
 import type { TimerName } from '../../../src/core/types.js';
 import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, T0, V, type Told } from '../../support/core.js';

@@ -1,12 +1,7 @@
-import {
-  activeSessions,
-  ANCHOR_KEY,
-  awaitRepublish,
-  clearTimer,
-  mainStatus,
-  statusesOf,
-  type Ctx,
-} from '../context.js';
+import type { Ctx } from '../ctx.js';
+import { activeSessions, mainStatus, statusesOf } from '../room-queries.js';
+import { ANCHOR_KEY, userKey } from '../timer-keys.js';
+import { awaitRepublish, clearTimer } from '../timer-ops.js';
 import { mainLost } from './mix-result.js';
 import { advanceAll, awaitResult } from './mix.js';
 
@@ -26,8 +21,8 @@ export const onPublished = (ctx: Ctx, stream: string, at: number): void => {
   for (const session of room.cohosts) {
     if (session.stream.stream !== stream || !session.stream.streaming) continue;
     session.verifying = null;
-    clearTimer(ctx, 'PUBLISH', session.userId);
-    clearTimer(ctx, 'STREAM_LOST', session.userId);
+    clearTimer(ctx, 'PUBLISH', userKey(session.userId));
+    clearTimer(ctx, 'STREAM_LOST', userKey(session.userId));
   }
   // A main stream that is back waits for its MixAvailable again, now bounded by MIX_AVAILABLE.
   advanceAll(ctx);
@@ -52,7 +47,7 @@ export const onStopped = (ctx: Ctx, stream: string, at: number): void => {
     awaitRepublish(ctx, ANCHOR_KEY);
   }
   for (const session of activeSessions(room)) {
-    if (session.stream.stream === stream && !session.stream.streaming) awaitRepublish(ctx, session.userId);
+    if (session.stream.stream === stream && !session.stream.streaming) awaitRepublish(ctx, userKey(session.userId));
     // The task mixer hears of a lost anchor stream from its output's own callbacks.
     if (ctx.policy.mixer === 'tasks') continue;
     for (const leg of session.legs)
