@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../digest.js';
 
 /** POP percent-encoding: encodeURIComponent plus `! ' ( ) *` (what pop-core's `encode` does). */
 export const popEncode = (s: string): string =>
@@ -19,8 +20,5 @@ export const stringToSign = (method: string, params: Readonly<Record<string, str
 export const signPop = (method: string, params: Readonly<Record<string, string>>, secret: string): string =>
   createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
 
-export const verifyPop = (method: string, params: Readonly<Record<string, string>>, secret: string): boolean => {
-  const given = Buffer.from(params.Signature ?? '', 'utf8');
-  const expected = Buffer.from(signPop(method, params, secret), 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-};
+export const verifyPop = (method: string, params: Readonly<Record<string, string>>, secret: string): boolean =>
+  constantTimeEqual(params.Signature ?? '', signPop(method, params, secret));
