@@ -4,6 +4,7 @@ import type { RedisClient } from '../../redis-client.js';
 import type { Logger } from '../../../observability/logger.js';
 import { FORWARDED_HEADER, forward } from '../../http-forward.js';
 import type { Simulator } from './index.js';
+import { pairKey } from '../../../app/pair-key.js';
 
 /**
  * Several linkmic nodes in simulator mode on one Redis share one simulated AliLive: one node at a time holds a
@@ -33,6 +34,9 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 const FORWARD_TIMEOUT_MS = 10_000;
 const WORLD_TTL_S = 86_400;
 
+/** The simulator's POP key pair as one Redis value: `<accessKeyId>:<accessKeySecret>`. */
+const simKeys = pairKey(':');
+
 /**
  * The POP keys every node's simulator accepts and every node's mix client signs with: made by the first node,
  * read by the rest, so a call forwarded to whichever node serves the simulator verifies there.
@@ -42,11 +46,11 @@ export const sharedSimulatorKeys = async (
   prefix = 'linkmic:',
 ): Promise<{ accessKeyId: string; accessKeySecret: string }> => {
   const key = `${prefix}sim:keys`;
-  const mine = `sim${randomBytes(8).toString('hex')}:${randomBytes(24).toString('base64url')}`;
+  const mine = simKeys.encode(`sim${randomBytes(8).toString('hex')}`, randomBytes(24).toString('base64url'));
   await redis.set(key, mine, 'NX');
-  const stored = (await redis.get(key)) ?? mine;
-  const at = stored.indexOf(':');
-  return { accessKeyId: stored.slice(0, at), accessKeySecret: stored.slice(at + 1) };
+  const stored = simKeys.parse((await redis.get(key)) ?? mine);
+  if (!stored) throw new Error(`${key} in Redis is not <accessKeyId>:<accessKeySecret>; delete it to start over`);
+  return { accessKeyId: stored[0], accessKeySecret: stored[1] };
 };
 
 export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
