@@ -62,7 +62,11 @@ export const createStartedMixes = (deps: StartedMixesDeps) => {
     if (!mirror) return;
     mirror.add(key).then(
       () => void (entry.mirrored = true),
-      (err: unknown) => log.debug({ err: (err as Error).message }, 'mirroring a started mix failed; retried later'),
+      (err: unknown) =>
+        log.debug(
+          { err: err instanceof Error ? err.message : String(err) },
+          'mirroring a started mix failed; retried later',
+        ),
     );
   };
 

@@ -23,9 +23,8 @@ const json = (part: string): Record<string, unknown> | null => {
  * compared in constant time on its canonical encoding. Asymmetric tokens still go through jose.
  */
 export const verifyHs256 = (token: string, secret: Buffer): JWTPayload | null => {
-  const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  const [header, payload, signature] = parts as [string, string, string];
+  const [header, payload, signature, ...more] = token.split('.');
+  if (header === undefined || payload === undefined || signature === undefined || more.length > 0) return null;
   const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
   if (!constantTimeEqual(signature, expected)) return null;
   const head = json(header);

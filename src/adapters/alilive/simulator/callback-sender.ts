@@ -77,7 +77,7 @@ export const createCallbackSender = (deps: CallbackSenderDeps): CallbackSender =
           if (status === 200) return true;
           log.debug({ path, status, attempt: n }, 'callback not accepted');
         } catch (err) {
-          log.debug({ path, cause: (err as Error).name, attempt: n }, 'callback failed');
+          log.debug({ path, cause: err instanceof Error ? err.name : typeof err, attempt: n }, 'callback failed');
         }
       }
       if (!closed) log.warn({ path, attempts: maxRetries + 1 }, 'callback given up');

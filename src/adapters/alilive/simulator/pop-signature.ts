@@ -7,10 +7,10 @@ export const popEncode = (s: string): string =>
 
 /** Keys sorted by code unit, `Signature` left out, each key and value POP-encoded. */
 export const canonicalQuery = (params: Readonly<Record<string, string>>): string =>
-  Object.keys(params)
-    .filter((k) => k !== 'Signature')
-    .sort()
-    .map((k) => `${popEncode(k)}=${popEncode(params[k]!)}`)
+  Object.entries(params)
+    .filter(([k]) => k !== 'Signature')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${popEncode(k)}=${popEncode(v)}`)
     .join('&');
 
 export const stringToSign = (method: string, params: Readonly<Record<string, string>>): string =>

@@ -78,7 +78,7 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
   const takeOver = async (): Promise<void> => {
     leading = true;
     leaderUrl = deps.selfUrl();
-    const saved = JSON.parse((await redis.get(worldKey)) ?? '[]') as unknown;
+    const saved: unknown = JSON.parse((await redis.get(worldKey)) ?? '[]');
     const streams = Array.isArray(saved) ? saved.filter((s): s is string => typeof s === 'string') : [];
     // Pushed again: their publish callbacks and MixAvailable follow, which linkmic takes as duplicates.
     for (const stream of streams) local.pushStream(stream);
@@ -94,7 +94,8 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
       }
       if ((await redis.set(leaseKey, me, 'PX', leaseMs, 'NX')) === 'OK') return await takeOver();
       const holder = await redis.get(leaseKey);
-      const url = holder ? (JSON.parse(holder) as { url?: unknown }).url : null;
+      const lease: unknown = holder ? JSON.parse(holder) : null;
+      const url = typeof lease === 'object' && lease !== null && 'url' in lease ? lease.url : null;
       const next = typeof url === 'string' ? url : null;
       if (next !== leaderUrl && next) log.info({ url: next }, 'the shared AliLive simulator is served by another node');
       leaderUrl = next;
