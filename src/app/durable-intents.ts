@@ -3,6 +3,7 @@ import { isCommand, type RoomInput } from '../core/events.js';
 import type { RoomId, UserId } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { FaultMetrics } from '../observability/fault-metrics.js';
+import { createDepartureQueue } from './departure-queue.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { Clock, DispatchResult, RoomDispatcher } from './ports.js';
 
@@ -26,11 +27,6 @@ export interface DurableIntentsDeps {
   maxPending?: number;
   /** How often waiting departures are retried while the store answers. @default 500 */
   retryEveryMs?: number;
-}
-
-interface Intent {
-  userId: UserId;
-  since: number;
 }
 
 const TIMED_OUT: DispatchResult = {
@@ -60,81 +56,49 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
   const log = deps.logger.child({ mod: 'durable-intents' });
   const maxPending = deps.maxPending ?? 100_000;
   const serial = createKeyedQueue();
-  const queues = new Map<RoomId, Intent[]>();
-  let total = 0;
+  const waiting = createDepartureQueue({ clock, log, metrics: deps.metrics, maxPending });
   let handle: NodeJS.Timeout | null = null;
   let round: Promise<void> | null = null;
 
-  const counted = (delta: number): void => {
-    total += delta;
-    deps.metrics?.intentsPending.set(total);
-  };
-
-  const keep = (roomId: RoomId, userId: UserId): void => {
-    const q = queues.get(roomId) ?? [];
-    if (q.some((i) => i.userId === userId)) return;
-    if (total >= maxPending) {
-      deps.metrics?.intents.inc({ outcome: 'dropped' });
-      return void log.error({ roomId, userId, maxPending }, 'too many departures waiting for the store; dropping one');
-    }
-    q.push({ userId, since: clock.now() });
-    queues.set(roomId, q);
-    // One line when departures start waiting and one when none is left, not one per departure: an outage
-    // under thousands of sockets would otherwise flood the log (the gauge counts them).
-    if (total === 0) log.warn({ roomId, userId }, 'departures are waiting for the store; retrying them');
-    else log.debug({ roomId, userId }, 'departure not committed (store unavailable); will retry');
-    counted(1);
-  };
-
-  const settle = (roomId: RoomId, q: Intent[], outcome: 'committed' | 'obsolete' | 'dropped'): void => {
-    q.shift();
-    counted(-1);
-    deps.metrics?.intents.inc({ outcome });
-    if (q.length === 0) queues.delete(roomId);
-    if (total === 0) log.info('no departure is waiting for the store any more');
-  };
-
   /** Commits the room's waiting departures in order; false when one still cannot be (the rest wait behind it). */
   const drain = async (roomId: RoomId): Promise<boolean> => {
-    const q = queues.get(roomId);
-    while (q && q.length > 0) {
-      const intent = q[0]!;
+    for (let intent = waiting.head(roomId); intent; intent = waiting.head(roomId)) {
       // Never dropped for its age while the store is away: its first chance comes when the store is back.
       if (!storeUp()) return false;
       // A failed lookup counts as gone, as in presence.ts: the core's grace brings back a user who returns.
       if (!(await stillGone(roomId, intent.userId).catch(() => true))) {
-        settle(roomId, q, 'obsolete');
+        waiting.settle(roomId, 'obsolete');
         continue;
       }
       const res = await inner.dispatch(roomId, { type: 'SocketGone', userId: intent.userId }).catch(() => null);
-      if (failedForStore(res)) {
+      if (res === null || failedForStore(res)) {
         if (clock.now() - intent.since <= retryMaxMs) return false;
         log.error(
           { roomId, userId: intent.userId, retryMaxMs },
           'departure still not committed after retrying for too long; dropped',
         );
-        settle(roomId, q, 'dropped');
+        waiting.settle(roomId, 'dropped');
         continue;
       }
       log.debug(
         { roomId, userId: intent.userId, waitedMs: clock.now() - intent.since },
         'departure committed on retry',
       );
-      settle(roomId, q, res!.ok ? 'committed' : 'obsolete');
+      waiting.settle(roomId, res.ok ? 'committed' : 'obsolete');
     }
     return true;
   };
 
   const run = async (roomId: RoomId, input: RoomInput): Promise<DispatchResult> => {
     if (!(await drain(roomId))) {
-      if (input.type === 'SocketGone') keep(roomId, input.userId);
+      if (input.type === 'SocketGone') waiting.keep(roomId, input.userId);
       return STORE_DOWN;
     }
     const res = await inner.dispatch(roomId, input).catch((err: unknown) => {
-      log.warn({ roomId, input: input.type, err: (err as Error).message }, 'dispatch failed');
+      log.warn({ roomId, input: input.type, err: err instanceof Error ? err.message : String(err) }, 'dispatch failed');
       return null;
     });
-    if (failedForStore(res) && input.type === 'SocketGone') keep(roomId, input.userId);
+    if (failedForStore(res) && input.type === 'SocketGone') waiting.keep(roomId, input.userId);
     return res ?? STORE_DOWN;
   };
 
@@ -165,14 +129,14 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
 
   /** One pass over the rooms with waiting departures, a few rooms at a time. */
   const retryAll = async (): Promise<void> => {
-    const rooms = [...queues.keys()];
+    const rooms = waiting.rooms();
     for (let i = 0; i < rooms.length && storeUp(); i += ROUNDS_IN_PARALLEL) {
       await Promise.all(rooms.slice(i, i + ROUNDS_IN_PARALLEL).map((roomId) => serial(roomId, () => drain(roomId))));
     }
   };
 
   const retryNow = (): Promise<void> => {
-    if (total === 0 || !storeUp()) return Promise.resolve();
+    if (waiting.size() === 0 || !storeUp()) return Promise.resolve();
     return (round ??= retryAll()
       .catch((err: unknown) => log.error({ err }, 'retrying departures failed'))
       .finally(() => {
@@ -184,17 +148,10 @@ export const createDurableIntents = (deps: DurableIntentsDeps) => {
     dispatch,
     load: (roomId: RoomId) => inner.load(roomId),
     /** Departures waiting for the store. */
-    pending: (): number => total,
+    pending: (): number => waiting.size(),
     retryNow,
     /** The store lost every room: what waited refers to rooms that no longer exist. */
-    forgetAll(): number {
-      const n = total;
-      for (const q of queues.values())
-        for (let i = 0; i < q.length; i++) deps.metrics?.intents.inc({ outcome: 'obsolete' });
-      queues.clear();
-      counted(-n);
-      return n;
-    },
+    forgetAll: (): number => waiting.clear(),
     start(): void {
       handle ??= setInterval(() => void retryNow(), deps.retryEveryMs ?? 500);
     },

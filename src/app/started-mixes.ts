@@ -1,6 +1,7 @@
 import type { StreamName } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock, MixClient } from './ports.js';
+import { pairKey } from './pair-key.js';
 
 /**
  * Stops the mixes this cluster started, when the store that knew them lost its data (or, `atBoot`, had none
@@ -41,7 +42,9 @@ export interface StartedMixesDeps {
   sweepDeadlineMs?: number;
 }
 
-const keyOf = (main: StreamName, mix: StreamName): string => `${main}|${mix}`;
+/** A started pair's key, here and as its field in the store's mirror (`main|mix`). */
+const startedPair = pairKey('|');
+const keyOf = (main: StreamName, mix: StreamName): string => startedPair.encode(main, mix);
 const PRUNE_BATCH = 500;
 /** A pair younger than this is not pruned: its mirror write may still be on its way. */
 const PRUNE_MIN_AGE_MS = 30_000;
@@ -59,7 +62,11 @@ export const createStartedMixes = (deps: StartedMixesDeps) => {
     if (!mirror) return;
     mirror.add(key).then(
       () => void (entry.mirrored = true),
-      (err: unknown) => log.debug({ err: (err as Error).message }, 'mirroring a started mix failed; retried later'),
+      (err: unknown) =>
+        log.debug(
+          { err: err instanceof Error ? err.message : String(err) },
+          'mirroring a started mix failed; retried later',
+        ),
     );
   };
 

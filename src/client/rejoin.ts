@@ -38,7 +38,12 @@ export const createRejoiner = (deps: RejoinerDeps) => {
           deps.rejoined({ roomId, ok: false, previous, error: res.error });
         }
       } catch (err) {
-        deps.rejoined({ roomId, ok: false, previous, error: { code: 'internal', message: (err as Error).message } });
+        deps.rejoined({
+          roomId,
+          ok: false,
+          previous,
+          error: { code: 'internal', message: err instanceof Error ? err.message : String(err) },
+        });
       }
     }
   };

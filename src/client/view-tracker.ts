@@ -1,4 +1,4 @@
-import type { RoomView, ServerEvent, ServerPayloads, ViewEvent } from '../protocol/events.js';
+import type { RoomView, ServerEvent, ViewEvent, ViewPushes } from '../protocol/events.js';
 
 /** The audience and a requester count the same version line (a requester's view changes with the audience's). */
 const lineOf = (view: RoomView): 'stage' | 'audience' => (view.view === 'stage' ? 'stage' : 'audience');
@@ -6,15 +6,18 @@ const lineOf = (view: RoomView): 'stage' | 'audience' => (view.view === 'stage' 
 export const isViewEvent = (event: string): event is ViewEvent =>
   event === 'room:state' || /^(room:closed|cohost:(ended|requested|request-ended)|mix:)/.test(event);
 
+/** A view push with its event: the event says what the payload is. */
+type ViewPush = { [E in ViewEvent]: { event: E; payload: ViewPushes[E] } }[ViewEvent];
+
 /** The view a push shows: `room:state` is the view, a signal carries it as `room`. */
-export const viewOf = <E extends ViewEvent>(event: E, payload: ServerPayloads[E]): RoomView =>
-  event === 'room:state' ? (payload as RoomView) : (payload as { room: RoomView }).room;
+const viewOf = (push: ViewPush): RoomView => (push.event === 'room:state' ? push.payload : push.payload.room);
 
 interface Tracked {
   view: RoomView;
   /** Newer pushes held back while an older one is missing (pushes of one room may come by two nodes). */
-  held: Map<number, { event: ViewEvent; payload: unknown }>;
-  timer: unknown;
+  held: Map<number, ViewPush>;
+  /** Cancels the wait for missing pushes; null when none is running. */
+  timer: (() => void) | null;
   syncing: boolean;
 }
 
@@ -41,8 +44,16 @@ export interface ViewTrackerDeps {
 export const createViewTracker = (deps: ViewTrackerDeps) => {
   const rooms = new Map<string, Tracked>();
   const reorderMs = deps.reorderMs ?? 250;
-  const setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-  const clearTimer = deps.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+  /** Starts a timer and returns what cancels it (the deps' timers in tests, the runtime's otherwise). */
+  const startTimer = (fn: () => void, ms: number): (() => void) => {
+    if (deps.setTimer) {
+      const { setTimer, clearTimer } = deps;
+      const handle = setTimer(fn, ms);
+      return () => clearTimer?.(handle);
+    }
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  };
 
   const apply = (t: Tracked, view: RoomView): void => {
     t.view = view;
@@ -52,24 +63,26 @@ export const createViewTracker = (deps: ViewTrackerDeps) => {
   const drainHeld = (t: Tracked): void => {
     for (let next = t.held.get(t.view.version + 1); next; next = t.held.get(t.view.version + 1)) {
       t.held.delete(t.view.version + 1);
-      apply(t, viewOf(next.event, next.payload as never));
+      apply(t, viewOf(next));
       deps.deliver(next.event, next.payload);
     }
     if (t.held.size === 0 && t.timer !== null) {
-      clearTimer(t.timer);
+      t.timer();
       t.timer = null;
     }
   };
 
   const startSync = (t: Tracked): void => {
-    if (t.timer !== null) clearTimer(t.timer);
+    t.timer?.();
     t.timer = null;
     t.syncing = true;
     deps.resync(t.view.roomId);
   };
 
   const offer = (event: ViewEvent, payload: unknown): void => {
-    const view = viewOf(event, payload as never);
+    // From the wire: the server is trusted to send each event's payload (held to the protocol by its tests).
+    const push = { event, payload } as ViewPush;
+    const view = viewOf(push);
     const t = rooms.get(view.roomId);
     if (!t) {
       rooms.set(view.roomId, { view, held: new Map(), timer: null, syncing: false });
@@ -94,8 +107,8 @@ export const createViewTracker = (deps: ViewTrackerDeps) => {
       deps.deliver(event, payload);
       return drainHeld(t);
     }
-    t.held.set(view.version, { event, payload });
-    if (t.timer === null && !t.syncing) t.timer = setTimer(() => startSync(t), reorderMs);
+    t.held.set(view.version, push);
+    if (t.timer === null && !t.syncing) t.timer = startTimer(() => startSync(t), reorderMs);
   };
 
   /** An answer that carries the current view (`room:sync`, `room:join`, `room:open`): authoritative. */
@@ -119,7 +132,7 @@ export const createViewTracker = (deps: ViewTrackerDeps) => {
     view: (roomId: string): RoomView | undefined => rooms.get(roomId)?.view,
     forget(roomId: string): void {
       const t = rooms.get(roomId);
-      if (t?.timer) clearTimer(t.timer);
+      t?.timer?.();
       rooms.delete(roomId);
     },
     /** A sync that failed: stop waiting for it, so later pushes are applied again. */

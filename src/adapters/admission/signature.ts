@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../digest.js';
 
 export const TIMESTAMP_HEADER = 'x-linkmic-timestamp';
 export const SIGNATURE_HEADER = 'x-linkmic-signature';
@@ -20,7 +21,7 @@ export const verifyAdmission = (
 ): boolean => {
   const ts = Number(headers.timestamp);
   if (!Number.isInteger(ts) || Math.abs(nowS - ts) > toleranceS || typeof headers.signature !== 'string') return false;
+  // Compared as the bytes the hex spells (as before: either case of hex digit passes).
   const expected = Buffer.from(signAdmission(key, ts, body), 'hex');
-  const given = Buffer.from(headers.signature, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(Buffer.from(headers.signature, 'hex'), expected);
 };

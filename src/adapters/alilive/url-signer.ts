@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Clock, SignedUrls } from '../../app/ports.js';
 import type { StreamName } from '../../core/types.js';
-
-const md5hex = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
+import { md5hex } from '../digest.js';
 
 /**
  * AliLive URL auth type A: `<ts>-<rand>-<uid>-md5hex("<uri>-<ts>-<rand>-<uid>-<key>")`.

@@ -1,6 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+import { constantTimeMatcher } from '../digest.js';
 
 /**
  * A constant-time check of a bearer key: both sides are hashed to 32 bytes first, so the comparison takes
@@ -9,10 +7,7 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  *   const matches = keyChecker(config.ADMIN_API_KEY);
  *   matches(header.slice('Bearer '.length));
  */
-export const keyChecker = (expected: string): ((given: string) => boolean) => {
-  const want = digest(expected);
-  return (given) => timingSafeEqual(digest(given), want);
-};
+export const keyChecker = (expected: string): ((given: string) => boolean) => constantTimeMatcher(expected);
 
 /** The key in `Authorization: Bearer <key>`, or null. */
 export const bearerKey = (header: string | undefined): string | null =>

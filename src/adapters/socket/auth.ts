@@ -29,7 +29,7 @@ export const createAuthMiddleware = ({ verifier, clock, logger, metrics }: AuthD
   const log = logger.child({ mod: 'socket-auth' });
   return (socket: LinkmicSocket, next: (err?: Error) => void): void => {
     const auth: unknown = socket.handshake.auth;
-    const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+    const token = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
     verifier
       .verify(token, clock.now())
       .then((result) => {

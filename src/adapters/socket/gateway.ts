@@ -11,6 +11,7 @@ import type { SocketSecurity } from './security.js';
 import type { LinkmicServer, LinkmicSocket } from './types.js';
 import { trackLocal } from './local-ledger.js';
 import type { MembershipLedger } from './node-registry.js';
+import { ackOf } from './ack.js';
 
 export interface GatewayDeps {
   /** With the auth middleware already installed: every socket arrives with `data.userId`. */
@@ -28,7 +29,6 @@ export interface GatewayDeps {
 
 const CLIENT_EVENTS = Object.keys(payloadSchemas) as ClientEvent[];
 
-type AckFn = (res: Ack<unknown>) => void;
 type AnyHandler = (socket: LinkmicSocket, payload: unknown) => Promise<Ack<unknown>>;
 
 /**
@@ -58,9 +58,8 @@ export const createGateway = ({
   });
 
   const handle = (socket: LinkmicSocket, event: ClientEvent, args: unknown[]): void => {
-    const ack = args[args.length - 1];
-    if (typeof ack !== 'function') return void log.debug({ event, sid: socket.id }, 'ignore event without ack');
-    const reply = ack as AckFn;
+    const reply = ackOf<Ack<unknown>>(args);
+    if (!reply) return void log.debug({ event, sid: socket.id }, 'ignore event without ack');
     const expired = security.session.refuse(socket);
     if (expired) return reply(expired);
     if (args.length !== 2) return reply(badRequest('expected one payload object and an ack'));

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { JWTPayload } from 'jose';
+import { constantTimeEqual } from '../digest.js';
 
 /** What a claim check found wrong, in the words the verifier answers with. */
 export type ClaimFailure = 'invalid token' | 'token expired' | 'missing exp' | 'wrong issuer' | 'wrong audience';
@@ -22,12 +23,10 @@ const json = (part: string): Record<string, unknown> | null => {
  * compared in constant time on its canonical encoding. Asymmetric tokens still go through jose.
  */
 export const verifyHs256 = (token: string, secret: Buffer): JWTPayload | null => {
-  const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  const [header, payload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url'));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const [header, payload, signature, ...more] = token.split('.');
+  if (header === undefined || payload === undefined || signature === undefined || more.length > 0) return null;
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+  if (!constantTimeEqual(signature, expected)) return null;
   const head = json(header);
   if (!head || head.alg !== 'HS256' || 'crit' in head || 'b64' in head) return null;
   return json(payload);

@@ -2,8 +2,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { Presence } from './presence.js';
 import type { LinkmicServer } from './types.js';
-
-const pairKey = (roomId: string, userId: string): string => `${roomId}|${userId}`;
+import { ledgerMember } from './ledger-member.js';
 
 /**
  * After the store was away: its copy of this node's ledger may be stale, since writes made while it was away
@@ -21,9 +20,9 @@ export const reconcileLedger = async (deps: {
   const stored = await registry.stored();
   const held = new Set<string>();
   for (const socket of io.of('/').sockets.values()) {
-    for (const roomId of socket.data.rooms ?? []) held.add(pairKey(roomId, socket.data.userId));
+    for (const roomId of socket.data.rooms ?? []) held.add(ledgerMember(roomId, socket.data.userId));
   }
-  const stale = stored.filter((p) => !held.has(pairKey(p.roomId, p.userId)));
+  const stale = stored.filter((p) => !held.has(ledgerMember(p.roomId, p.userId)));
   if (stale.length > 0)
     deps.logger.warn({ mod: 'ledger', count: stale.length }, 'departures the store missed; reporting them now');
   for (const p of stale) await presence.gone(p.userId, null, [p.roomId]);

@@ -38,7 +38,7 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
     const timer = setTimeout(() => reject(new Error(`socket lookup timed out after ${ms} ms`)), ms);
     p.then(
       (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e as Error)),
+      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
     );
   });
 

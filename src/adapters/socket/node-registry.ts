@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../app/ports.js';
 import type { RedisClient } from '../redis-client.js';
 import type { Logger } from '../../observability/logger.js';
+import { ledgerMember, parseLedgerMember, type LedgerPair } from './ledger-member.js';
 
 /** Which (room, user) pairs have a socket on this node: what the survivors sweep if this node dies. */
 export interface MembershipLedger {
@@ -17,7 +18,7 @@ export interface NodeRegistryDeps {
   heartbeatMs: number;
   deadAfterMs: number;
   /** Called with the pairs a dead node held; the caller checks other nodes and reports who is gone. */
-  onOrphans(pairs: { roomId: string; userId: string }[]): Promise<void>;
+  onOrphans(pairs: LedgerPair[]): Promise<void>;
 }
 
 // Claims each dead node once (ZREM succeeds for one sweeper only) and hands over its ledger.
@@ -33,7 +34,12 @@ for _, id in ipairs(dead) do
 end
 return out`;
 
-const SEP = '|';
+/** Ledger members as pairs; a member that is not one (a foreign write) is skipped. */
+const parsed = (members: readonly string[]): LedgerPair[] =>
+  members.flatMap((m) => {
+    const pair = parseLedgerMember(m);
+    return pair ? [pair] : [];
+  });
 
 /**
  * Sockets are only ever reported gone by the node that held them; a node killed outright reports
@@ -72,12 +78,7 @@ export const createNodeRegistry = (deps: NodeRegistryDeps) => {
     const orphans = (await redis.eval(SWEEP, 1, nodesKey, now - deadAfterMs, membersPrefix)) as string[];
     if (orphans.length === 0) return;
     log.warn({ count: orphans.length }, 'sweeping sockets of a dead node');
-    await deps.onOrphans(
-      orphans.map((m) => {
-        const at = m.indexOf(SEP);
-        return { roomId: m.slice(0, at), userId: m.slice(at + 1) };
-      }),
-    );
+    await deps.onOrphans(parsed(orphans));
   };
 
   const tick = (): void => {
@@ -91,30 +92,25 @@ export const createNodeRegistry = (deps: NodeRegistryDeps) => {
 
   const ledger: MembershipLedger = {
     joined(roomId, userId) {
-      const member = `${roomId}${SEP}${userId}`;
+      const member = ledgerMember(roomId, userId);
       if (held.has(member)) return;
       held.add(member);
       write(redis.sadd(ownMembers, member));
     },
     left(roomId, userId) {
-      const member = `${roomId}${SEP}${userId}`;
+      const member = ledgerMember(roomId, userId);
       if (held.delete(member)) write(redis.srem(ownMembers, member));
     },
-  };
-
-  const parse = (m: string) => {
-    const at = m.indexOf(SEP);
-    return { roomId: m.slice(0, at), userId: m.slice(at + 1) };
   };
 
   return {
     nodeId,
     ledger,
     /** The pairs the store holds for this node (writes may have failed while it was away: see ledger-reconcile.ts). */
-    stored: async (): Promise<{ roomId: string; userId: string }[]> => (await redis.smembers(ownMembers)).map(parse),
+    stored: async (): Promise<LedgerPair[]> => parsed(await redis.smembers(ownMembers)),
     /** Drops pairs from the store's copy (ones no socket of this node holds any more). */
-    async forget(pairs: { roomId: string; userId: string }[]): Promise<void> {
-      if (pairs.length > 0) await redis.srem(ownMembers, ...pairs.map((p) => `${p.roomId}${SEP}${p.userId}`));
+    async forget(pairs: LedgerPair[]): Promise<void> {
+      if (pairs.length > 0) await redis.srem(ownMembers, ...pairs.map((p) => ledgerMember(p.roomId, p.userId)));
     },
     /** Writes every pair this node holds again (ones whose write failed). */
     async restore(): Promise<void> {

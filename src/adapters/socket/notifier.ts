@@ -3,8 +3,13 @@ import { roomChannel, userChannel } from './channels.js';
 import type { LinkmicServer } from './types.js';
 import { wirePayload } from './wire-view.js';
 
-/** socket.io's typed emit cannot take a union of event names with their payloads in one call. */
+/**
+ * socket.io's typed emit cannot take a union (or a generic) of event names with their payloads in one call; the
+ * port's types already tie each event to its payload, so the one widening is here.
+ */
 type LooseEmit = { emit(event: string, payload: unknown): boolean };
+const emitTo = (target: object, event: string, payload: unknown): void =>
+  void (target as LooseEmit).emit(event, payload);
 
 /**
  * Notifier over socket rooms: through the Redis adapter an emit reaches matching sockets on every node. A room
@@ -22,9 +27,9 @@ export const createNotifier = (io: LinkmicServer, urls: Pick<SignedUrls, 'play'>
           ? io.to(roomChannel(to.room)).except(to.except.map(userChannel))
           : io.to(roomChannel(to.room))
         : io.to(to.users.map(userChannel));
-    (target as unknown as LooseEmit).emit(event, wirePayload(push, urls));
+    emitTo(target, event, wirePayload(push, urls));
   },
   sendUrl(userId, event, payload) {
-    (io.to(userChannel(userId)) as unknown as LooseEmit).emit(event, payload);
+    emitTo(io.to(userChannel(userId)), event, payload);
   },
 });

@@ -25,12 +25,15 @@ export const outboundBytes = (conn: Conn): number => {
   return n;
 };
 
+/** The engine.io connection with the internals this guard reads (private in its types). */
+const connOf = (socket: LinkmicSocket): Conn => socket.conn as unknown as Conn;
+
 /**
  * Drops a connection at once: its queued packets are discarded and the WebSocket destroyed, without the closing
  * handshake, which a peer that does not read would never answer (ws waits 30 s for it, holding the buffer).
  */
 const dropNow = (socket: LinkmicSocket): void => {
-  const conn = socket.conn as unknown as Conn;
+  const conn = connOf(socket);
   if (conn.writeBuffer) conn.writeBuffer.length = 0;
   const ws = conn.transport?.name === 'websocket' ? conn.transport.socket : undefined;
   if (ws?.terminate) ws.terminate();
@@ -49,7 +52,7 @@ export const startOutboundGuard = (
   const sweep = (): number => {
     let dropped = 0;
     for (const socket of io.of('/').sockets.values()) {
-      const queued = outboundBytes(socket.conn as unknown as Conn);
+      const queued = outboundBytes(connOf(socket));
       if (queued <= opts.maxBytes) continue;
       opts.refused('socket', 'socket-buffer', {
         userId: socket.data.userId,

@@ -7,6 +7,7 @@ import type { Ack } from '../../protocol/events.js';
 import { authRefreshPayload } from '../../protocol/payloads.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { LinkmicSocket } from './types.js';
+import { ackOf } from './ack.js';
 
 export interface AuthSessionDeps {
   verifier: TokenVerifier;
@@ -91,9 +92,8 @@ export const createAuthSession = ({ verifier, clock, warningMs, logger, metrics 
     };
 
     socket.on('auth:refresh', (...args: unknown[]) => {
-      const ack = args[args.length - 1];
-      if (typeof ack !== 'function') return void log.debug({ sid: socket.id }, 'ignore auth:refresh without ack');
-      const reply = ack as (res: Ack<{ at: number }>) => void;
+      const reply = ackOf<Ack<{ at: number }>>(args);
+      if (!reply) return void log.debug({ sid: socket.id }, 'ignore auth:refresh without ack');
       if (args.length !== 2) return reply(badRequest('expected one payload object and an ack'));
       refresh(args[0])
         .then(reply)

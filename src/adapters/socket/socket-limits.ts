@@ -4,6 +4,7 @@ import { TOO_LARGE_EVENT } from './bounded-parser.js';
 import { roomChannel } from './channels.js';
 import { ackFailure } from './errors.js';
 import type { LinkmicSocket } from './types.js';
+import { ackOf } from './ack.js';
 
 export interface SocketLimitSettings {
   /** Events per second, and the burst a quiet connection may send at once. */
@@ -61,14 +62,14 @@ export const createSocketLimits = (deps: {
     let tokens = settings.eventsPerS;
     let at = clock.now();
     socket.use(async (packet, next) => {
-      const [event, ...args] = packet as [string, ...unknown[]];
-      const ack = args[args.length - 1];
+      const [event, ...args]: [string, ...unknown[]] = packet;
+      const ack = ackOf<unknown>(args);
       const refuse = (reason: string, message: string): void => {
         refused('socket', reason, {
           userId: socket.data.userId,
           event: event === TOO_LARGE_EVENT ? '(too large)' : event,
         });
-        if (typeof ack === 'function') (ack as (res: unknown) => void)(ackFailure('limit', message));
+        ack?.(ackFailure('limit', message));
       };
       const now = clock.now();
       tokens = Math.min(settings.eventsPerS, tokens + ((now - at) * settings.eventsPerS) / 1000);
@@ -78,12 +79,13 @@ export const createSocketLimits = (deps: {
       tokens -= 1;
       if (event === TOO_LARGE_EVENT)
         return refuse('payload-size', `payload larger than ${settings.payloadBytes} bytes`);
-      const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
+      const payload = ack ? args.slice(0, -1) : args;
       if (countKeysOver(payload, settings.payloadKeys + payload.length)) {
         return refuse('payload-keys', `payload with more than ${settings.payloadKeys} keys`);
       }
       if (ENTERING.has(event)) {
-        const roomId = (payload[0] as { roomId?: unknown } | undefined)?.roomId;
+        const first = payload[0];
+        const roomId = typeof first === 'object' && first !== null && 'roomId' in first ? first.roomId : undefined;
         const rooms = socket.data.rooms ?? [];
         if (typeof roomId === 'string' && !rooms.includes(roomId) && rooms.length >= settings.roomsPerSocket) {
           const left = await prune(socket);

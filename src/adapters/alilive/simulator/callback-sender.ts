@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from '../../../observability/logger.js';
+import { md5hex } from '../../digest.js';
 
 /** The stream-status callback auth headers: md5hex(`<ingest domain>|<ts>|<key>`) (facts §3). */
 export const streamCallbackHeaders = (domain: string, ts: number, key: string): Record<string, string> => ({
   'ALI-LIVE-TIMESTAMP': String(ts),
-  'ALI-LIVE-SIGNATURE': createHash('md5').update(`${domain}|${ts}|${key}`, 'utf8').digest('hex'),
+  'ALI-LIVE-SIGNATURE': md5hex(`${domain}|${ts}|${key}`),
 });
 
 export interface CallbackSenderDeps {
@@ -77,7 +77,7 @@ export const createCallbackSender = (deps: CallbackSenderDeps): CallbackSender =
           if (status === 200) return true;
           log.debug({ path, status, attempt: n }, 'callback not accepted');
         } catch (err) {
-          log.debug({ path, cause: (err as Error).name, attempt: n }, 'callback failed');
+          log.debug({ path, cause: err instanceof Error ? err.name : typeof err, attempt: n }, 'callback failed');
         }
       }
       if (!closed) log.warn({ path, attempts: maxRetries + 1 }, 'callback given up');

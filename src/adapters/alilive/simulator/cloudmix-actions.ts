@@ -1,5 +1,6 @@
 import { popError, type Action, type ActionResult, type Params } from './pop-result.js';
-import type { CloudMixWorld, TaskError } from './cloudmix-world.js';
+import type { TaskError } from './cloudmix-task.js';
+import type { CloudMixWorld } from './cloudmix-world.js';
 import {
   isLayoutId,
   parseCallbackConfig,

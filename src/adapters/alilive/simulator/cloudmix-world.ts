@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../app/ports.js';
 import type { Logger } from '../../../observability/logger.js';
+import {
+  anchorStream,
+  describeTask,
+  matchesFilter,
+  outputOf,
+  taskState,
+  type MixTaskEvent,
+  type Task,
+  type TaskError,
+  type TaskFilter,
+} from './cloudmix-task.js';
 import type { ParsedInput, ParsedOutput } from './cloudmix-validate.js';
-
-/**
- * The body of a mixing-task callback (POST JSON to CallbackConfig.CallbackUrl). The real event names and
- * fields are undocumented (alilive-current §3.3, Q2): these are invented, plausible ones, so linkmic's
- * route is exercised with a body it must treat as opaque.
- */
-export interface MixTaskEvent {
-  MixStreamId: string;
-  Event: 'MixStreamStart' | 'MixStreamStop' | 'InputChanged';
-  DomainName: string;
-  AppName: string;
-  StreamName: string;
-  /** Unix seconds. */
-  Timestamp: number;
-}
 
 export interface CloudMixWorldDeps {
   /** Inputs on this app are linkmic's streams; the anchor input's push decides whether the output exists. */
@@ -32,46 +28,15 @@ export interface CloudMixWorldDeps {
   logger: Logger;
 }
 
-interface Task {
-  id: string;
-  domain: string;
-  output: ParsedOutput;
-  layoutId: string;
-  inputs: ParsedInput[];
-  callbackUrl: string | null;
-  live: boolean;
-  created: number;
-  modified: number;
-  starting: NodeJS.Timeout | null;
-  expiry: NodeJS.Timeout | null;
-}
-
-export type TaskError = 'NotFound' | 'QuotaExceeded' | 'OutputExists' | 'OutputMismatch';
-
-/** `rtmp://host/app/stream?…` (or `…/stream.flv`) → the stream, when it is one of ours. */
-const ourStream = (url: string, appName: string): string | null => {
-  try {
-    const [app, file] = new URL(url).pathname.split('/').filter(Boolean);
-    return app === appName && file ? file.replace(/\.(flv|m3u8)$/, '') : null;
-  } catch {
-    return null;
-  }
-};
-
 /** setTimeout's limit; a longer ExpireDuration outlives any simulator run. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const utc = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Cloud mixing tasks: the 10-task account limit, an output stream that exists while the anchor input pushes. */
 export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
   const tasks = new Map<string, Task>();
   const log = deps.logger;
 
-  /** The input in pane 1 (the lowest LayoutChildId) is the anchor's. */
-  const anchorOf = (t: Task): string | null =>
-    ourStream([...t.inputs].sort((a, b) => a.childId - b.childId)[0]!.url, deps.appName);
-  const out = (t: Task) => ({ domain: t.domain, app: t.output.app, stream: t.output.stream });
+  const anchorOf = (t: Task): string | null => anchorStream(t, deps.appName);
   const notify = (t: Task, Event: MixTaskEvent['Event']): void => {
     if (!t.callbackUrl) return;
     deps.taskEvent(t.callbackUrl, {
@@ -91,7 +56,7 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
     }
     if (!t.live) return;
     t.live = false;
-    deps.streamEvent('publish_done', out(t));
+    deps.streamEvent('publish_done', outputOf(t));
     notify(t, 'MixStreamStop');
   };
 
@@ -106,7 +71,7 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
       const now = anchorOf(t);
       if (now === null || !deps.isPushing(now)) return;
       t.live = true;
-      deps.streamEvent('publish', out(t));
+      deps.streamEvent('publish', outputOf(t));
       notify(t, 'MixStreamStart');
     }, deps.outputDelayMs);
   };
@@ -172,31 +137,7 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
     return null;
   };
 
-  const list = (f: {
-    domain?: string | undefined;
-    app?: string | undefined;
-    stream?: string | undefined;
-    id?: string | undefined;
-  }) =>
-    [...tasks.values()]
-      .filter(
-        (t) =>
-          (!f.domain || t.domain === f.domain) &&
-          (!f.app || t.output.app === f.app) &&
-          (!f.stream || t.output.stream === f.stream) &&
-          (!f.id || t.id === f.id),
-      )
-      .map((t) => ({
-        MixstreamId: t.id,
-        DomainName: t.domain,
-        AppName: t.output.app,
-        StreamName: t.output.stream,
-        LayoutId: t.layoutId,
-        InputStreamNumber: t.inputs.length,
-        MixStreamTemplate: t.output.template,
-        GmtCreate: utc(t.created),
-        GmtModified: utc(t.modified),
-      }));
+  const list = (f: TaskFilter) => [...tasks.values()].filter((t) => matchesFilter(t, f)).map(describeTask);
 
   /** A linkmic stream started or stopped pushing: outputs that depend on it follow. */
   const onPush = (stream: string): void => {
@@ -210,24 +151,8 @@ export const createCloudMixWorld = (deps: CloudMixWorldDeps) => {
     list,
     onPush,
     /** Output streams being produced, for DescribeLiveStreamsOnlineList. */
-    online: () => [...tasks.values()].filter((t) => t.live).map(out),
-    state: () =>
-      [...tasks.values()].map((t) => ({
-        id: t.id,
-        domain: t.domain,
-        app: t.output.app,
-        stream: t.output.stream,
-        layoutId: t.layoutId,
-        template: t.output.template,
-        live: t.live,
-        callbackUrl: t.callbackUrl,
-        inputs: t.inputs.map((i) => ({
-          childId: i.childId,
-          url: i.url,
-          stream: ourStream(i.url, deps.appName),
-          pane: i.pane,
-        })),
-      })),
+    online: () => [...tasks.values()].filter((t) => t.live).map(outputOf),
+    state: () => [...tasks.values()].map((t) => taskState(t, deps.appName)),
     close: (): void => {
       for (const t of tasks.values()) {
         if (t.starting) clearTimeout(t.starting);

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../digest.js';
 
 /** POP percent-encoding: encodeURIComponent plus `! ' ( ) *` (what pop-core's `encode` does). */
 export const popEncode = (s: string): string =>
@@ -6,10 +7,10 @@ export const popEncode = (s: string): string =>
 
 /** Keys sorted by code unit, `Signature` left out, each key and value POP-encoded. */
 export const canonicalQuery = (params: Readonly<Record<string, string>>): string =>
-  Object.keys(params)
-    .filter((k) => k !== 'Signature')
-    .sort()
-    .map((k) => `${popEncode(k)}=${popEncode(params[k]!)}`)
+  Object.entries(params)
+    .filter(([k]) => k !== 'Signature')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${popEncode(k)}=${popEncode(v)}`)
     .join('&');
 
 export const stringToSign = (method: string, params: Readonly<Record<string, string>>): string =>
@@ -19,8 +20,5 @@ export const stringToSign = (method: string, params: Readonly<Record<string, str
 export const signPop = (method: string, params: Readonly<Record<string, string>>, secret: string): string =>
   createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
 
-export const verifyPop = (method: string, params: Readonly<Record<string, string>>, secret: string): boolean => {
-  const given = Buffer.from(params.Signature ?? '', 'utf8');
-  const expected = Buffer.from(signPop(method, params, secret), 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-};
+export const verifyPop = (method: string, params: Readonly<Record<string, string>>, secret: string): boolean =>
+  constantTimeEqual(params.Signature ?? '', signPop(method, params, secret));

@@ -4,6 +4,7 @@ import type { RedisClient } from '../../redis-client.js';
 import type { Logger } from '../../../observability/logger.js';
 import { FORWARDED_HEADER, forward } from '../../http-forward.js';
 import type { Simulator } from './index.js';
+import { pairKey } from '../../../app/pair-key.js';
 
 /**
  * Several linkmic nodes in simulator mode on one Redis share one simulated AliLive: one node at a time holds a
@@ -33,6 +34,9 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 const FORWARD_TIMEOUT_MS = 10_000;
 const WORLD_TTL_S = 86_400;
 
+/** The simulator's POP key pair as one Redis value: `<accessKeyId>:<accessKeySecret>`. */
+const simKeys = pairKey(':');
+
 /**
  * The POP keys every node's simulator accepts and every node's mix client signs with: made by the first node,
  * read by the rest, so a call forwarded to whichever node serves the simulator verifies there.
@@ -42,11 +46,11 @@ export const sharedSimulatorKeys = async (
   prefix = 'linkmic:',
 ): Promise<{ accessKeyId: string; accessKeySecret: string }> => {
   const key = `${prefix}sim:keys`;
-  const mine = `sim${randomBytes(8).toString('hex')}:${randomBytes(24).toString('base64url')}`;
+  const mine = simKeys.encode(`sim${randomBytes(8).toString('hex')}`, randomBytes(24).toString('base64url'));
   await redis.set(key, mine, 'NX');
-  const stored = (await redis.get(key)) ?? mine;
-  const at = stored.indexOf(':');
-  return { accessKeyId: stored.slice(0, at), accessKeySecret: stored.slice(at + 1) };
+  const stored = simKeys.parse((await redis.get(key)) ?? mine);
+  if (!stored) throw new Error(`${key} in Redis is not <accessKeyId>:<accessKeySecret>; delete it to start over`);
+  return { accessKeyId: stored[0], accessKeySecret: stored[1] };
 };
 
 export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
@@ -74,7 +78,7 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
   const takeOver = async (): Promise<void> => {
     leading = true;
     leaderUrl = deps.selfUrl();
-    const saved = JSON.parse((await redis.get(worldKey)) ?? '[]') as unknown;
+    const saved: unknown = JSON.parse((await redis.get(worldKey)) ?? '[]');
     const streams = Array.isArray(saved) ? saved.filter((s): s is string => typeof s === 'string') : [];
     // Pushed again: their publish callbacks and MixAvailable follow, which linkmic takes as duplicates.
     for (const stream of streams) local.pushStream(stream);
@@ -90,7 +94,8 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
       }
       if ((await redis.set(leaseKey, me, 'PX', leaseMs, 'NX')) === 'OK') return await takeOver();
       const holder = await redis.get(leaseKey);
-      const url = holder ? (JSON.parse(holder) as { url?: unknown }).url : null;
+      const lease: unknown = holder ? JSON.parse(holder) : null;
+      const url = typeof lease === 'object' && lease !== null && 'url' in lease ? lease.url : null;
       const next = typeof url === 'string' ? url : null;
       if (next !== leaderUrl && next) log.info({ url: next }, 'the shared AliLive simulator is served by another node');
       leaderUrl = next;
