@@ -4,7 +4,7 @@
  * linkmic config key (MAX_PENDING_REQUESTS, …) is passed through.
  */
 import type { RoomInput } from '../../src/core/events.js';
-import { anchorStream } from '../../src/core/streams.js';
+import { anchorStream } from '../../src/core/names.js';
 import { audienceView, stageView } from '../../src/core/views.js';
 import { startServer } from '../../src/server.js';
 import { pushEvent, serveParent } from '../lib/child.js';

@@ -53,7 +53,7 @@ const failedForStore = (res: DispatchResult | null): boolean =>
  */
 export const createDurableIntents = (deps: DurableIntentsDeps) => {
   const { dispatcher: inner, clock, ackTimeoutMs, retryMaxMs, storeUp, stillGone } = deps;
-  const log = deps.logger.child({ mod: 'durable-intents' });
+  const log = deps.logger.child({ module: 'durable-intents' });
   const maxPending = deps.maxPending ?? 100_000;
   const serial = createKeyedQueue();
   const waiting = createDepartureQueue({ clock, log, metrics: deps.metrics, maxPending });

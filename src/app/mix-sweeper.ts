@@ -1,4 +1,4 @@
-import { mixOutputRoom } from '../core/streams.js';
+import { mixOutputRoom } from '../core/names.js';
 import type { Logger } from '../observability/logger.js';
 import type { RoomRepository, TaskMixer } from './ports.js';
 

@@ -1,7 +1,7 @@
 import { domainError } from '../core/errors.js';
 import { isCommand, type RoomInput } from '../core/events.js';
 import { applyStreamFact, isStreamFact } from '../core/stream-facts.js';
-import { anchorStream, streamCandidates } from '../core/streams.js';
+import { anchorStream, streamCandidates } from '../core/names.js';
 import { transition, type TransitionResult } from '../core/transition.js';
 import type { Policy, RoomId, RoomState, StreamName } from '../core/types.js';
 import type { Logger } from '../observability/logger.js';

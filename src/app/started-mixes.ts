@@ -55,7 +55,7 @@ const PRUNE_MIN_AGE_MS = 30_000;
  */
 export const createStartedMixes = (deps: StartedMixesDeps) => {
   const { mirror, clock } = deps;
-  const log = deps.logger.child({ mod: 'started-mixes' });
+  const log = deps.logger.child({ module: 'started-mixes' });
   const started = new Map<string, Started>();
 
   const mirrorAdd = (key: string, entry: Started): void => {

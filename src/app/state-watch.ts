@@ -41,7 +41,7 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
  */
 export const createStateWatch = (deps: StateWatchDeps) => {
   const { epoch, health, intervalMs, timeoutMs } = deps;
-  const log = deps.logger.child({ mod: 'state-watch' });
+  const log = deps.logger.child({ module: 'state-watch' });
   let known: string | null = null;
   let verified = false;
   let reconciling = false;

@@ -52,7 +52,7 @@ export const buildAliLive = (
   const { clock, logger, selfUrl, metrics } = deps;
   const simulator =
     config.ALILIVE_MODE === 'simulator' ? embeddedSimulator(config, selfUrl, clock, logger, deps.simulatorKeys) : null;
-  for (const warning of configWarnings(config)) logger.warn({ mod: 'config' }, warning);
+  for (const warning of configWarnings(config)) logger.warn({ module: 'config' }, warning);
   const readiness = createAliLiveReadiness({
     assumeReady: simulator !== null,
     probe: () => mixClient.isStreamOnline(READINESS_PROBE_STREAM),

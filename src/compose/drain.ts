@@ -54,7 +54,7 @@ export const runDrain = async (
   opts: { timeoutMs: number; logger: Logger; now?: () => number },
 ): Promise<DrainReport> => {
   const now = opts.now ?? Date.now;
-  const log = opts.logger.child({ mod: 'drain' });
+  const log = opts.logger.child({ module: 'drain' });
   const started = now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {

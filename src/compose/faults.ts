@@ -76,7 +76,7 @@ const PRUNE_EVERY_MS = 60_000;
  */
 export const buildFaults = (config: Config, deps: FaultDeps) => {
   const { guard, io, clock, logger, metrics } = deps;
-  const log = logger.child({ mod: 'faults' });
+  const log = logger.child({ module: 'faults' });
   const redis = deps.store.redis?.store ?? null;
   const sweepers: MixSweeper[] = [guard.mixes.sweeper(deps.mixClient)];
   let wired: { registry: NodeRegistry | null; presence: Presence } | null = null;

@@ -12,7 +12,7 @@ export const createLimitRefusals = (deps: {
   windowMs?: number;
 }) => {
   const windowMs = deps.windowMs ?? 1000;
-  const log = deps.logger.child({ mod: 'limits' });
+  const log = deps.logger.child({ module: 'limits' });
   const last = new Map<string, { at: number; since: number }>();
   return (surface: 'socket' | 'http', reason: string, detail: Record<string, unknown>): void => {
     deps.metrics?.refusals.inc({ surface, code: 'limit', reason });

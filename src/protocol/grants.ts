@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from '../core/streams.js';
+import { ID_PATTERN } from '../core/names.js';
 
 /**
  * What a token lets its user do (PROTOCOL §4.1), after LiveKit's video grants.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from '../core/streams.js';
+import { ID_PATTERN } from '../core/names.js';
 import type { ClientEvent, ClientPayload } from './events.js';
 
 /** A room or user id (PROTOCOL §2). */

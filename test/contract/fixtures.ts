@@ -1,5 +1,5 @@
 import type { RoomRepository, Scheduler, TimerOp } from '../../src/app/ports.js';
-import { anchorStream, cohostStream } from '../../src/core/streams.js';
+import { anchorStream, cohostStream } from '../../src/core/names.js';
 import type { CohostSession, RoomState, StreamStatus, TimerName } from '../../src/core/types.js';
 
 /** One backend as the contract suites see it: a fresh, empty store per call. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
 import { createMemoryRateLimiter } from '../../src/adapters/store/memory-rate-limiter.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
-import { anchorStream } from '../../src/core/streams.js';
+import { anchorStream } from '../../src/core/names.js';
 import { closedRoom, liveRoom, type StoreFactory } from './fixtures.js';
 import { describeRateLimiter } from './rate-limiter.contract.js';
 import { describeRoomRepository } from './room-repository.contract.js';

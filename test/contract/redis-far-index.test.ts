@@ -5,7 +5,7 @@ import type { RedisClient } from '../../src/adapters/redis-client.js';
 import { indexFar } from '../../src/adapters/store/redis-far-index.js';
 import { createRedisKeys, type RedisKeys } from '../../src/adapters/store/redis-keys.js';
 import { createRedisStore } from '../../src/adapters/store/redis-store.js';
-import { anchorStream, cohostStream } from '../../src/core/streams.js';
+import { anchorStream, cohostStream } from '../../src/core/names.js';
 import { eventually } from '../support/app.js';
 import { clearPrefix, redisTargets } from '../support/redis-targets.js';
 import { liveRoom, withAnchorCohost, withCohosts } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoomRepository } from '../../src/app/ports.js';
-import { anchorStream, cohostStream } from '../../src/core/streams.js';
+import { anchorStream, cohostStream } from '../../src/core/names.js';
 import {
   closedRoom,
   liveRoom,

@@ -51,7 +51,7 @@ class AdmissionFailure extends Error {
  *   const { allow, reason } = await admission.decide({ action: 'room:open', roomId: 'r1', userId: 'u1', anchorUserId: 'u1', counts });
  */
 export const createAdmissionClient = (deps: AdmissionClientDeps): AdmissionClient => {
-  const log = deps.logger.child({ mod: 'admission' });
+  const log = deps.logger.child({ module: 'admission' });
 
   const ask = async (request: AdmissionRequest): Promise<{ allow: boolean; reason?: string | undefined }> => {
     const body = JSON.stringify(request);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditTrail } from '../../app/audit.js';
 import { isEntryId } from '../../app/audit-pages.js';
 import type { RoomDispatcher, RoomRepository } from '../../app/ports.js';
-import { isValidId } from '../../core/streams.js';
+import { isValidId } from '../../core/names.js';
 import type { RoomState } from '../../core/types.js';
 import { stageView, type StageView } from '../../core/views.js';
 import { pageOfRooms, pageQuery } from './admin-pages.js';

@@ -1,4 +1,4 @@
-import { isValidId } from '../../core/streams.js';
+import { isValidId } from '../../core/names.js';
 import { DEFAULT_PAGE, MAX_PAGE, roomsPageQuery } from '../../protocol/http.js';
 
 export interface PageRequest {

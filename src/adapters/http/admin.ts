@@ -31,7 +31,7 @@ export interface AdminDeps {
 /** `/api/*`, only with `Authorization: Bearer <ADMIN_API_KEY>`; wrong keys are throttled per client address. */
 export const createAdminRouter = (deps: AdminDeps): Router => {
   const router = Router();
-  const log = deps.logger.child({ mod: 'admin' });
+  const log = deps.logger.child({ module: 'admin' });
   const matches = keyChecker(deps.apiKey);
   const limiter = createFailureLimiter({ ...deps.failures, clock: deps.clock });
 

@@ -71,7 +71,7 @@ export const createCallbackHandler = ({
   onFact,
   observer = NO_OBSERVER,
 }: CallbackHandlerDeps) => {
-  const log = logger.child({ mod: 'callbacks' });
+  const log = logger.child({ module: 'callbacks' });
   const checkToken = createTokenCheck(config.callbackToken);
   const verifyStream = createStreamVerifier({
     key: config.callbackAuthKey,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { layoutFor, MAX_MIX_INPUTS, type MixLayoutStyle, type Pane } from '../../core/mix-layout.js';
-import { isValidId } from '../../core/streams.js';
+import { isValidId } from '../../core/names.js';
 import { createClientBundle } from './client-bundle.js';
 import { sendError } from './errors.js';
 

@@ -56,7 +56,7 @@ const clientStatus = (err: BodyParserError): number | null =>
  * (malformed JSON → 400, oversized → 413), anything else a bare 500 — never a stack trace on the wire.
  */
 export const createHttpErrorHandler = (deps: { logger: Logger }): ErrorRequestHandler => {
-  const log = deps.logger.child({ mod: 'http-errors' });
+  const log = deps.logger.child({ module: 'http-errors' });
   return (err: unknown, _req, res, next) => {
     // Once bytes are on the wire only express's default handler can end the response (it closes the socket).
     if (res.headersSent) return next(err);

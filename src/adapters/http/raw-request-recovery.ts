@@ -77,7 +77,7 @@ interface Capture {
  */
 export const attachRawRequestRecovery = (server: Server, deps: RawRequestRecoveryDeps): (() => void) => {
   const { handle, logger, observer = NO_OBSERVER, completeWithinMs = LINGER_MS } = deps;
-  const log = logger.child({ mod: 'raw-request-recovery' });
+  const log = logger.child({ module: 'raw-request-recovery' });
   const captures = new WeakMap<Duplex, Capture>();
 
   const onConnection = (socket: Socket): void => {

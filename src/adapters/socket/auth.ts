@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import type { Clock } from '../../app/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecurityMetrics } from '../../observability/security-metrics.js';
-import { isValidId } from '../../core/streams.js';
+import { isValidId } from '../../core/names.js';
 import type { Grants } from '../../protocol/grants.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { LinkmicSocket } from './types.js';
@@ -26,7 +26,7 @@ export interface AuthDeps {
  *   // client: io(url, { auth: { token } }).on('connect_error', (e) => e.message === 'unauthorized: token expired')
  */
 export const createAuthMiddleware = ({ verifier, clock, logger, metrics }: AuthDeps) => {
-  const log = logger.child({ mod: 'socket-auth' });
+  const log = logger.child({ module: 'socket-auth' });
   return (socket: LinkmicSocket, next: (err?: Error) => void): void => {
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;

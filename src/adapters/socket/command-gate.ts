@@ -33,7 +33,7 @@ export interface CommandGateDeps {
 }
 
 export const createCommandGate = ({ dispatcher, admission, logger, metrics }: CommandGateDeps): CommandGate => {
-  const log = logger.child({ mod: 'socket-gate' });
+  const log = logger.child({ module: 'socket-gate' });
 
   const refuse = (
     data: SocketData,

@@ -1,5 +1,5 @@
 import type { RoomDispatcher, SignedUrls } from '../../app/ports.js';
-import { isValidId } from '../../core/streams.js';
+import { isValidId } from '../../core/names.js';
 import type { Logger } from '../../observability/logger.js';
 import { userChannel } from './channels.js';
 import { badRequest, internalError } from './errors.js';
@@ -47,7 +47,7 @@ export const createGateway = ({
   ledger,
   security,
 }: GatewayDeps): { presence: Presence } => {
-  const log = logger.child({ mod: 'socket' });
+  const log = logger.child({ module: 'socket' });
   const presence = createPresence({ io, dispatcher, logger, lookupTimeoutMs });
   const handlers = createHandlers({
     dispatcher,

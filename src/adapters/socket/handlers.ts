@@ -2,7 +2,7 @@ import type { DispatchResult, RoomDispatcher, SignedUrls } from '../../app/ports
 import type { Command, PairingCandidates } from '../../core/events.js';
 import { roleOf, stageView, viewFor } from '../../core/views.js';
 import { wireView } from './wire-view.js';
-import { anchorStream } from '../../core/streams.js';
+import { anchorStream } from '../../core/names.js';
 import type { RoomState } from '../../core/types.js';
 import { roomChannel } from './channels.js';
 import { fromDomainError } from './errors.js';

@@ -24,7 +24,7 @@ export const reconcileLedger = async (deps: {
   }
   const stale = stored.filter((p) => !held.has(ledgerMember(p.roomId, p.userId)));
   if (stale.length > 0)
-    deps.logger.warn({ mod: 'ledger', count: stale.length }, 'departures the store missed; reporting them now');
+    deps.logger.warn({ module: 'ledger', count: stale.length }, 'departures the store missed; reporting them now');
   for (const p of stale) await presence.gone(p.userId, null, [p.roomId]);
   await registry.forget(stale);
   await registry.restore();

@@ -29,7 +29,7 @@ export const tellRoomsLost = (
     socket.data.rooms = [];
     socket.data.anchorOf = [];
   }
-  logger.warn({ mod: 'state-watch', sockets, rooms: rooms.size }, 'told members their rooms were lost');
+  logger.warn({ module: 'state-watch', sockets, rooms: rooms.size }, 'told members their rooms were lost');
   return { sockets, rooms: rooms.size };
 };
 

@@ -55,7 +55,7 @@ export const createNodeRegistry = (deps: NodeRegistryDeps) => {
   const nodesKey = `${prefix}{nodes}`;
   const membersPrefix = `${prefix}{nodes}:node:`;
   const ownMembers = `${membersPrefix}${nodeId}:members`;
-  const log = logger.child({ mod: 'node-registry', nodeId });
+  const log = logger.child({ module: 'node-registry', nodeId });
   const held = new Set<string>();
   let healthySince: number | null = null;
   let timer: NodeJS.Timeout | null = null;

@@ -26,7 +26,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   });
 
 export const createPresence = ({ io, dispatcher, logger, lookupTimeoutMs }: PresenceDeps): Presence => {
-  const log = logger.child({ mod: 'socket-presence' });
+  const log = logger.child({ module: 'socket-presence' });
 
   /** Socket rooms the user's other sockets (on any node) are in. */
   const roomsOfOtherSockets = async (userId: string, socketId: string | null): Promise<Set<string>> => {

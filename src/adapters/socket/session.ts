@@ -36,7 +36,7 @@ export interface AuthSession {
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export const createAuthSession = ({ verifier, clock, warningMs, logger, metrics }: AuthSessionDeps): AuthSession => {
-  const log = logger.child({ mod: 'socket-session' });
+  const log = logger.child({ module: 'socket-session' });
 
   const attach = (socket: LinkmicSocket): void => {
     const timers: { warn?: NodeJS.Timeout; expire?: NodeJS.Timeout } = {};

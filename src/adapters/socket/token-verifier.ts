@@ -7,7 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { isValidId } from '../../core/streams.js';
+import { isValidId } from '../../core/names.js';
 import { parseGrants, type Grants } from '../../protocol/grants.js';
 import { checkClaims, verifyHs256 } from './hs256.js';
 

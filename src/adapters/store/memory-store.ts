@@ -6,7 +6,7 @@ import {
   type Scheduler,
   type TimerOp,
 } from '../../app/ports.js';
-import { streamsOf } from '../../core/streams.js';
+import { streamsOf } from '../../core/names.js';
 import type { RoomId, RoomState, StreamName, StreamStatus } from '../../core/types.js';
 import { assertClaimArgs, assertCommittable } from './commit-guard.js';
 import { parseScheduledTimerId, scheduledTimerId } from './timer-id.js';

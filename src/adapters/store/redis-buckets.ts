@@ -55,7 +55,7 @@ export const bucketOfRoom = (roomId: RoomId): number => crc16(roomId) % BUCKETS;
 const COHOST = /^c[0-9]+-/;
 
 /**
- * The room whose name a stream carries (`a-<room>`, `c<seq>-<room>`, core/streams.ts), else null. A room's own
+ * The room whose name a stream carries (`a-<room>`, `c<seq>-<room>`, core/names.ts), else null. A room's own
  * streams are indexed in its own bucket, so the usual commit and callback stay within one slot.
  */
 export const streamOwner = (name: StreamName): RoomId | null => {

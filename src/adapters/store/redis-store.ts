@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STREAM_FACT_TTL_MS, type RoomRepository, type Scheduler, type TimerOp } from '../../app/ports.js';
-import { streamsOf } from '../../core/streams.js';
+import { streamsOf } from '../../core/names.js';
 import type { RoomState, StreamStatus } from '../../core/types.js';
 import { assertCommittable } from './commit-guard.js';
 import { defineLuaScript } from './lua-script.js';

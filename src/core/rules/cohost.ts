@@ -1,6 +1,6 @@
 import { userKey } from '../timer-keys.js';
 import { domainError, type DomainError } from '../errors.js';
-import { cohostStream } from '../streams.js';
+import { cohostStream } from '../names.js';
 import type { CohostSession, MixLeg, PendingRequest, StreamStatus } from '../types.js';
 import type { Ctx } from '../ctx.js';
 import { findSession, slotsTaken } from '../room-queries.js';

@@ -1,6 +1,6 @@
 import { domainError, type DomainError } from '../errors.js';
 import type { CloseReason } from '../events.js';
-import { anchorStream } from '../streams.js';
+import { anchorStream } from '../names.js';
 import type { RoomState, StreamStatus } from '../types.js';
 import { parseTimerId } from '../timer-keys.js';
 import { EVERYONE, signal, type Ctx } from '../ctx.js';

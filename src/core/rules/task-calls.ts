@@ -1,4 +1,4 @@
-import { mixOutputStream } from '../streams.js';
+import { mixOutputStream } from '../names.js';
 import type { MixTask, StreamName } from '../types.js';
 import type { Ctx } from '../ctx.js';
 import { activeSessions } from '../room-queries.js';

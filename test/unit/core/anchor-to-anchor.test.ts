@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamsOf } from '../../../src/core/streams.js';
+import { streamsOf } from '../../../src/core/names.js';
 import { A, B, policy, RoomDriver, T0 } from '../../support/core.js';
 import { expectNoop, expectRefused, push, roomBut, users } from './helpers.js';
 import {

@@ -6,7 +6,7 @@ import {
   isValidId,
   streamCandidates,
   streamsOf,
-} from '../../../src/core/streams.js';
+} from '../../../src/core/names.js';
 import { A, acceptedRoom, C1, liveRoom, policy, RoomDriver, V, V2 } from '../../support/core.js';
 import { expectNoop, push, roomBut, users } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeKeyPart, unescapeKeyPart } from '../../../src/core/key-escape.js';
-import { isValidId } from '../../../src/core/streams.js';
+import { isValidId } from '../../../src/core/names.js';
 import {
   ANCHOR_KEY,
   encodeTimerKey,

@@ -58,7 +58,7 @@ export const createSharedSimulator = (deps: SharedSimulatorDeps) => {
   const prefix = deps.prefix ?? 'linkmic:';
   const leaseKey = `${prefix}sim:leader`;
   const worldKey = `${prefix}sim:world`;
-  const log = deps.logger.child({ mod: 'shared-simulator' });
+  const log = deps.logger.child({ module: 'shared-simulator' });
   const nodeId = randomBytes(8).toString('hex');
   let me = '';
   let leading = false;

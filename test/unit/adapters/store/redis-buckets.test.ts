@@ -10,7 +10,7 @@ import {
   streamOwner,
 } from '../../../../src/adapters/store/redis-buckets.js';
 import { createRedisKeys } from '../../../../src/adapters/store/redis-keys.js';
-import { anchorStream, cohostStream } from '../../../../src/core/streams.js';
+import { anchorStream, cohostStream } from '../../../../src/core/names.js';
 
 describe('redis buckets', () => {
   it('hashes as Redis Cluster does (CRC16/XMODEM, the check value of the Redis cluster spec)', () => {
