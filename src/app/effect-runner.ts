@@ -6,7 +6,11 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { observeCall, type RoomObserver } from './audit.js';
 import { createKeyedQueue } from './keyed-queue.js';
+import { pairKey } from './pair-key.js';
 import type { MixClient, Notifier, SignedUrls, TaskCallOutcome, TaskMixer } from './ports.js';
+
+/** Calls for one mix pair, or one room's mixing task (`task|<room>`: no stream is named `task`), run in order. */
+const callKey = pairKey('|');
 
 export interface EffectRunnerDeps {
   mixClient: MixClient;
@@ -57,7 +61,7 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
   };
 
   const startMix = async (e: Extract<Effect, { type: 'StartMix' }>): Promise<void> => {
-    const outcome = await perPair(`${e.main}|${e.mix}`, () =>
+    const outcome = await perPair(callKey.encode(e.main, e.mix), () =>
       call(e.roomId, 'StartMix', `main=${e.main} mix=${e.mix} gen=${e.gen}`, () => mixClient.startMix(e.main, e.mix)),
     );
     metrics.mixCalls.inc({ action: 'start', outcome: outcome.ok ? 'ok' : outcome.code });
@@ -71,7 +75,7 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
   };
 
   const stopMix = async (e: Extract<Effect, { type: 'StopMix' }>): Promise<void> => {
-    const outcome = await perPair(`${e.main}|${e.mix}`, () =>
+    const outcome = await perPair(callKey.encode(e.main, e.mix), () =>
       call(e.roomId, 'StopMix', `main=${e.main} mix=${e.mix} gen=${e.gen}`, () => mixClient.stopMix(e.main, e.mix)),
     );
     metrics.mixCalls.inc({ action: 'stop', outcome: outcome.ok ? 'ok' : outcome.code });
@@ -84,7 +88,7 @@ export const createEffectRunner = (deps: EffectRunnerDeps) => {
     const mixer = deps.taskMixer;
     if (!mixer) throw new Error('a mixing-task call without a task mixer');
     const detail = `output=${e.output} task=${e.taskId ?? '-'} overlays=${e.overlays.join(',')} gen=${e.gen}`;
-    const outcome: TaskCallOutcome = await perPair(`task|${e.roomId}`, () =>
+    const outcome: TaskCallOutcome = await perPair(callKey.encode('task', e.roomId), () =>
       call(e.roomId, `MixTask:${e.op}`, detail, () => {
         if (e.op === 'create') return mixer.create({ output: e.output, main: e.main, overlays: e.overlays });
         if (e.taskId === null)

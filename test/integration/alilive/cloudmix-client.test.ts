@@ -57,13 +57,15 @@ const client = (over: Partial<CloudMixClientDeps> = {}) =>
     ...over,
   });
 
+const SIGNED_AT = Date.now();
 const signer = createUrlSigner({
   pushDomain: 'push.example.com',
   playDomain: 'play.example.com',
   appName: 'linkmic',
   playKey: 'playPrivateKey456',
   ttlS: 3600,
-  clock: systemClock,
+  // One instant for every URL the test signs: an expectation signed a second later must still match.
+  clock: { now: () => SIGNED_AT },
 });
 /** The signed pull URLs of `streams`, placed by the layout for that many inputs. */
 const inputsFor = (streams: string[], style: MixLayoutStyle = 'pip'): { layoutId: string; inputs: CloudMixInput[] } => {
