@@ -95,6 +95,18 @@ export default tseslint.config(
       '**/client/**',
     ),
   },
+  // Config is the keys and their rules: it knows the core's types, nothing that runs.
+  {
+    files: ['src/config/**/*.ts'],
+    rules: forbid(
+      'src/config imports the core only; what needs an adapter is worked out in src/compose.',
+      '**/app/**',
+      '**/adapters/**',
+      '**/compose/**',
+      '**/observability/**',
+      '**/client/**',
+    ),
+  },
   // The typed client ships to apps: the protocol only.
   {
     files: ['src/client/**/*.ts'],

@@ -13,7 +13,7 @@
  *   typical       the accept path with duplicate callbacks and a request/cancel interleaved (24 inputs, 15 of them duplicates)
  */
 import { writeFileSync } from 'node:fs';
-import { policyFrom } from '../src/config/load.js';
+import { policyFrom } from '../src/compose/policy.js';
 import type { RoomInput } from '../src/core/events.js';
 import { transition } from '../src/core/transition.js';
 import type { RoomState } from '../src/core/types.js';

@@ -26,7 +26,7 @@ import { openRedis } from '../src/adapters/redis-connections.js';
 import { createMemoryStore } from '../src/adapters/store/memory-store.js';
 import { createRedisKeys } from '../src/adapters/store/redis-keys.js';
 import { createRedisStore } from '../src/adapters/store/redis-store.js';
-import { policyFrom } from '../src/config/load.js';
+import { policyFrom } from '../src/compose/policy.js';
 import type { RoomInput } from '../src/core/events.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { createMetrics } from '../src/observability/metrics.js';

@@ -2,7 +2,7 @@ import type { Clock } from '../app/ports.js';
 import { createRoomService, type RoomService } from '../app/room-service.js';
 import { createNotifier } from '../adapters/socket/notifier.js';
 import type { NodeRegistry } from '../adapters/socket/node-registry.js';
-import { policyFrom } from '../config/load.js';
+import { policyFrom } from './policy.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';

@@ -12,7 +12,7 @@ import { buildNodeHttp } from '../../../src/compose/node-http.js';
 import { buildSocketServer } from '../../../src/compose/socket-server.js';
 import { StoreUnreachableError } from '../../../src/compose/startup-errors.js';
 import { buildStore } from '../../../src/compose/store.js';
-import { policyFrom } from '../../../src/config/load.js';
+import { policyFrom } from '../../../src/compose/policy.js';
 import type { Config } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';

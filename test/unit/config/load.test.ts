@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, policyFrom } from '../../../src/config/load.js';
+import { ConfigError, loadConfig } from '../../../src/config/load.js';
+import { policyFrom } from '../../../src/compose/policy.js';
 import { DEV_JWT_SECRET } from '../../../src/config/schema.js';
 
 const repoConfig = join(process.cwd(), 'config');

@@ -9,7 +9,8 @@ import {
   THROTTLED_FLOOR_MS,
   worstCaseCallMs,
 } from '../../../../src/adapters/alilive/retry-budget.js';
-import { loadConfig, policyFrom } from '../../../../src/config/load.js';
+import { loadConfig } from '../../../../src/config/load.js';
+import { policyFrom } from '../../../../src/compose/policy.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 
 /** Every attempt's timeout and the top of every pause, added up here without the module's own arithmetic. */
