@@ -14,7 +14,15 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'text'],
-      thresholds: { 'src/core/**': { lines: 95 } },
+      // Measured 2026-11-30: all of src/ 95.0 % lines, 88.4 % branches; src/core 99 % lines, 96 % branches.
+      // The floors sit a little below, so a change that drops a real share of tested code fails CI.
+      thresholds: {
+        lines: 93,
+        statements: 92,
+        functions: 92,
+        branches: 86,
+        'src/core/**': { lines: 97, statements: 96, functions: 97, branches: 94 },
+      },
     },
   },
 });
