@@ -3,8 +3,9 @@ import { escapeKeyPart, unescapeKeyPart } from '../core/key-escape.js';
 /**
  * One string for a pair of names (room and user, main and mix stream): a Map, Set or Redis member key, and back.
  * Each half is escaped as the core's timer keys are (`core/key-escape.ts`: `%`, `/`, `:`, `|`, `@` → `%` and
- * the hex code), so a half may hold anything, the separator included, and `parse(encode(a, b))` is `[a, b]`. Halves without `%` or the separator (every valid
- * room, user and stream id) are written as they are: keys read exactly as the plain `a|b` they replace.
+ * the hex code), so a half may hold anything, the separator included, and `parse(encode(a, b))` is `[a, b]`.
+ * Valid room, user and stream ids hold none of those and are written as they are: keys read exactly as the
+ * plain `a|b` they replace.
  * @example
  *   const member = pairKey('|');
  *   member.encode('r1', 'alice');    // 'r1|alice'
