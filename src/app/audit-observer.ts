@@ -11,6 +11,15 @@ const QUIET_WHEN_UNCHANGED: ReadonlySet<RoomInput['type']> = new Set(['JoinRoom'
 const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
 /**
+ * An input that changes nothing is recorded once per this window when it repeats exactly (AliLive redelivers a
+ * callback until it sees 200; a client retries): a redelivery storm would otherwise push the room's history out
+ * of its bounded trail, and cost a store write per repeat. `linkmic_callbacks_total` still counts every one.
+ */
+export const REPEAT_WINDOW_MS = 10_000;
+/** Repeats remembered at once (the oldest are forgotten first): bounds memory whatever the traffic. */
+const REPEATS_KEPT = 4096;
+
+/**
  * Turns what the engine reports into timeline entries. Ids are `<at base36>-<node>-<n>`: unique across
  * nodes without a shared counter (no extra round trip), and they sort with time within a node.
  */
@@ -19,6 +28,18 @@ export const createAuditObserver = (deps: { trail: AuditTrail; clock: Clock; nod
   if (!isEntryNode(node))
     throw new Error(`audit node must be 1-16 characters of [0-9a-z], not ${JSON.stringify(node)}`);
   let n = 0;
+  const lastSeen = new Map<string, number>();
+  /** Whether this unchanged input was recorded, exactly so, within the window (and if not, remember it now). */
+  const isRepeat = (roomId: string, name: string, detail: string, at: number): boolean => {
+    const key = `${roomId}\u0000${name}\u0000${detail}`;
+    const seen = lastSeen.get(key);
+    if (seen !== undefined && at - seen < REPEAT_WINDOW_MS) return true;
+    lastSeen.delete(key);
+    lastSeen.set(key, at);
+    const oldest = lastSeen.keys().next();
+    if (lastSeen.size > REPEATS_KEPT && !oldest.done) lastSeen.delete(oldest.value);
+    return false;
+  };
   const entry = (fields: Omit<AuditEntry, 'id' | 'at'>): AuditEntry => {
     const at = deps.clock.now();
     n = (n + 1) % 1_000_000;
@@ -40,8 +61,10 @@ export const createAuditObserver = (deps: { trail: AuditTrail; clock: Clock; nod
         result.changed && result.room
           ? { stage: result.room.views.stage, audience: result.room.views.audience }
           : undefined;
+      const detail = detailOf(input);
+      if (!result.changed && isRepeat(roomId, input.type, detail, deps.clock.now())) return;
       const outcome = result.changed ? 'changed' : 'unchanged';
-      deps.trail.append(roomId, entry({ ...base, outcome, detail: detailOf(input), ...(views ? { views } : {}) }));
+      deps.trail.append(roomId, entry({ ...base, outcome, detail, ...(views ? { views } : {}) }));
     },
     called(roomId, call) {
       const requestId = requestIdOf(call.outcome);

@@ -10,7 +10,7 @@ type OwnRoom = Extract<RoomInput, { type: 'RequestCohost' }>['ownRoom'];
  * anchor-to-anchor. The candidates only name rooms; the stored room decides, read while the requested room's
  * queue is held, so the request is decided on what the store says now.
  */
-const ownRoomOf = async (
+export const ownRoomOf = async (
   repo: Pick<RoomRepository, 'load'>,
   roomId: RoomId,
   userId: UserId,
@@ -25,6 +25,22 @@ const ownRoomOf = async (
   }
   return null;
 };
+
+/**
+ * Whether the grants should be checked for an anchor-to-anchor request (`pair`) rather than a viewer's (`cohost`),
+ * before the request is dispatched: grants refuse before the admission backend is asked (docs/protocol.md §6.4).
+ * A token holding both grants needs no read; one holding a single grant reads the candidates now. The room
+ * service decides again in the room's queue (`withOwnRoom`), so a room that closed in between is still caught.
+ */
+export const needsPairGrant = async (
+  repo: Pick<RoomRepository, 'load'>,
+  roomId: RoomId,
+  userId: UserId,
+  pairing: PairingCandidates,
+): Promise<boolean> =>
+  pairing.mayAsViewer && pairing.mayAsAnchor
+    ? true
+    : (await ownRoomOf(repo, roomId, userId, pairing.anchorOf)) !== null;
 
 /** What the token must allow for the request the candidates turned out to make (PROTOCOL §4.1 grants). */
 const refusal = (pairing: PairingCandidates, asAnchor: boolean): DomainError | null => {

@@ -1,4 +1,5 @@
 import type { DispatchResult, RoomDispatcher, SignedUrls } from '../../app/ports.js';
+import { needsPairGrant } from '../../app/own-room.js';
 import type { Command, PairingCandidates } from '../../core/events.js';
 import { roleOf, stageView, viewFor } from '../../core/views.js';
 import { wireView } from './wire-view.js';
@@ -44,8 +45,8 @@ const roomOf = (res: Extract<DispatchResult, { ok: true }>, command: Command['ty
 
 /**
  * What may make a request anchor-to-anchor: the rooms this socket opened as anchor (other than the one asked),
- * and what the token allows. Only names candidates: the room service reads them in the room's queue and
- * decides (app/own-room.ts). None: a plain viewer's request, as the grants already checked it.
+ * and what the token allows. The grant to check first comes from `needsPairGrant`; the room service reads the
+ * candidates again in the room's queue and decides (app/own-room.ts). None: a plain viewer's request.
  */
 const pairingOf = (data: SocketData, roomId: string): PairingCandidates | undefined => {
   const anchorOf = data.anchorOf.filter((id) => id !== roomId);
@@ -123,9 +124,7 @@ export const createHandlers = ({ dispatcher, urls, presence, ledger, gate }: Han
       const { userId } = socket.data;
       const joined = socket.rooms.has(roomChannel(roomId));
       const pairing = pairingOf(socket.data, roomId);
-      // With candidates, the grant that applies is known only once the room service has read them: the gate
-      // checks `pair` unless the token allows only `cohost`, the service the grant the request turns out to need.
-      const asAnchor = pairing ? !(pairing.mayAsViewer && !pairing.mayAsAnchor) : false;
+      const asAnchor = pairing ? await needsPairGrant(dispatcher, roomId, userId, pairing) : false;
       const refused = await gate.request(socket.data, roomId, asAnchor);
       if (refused) return refused;
       const command: Command = { type: 'RequestCohost', userId, joined, ownRoom: null, ...(pairing && { pairing }) };

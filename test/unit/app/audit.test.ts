@@ -10,6 +10,7 @@ import {
   type AuditTrail,
   type RoomObserver,
 } from '../../../src/app/audit.js';
+import { REPEAT_WINDOW_MS } from '../../../src/app/audit-observer.js';
 import { isEntryId, pageOfEntries, parseEntry, timeOfId } from '../../../src/app/audit-pages.js';
 import type { DispatchResult } from '../../../src/app/ports.js';
 import type { RoomInput } from '../../../src/core/events.js';
@@ -89,6 +90,42 @@ describe('the audit observer', () => {
       ['callback', 'MixResult', null, 'unchanged'],
       ['presence', 'SocketGone', 'alice', 'changed'],
     ]);
+  });
+
+  it('records an exact repeat that changed nothing once per REPEAT_WINDOW_MS, and each change every time', () => {
+    const { trail, appended } = recorder();
+    let t = now;
+    const observer = createAuditObserver({ trail, clock: { now: () => t } });
+    const success: RoomInput = { type: 'MixResult', main: 'a-r1', mix: 'c1-r1', code: 'Success' };
+    const failure: RoomInput = { type: 'MixResult', main: 'a-r1', mix: 'c1-r1', code: 'InternalError' };
+    for (let i = 0; i < 5; i++) observer.applied('r1', success, unchanged, 1); // AliLive redelivering
+    observer.applied('r2', success, unchanged, 1); // another room: its own history
+    observer.applied('r1', failure, unchanged, 1); // other fields: not a repeat
+    observer.applied('r1', success, changed(4, 2), 1); // a change is always recorded
+    observer.applied('r1', success, changed(5, 3), 1);
+    t += REPEAT_WINDOW_MS - 1;
+    observer.applied('r1', success, unchanged, 1);
+    t += 1;
+    observer.applied('r1', success, unchanged, 1); // the window has passed
+    expect(appended.map(([room, e]) => [room, e.detail.split(' ').at(-1), e.outcome])).toEqual([
+      ['r1', 'code=Success', 'unchanged'],
+      ['r2', 'code=Success', 'unchanged'],
+      ['r1', 'code=InternalError', 'unchanged'],
+      ['r1', 'code=Success', 'changed'],
+      ['r1', 'code=Success', 'changed'],
+      ['r1', 'code=Success', 'unchanged'],
+    ]);
+  });
+
+  it('forgets the oldest repeats first, so its memory stays bounded under any traffic', () => {
+    const { trail, appended } = recorder();
+    const observer = createAuditObserver({ trail, clock });
+    const publish = (stream: string): RoomInput => ({ type: 'StreamPublished', stream, at: 1 });
+    for (let i = 0; i < 5000; i++) observer.applied('r1', publish(`s${i}`), unchanged, 1);
+    observer.applied('r1', publish('s4999'), unchanged, 1); // still remembered
+    observer.applied('r1', publish('s0'), unchanged, 1); // long forgotten: recorded again
+    expect(appended).toHaveLength(5001);
+    expect(appended.at(-1)?.[1].detail).toContain('stream=s0');
   });
 
   it('names the kind of every input, and of one it has never heard of', () => {

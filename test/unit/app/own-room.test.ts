@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../../src/adapters/store/memory-store.js';
-import { withOwnRoom } from '../../../src/app/own-room.js';
+import { needsPairGrant, withOwnRoom } from '../../../src/app/own-room.js';
 import type { RoomRepository } from '../../../src/app/ports.js';
 import type { PairingCandidates, RoomInput } from '../../../src/core/events.js';
 import { transition } from '../../../src/core/transition.js';
@@ -98,5 +98,40 @@ describe('withOwnRoom: anchor-to-anchor decided from the store, in the room queu
   it('fails as the store does: a throwing load rejects, so the dispatch decides nothing', async () => {
     const repo: Pick<RoomRepository, 'load'> = { load: () => Promise.reject(new Error('store down')) };
     await expect(withOwnRoom(repo, 'A', request(['B']))).rejects.toThrow('store down');
+  });
+});
+
+describe('needsPairGrant: which grant the gate checks before the admission backend is asked', () => {
+  const candidates = (anchorOf: string[], mayAsViewer: boolean, mayAsAnchor: boolean): PairingCandidates => ({
+    anchorOf,
+    mayAsViewer,
+    mayAsAnchor,
+  });
+
+  it('reads nothing for a token with both grants: either request is allowed', async () => {
+    let reads = 0;
+    const repo = { load: async () => (reads++, null) };
+    expect(await needsPairGrant(repo, 'A', 'erin', candidates(['B'], true, true))).toBe(true);
+    expect(reads).toBe(0);
+  });
+
+  it('with one grant, reads the candidates: pair when the user anchors a live one, else cohost', async () => {
+    const repo = await storeWith([
+      { roomId: 'B', anchor: 'erin' },
+      { roomId: 'C', anchor: 'erin', closed: true },
+      { roomId: 'D', anchor: 'frank' },
+    ]);
+    for (const [mayAsViewer, mayAsAnchor] of [
+      [true, false],
+      [false, true],
+      [false, false],
+    ] as const) {
+      expect(await needsPairGrant(repo, 'A', 'erin', candidates(['B'], mayAsViewer, mayAsAnchor))).toBe(true);
+      expect(await needsPairGrant(repo, 'A', 'erin', candidates(['C', 'D', 'gone'], mayAsViewer, mayAsAnchor))).toBe(
+        false,
+      );
+      // The room asked is never its own candidate.
+      expect(await needsPairGrant(repo, 'B', 'erin', candidates(['B'], mayAsViewer, mayAsAnchor))).toBe(false);
+    }
   });
 });
