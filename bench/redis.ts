@@ -13,7 +13,8 @@
  * Targets:
  *   memory-dispatch  dispatch(StreamPublished / StreamStopped alternating per room) on the memory store → changed
  *   redis-dispatch   the same on the Redis store: HGET + JSON.parse, transition, EVALSHA commit (2 round trips)
- *   redis-callback   applyCallback of the same facts: adds the stream → room lookup (SMEMBERS; 3 round trips)
+ *   redis-callback   applyCallback of the same facts: one script routes the stream and returns the room, then
+ *                    the commit (2 round trips)
  *   redis-dup        dispatch of a duplicate (same publish again): HGET + transition, no commit (1 round trip)
  *   raw-hget-hset    HGET then HSET of a room-sized JSON, no engine (2 round trips): the floor for redis-dispatch
  */

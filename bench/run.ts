@@ -1,6 +1,6 @@
 /**
  * Runs the benches one after another, each in its own process (so one's GC, sockets and children never touch the
- * next), with modest defaults: the whole suite takes about 30 minutes on the project's 2-core machine.
+ * next), with modest defaults: the whole suite takes about 7 minutes on the project's 2-core machine.
  *
  *   npm run bench                                  # all six: callbacks, fanout, storm, churn, core, redis
  *   npm run bench -- --only fanout,core            # pick some

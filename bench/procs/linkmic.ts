@@ -12,7 +12,7 @@ import { benchConfig } from '../lib/linkmic-config.js';
 
 const redisUrl = process.env.BENCH_REDIS_URL;
 const passOn = Object.fromEntries(
-  ['PORT', 'MAX_PENDING_REQUESTS', 'MAX_COHOSTS', 'TIMEOUT_REQUEST', 'TIMEOUT_ANCHOR_DISCONNECT']
+  ['PORT', 'MAX_PENDING_REQUESTS', 'MAX_COHOSTS', 'TIMEOUT_REQUEST', 'TIMEOUT_ANCHOR_DISCONNECT', 'AUDIT_MAX_ENTRIES']
     .filter((k) => process.env[k] !== undefined)
     .map((k) => [k, process.env[k]!]),
 );
