@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { launchProcess, within } from '../support/launched-process.js';
 import { startRedisServer } from '../support/redis-server.js';
 
 /** The process as an operator runs it: `npm start`, signals, and boot failures as one line. */
@@ -22,35 +23,10 @@ describe('the linkmic process', () => {
   });
 
   const launch = (command: string, args: string[], env: Record<string, string>) => {
-    const child = spawn(command, args, {
-      cwd: process.cwd(),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    return { child, exited, stdout: () => stdout, stderr: () => stderr };
+    const launched = launchProcess(command, args, env, { detached: true });
+    children.push(launched.child);
+    return launched;
   };
-
-  const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([
-      p,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
-    ]);
 
   const until = async (check: () => boolean, ms: number, what: string): Promise<void> => {
     const end = Date.now() + ms;

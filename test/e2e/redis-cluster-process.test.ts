@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { launchProcess, within } from '../support/launched-process.js';
 import { freePort } from '../support/redis-server.js';
 
 /** `REDIS_CLUSTER_NODES` as an operator meets it: the process boots on a cluster, or says in one line why not. */
@@ -9,36 +10,12 @@ describe('the linkmic process on a Redis Cluster', () => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
+  // PORT 0: several of these run side by side.
   const start = (env: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: process.cwd(),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    return { child, exited, stdout: () => out, stderr: () => err };
+    const launched = launchProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], { PORT: '0', ...env });
+    children.push(launched.child);
+    return launched;
   };
-
-  const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([
-      p,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
-    ]);
 
   it('boots on the cluster, is ready, and stops cleanly on SIGTERM', async () => {
     const proc = start({ REDIS_CLUSTER_NODES: inject('redisClusterNodes') });
