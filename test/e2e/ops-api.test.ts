@@ -67,6 +67,11 @@ describe('the admin API behind the operator view', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('<title>linkmic operator view</title>');
     expect((await fetch(`${st.server.url}/ops/ops.js`)).headers.get('content-type')).toMatch(/javascript/);
+    // The palette it shares with the console, served with it.
+    const base = await fetch(`${st.server.url}/shared/base.css`);
+    expect(base.headers.get('content-type')).toMatch(/text\/css/);
+    expect(base.headers.get('content-security-policy')).toContain("style-src 'self'");
+    expect(await base.text()).toContain('--ok:');
   });
 
   it('has no operator page and no ops routes without ADMIN_API_KEY, in any mode', async () => {

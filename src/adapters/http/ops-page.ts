@@ -3,6 +3,8 @@ import express, { Router, type Response } from 'express';
 
 /** Repository `public/ops/` (also `dist/../public/ops` once compiled). */
 const OPS_DIR = fileURLToPath(new URL('../../../public/ops', import.meta.url));
+/** Styles the operator view shares with the console, which is not mounted in production. */
+const SHARED_DIR = fileURLToPath(new URL('../../../public/shared', import.meta.url));
 
 /** Only this server's own scripts and styles, no framing: the page handles the admin key. */
 const CSP =
@@ -29,6 +31,11 @@ export const createOpsPageRouter = (): Router => {
     '/ops',
     (_req, res, next) => (secure(res), next()),
     express.static(OPS_DIR, { index: false, redirect: false }),
+  );
+  router.use(
+    '/shared',
+    (_req, res, next) => (secure(res), next()),
+    express.static(SHARED_DIR, { index: false, redirect: false }),
   );
   return router;
 };
