@@ -18,6 +18,7 @@ import {
   toStage,
   watchdog,
 } from './mix-fixtures.js';
+import { update } from './pairing-fixtures.js';
 
 /** r1 open with V accepted while the anchor has not been reported mix-available yet. */
 const waitingRoom = (streaming: boolean) => {
@@ -486,21 +487,6 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
     /** B over A, for r1's viewers; A over B, for r2's viewers. */
     const legR1 = (gen: number) => ({ roomId: 'r1', main: 'a-r1', mix: 'a-r2', gen });
     const legR2 = (gen: number) => ({ roomId: 'r1', main: 'a-r2', mix: 'a-r1', gen });
-    /** What r1 tells r2 (r2's viewers watch the A-over-B leg); `rev` is r1's revision of the change. */
-    const toR2 = (d: RoomDriver, update: object) => ({
-      type: 'Forward',
-      roomId: 'r2',
-      input: {
-        type: 'PairingUpdate',
-        roomId: 'r1',
-        userId: A,
-        since: d.room!.cohosts[0]?.since ?? T0,
-        rev: d.room!.rev,
-        shown: null,
-        ended: false,
-        ...update,
-      },
-    });
     /** r1 with anchor A streaming (mix-available or not); B, anchor of r2, requests with its stream. */
     const pairRequested = (aMixAvailable: boolean, bMixAvailable: boolean) => {
       const d = new RoomDriver();
@@ -522,7 +508,7 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
         { type: 'SendPushUrl', userId: B, roomId: 'r1', stream: 'a-r2' },
         { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: B, stream: 'a-r2' },
         { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
-        toR2(d, {}),
+        update(d, {}),
         { type: 'StartMix', ...legR1(genR1) },
         bWatchdog('r1', d.now),
         { type: 'StartMix', ...legR2(genR2) },
@@ -562,7 +548,7 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
       expect(Object.keys(d.room!.timers)).toEqual([`MIX_RETRY:${bKey('r1')}`]);
       d.fire('MIX_RETRY', bKey('r1'));
       // The session is gone: r2 hears the pairing ended; r1's stage hears mix:stopped (that leg was never live).
-      expect(d.actions).toEqual([bCleared('r1'), { type: 'StopMix', ...legR1(genR1) }, toR2(d, { ended: true })]);
+      expect(d.actions).toEqual([bCleared('r1'), { type: 'StopMix', ...legR1(genR1) }, update(d, { ended: true })]);
       expect(d.told).toEqual([
         push(d, users(A), 'stage', 'mix:stopped', { roomId: 'r1', cohostUserId: B, reason: 'left' }),
         push(d, users(B), 'audience'),
@@ -580,7 +566,7 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
         { type: 'SendPushUrl', userId: B, roomId: 'r1', stream: 'a-r2' },
         { type: 'SendPullUrl', userId: A, roomId: 'r1', ofUserId: B, stream: 'a-r2' },
         { type: 'SendPullUrl', userId: B, roomId: 'r1', ofUserId: A, stream: 'a-r1' },
-        toR2(d, {}),
+        update(d, {}),
         { type: 'StartMix', ...legR2(gen) },
         bWatchdog('r2', d.now),
         { type: 'SetTimer', name: 'MIX_AVAILABLE', key: B, at: d.now + policy.timeouts.MIX_AVAILABLE },
@@ -598,7 +584,7 @@ describe('mix-call watchdog (MIX_RETRY at mixCallDeadlineMs)', () => {
       ]);
       expect(d.room!.cohosts[0]!.legs.map((l) => l.audience)).toEqual(['r2']);
       d.fire('MIX_RETRY', bKey('r2'));
-      expect(d.actions).toEqual([bCleared('r2'), { type: 'StopMix', ...legR2(gen) }, toR2(d, { ended: true })]);
+      expect(d.actions).toEqual([bCleared('r2'), { type: 'StopMix', ...legR2(gen) }, update(d, { ended: true })]);
       // r1's viewers never saw B: the stage sees B gone, B (a viewer of r1 again) its audience view.
       expect(d.told).toEqual([push(d, users(A), 'stage'), push(d, users(B), 'audience')]);
       expect(d.room).toMatchObject({ cohosts: [], timers: {} });
